@@ -1,0 +1,1 @@
+"""gradcli: autograd in PyTorch notation, from the command line."""

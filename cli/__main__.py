@@ -1,0 +1,3 @@
+from gradcli.app import main
+
+main()

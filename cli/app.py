@@ -1,0 +1,34 @@
+"""The `gradcli` command: a typer app whose commands live in their own modules.
+
+Only this package imports typer and rich. Command modules import the engine lazily, in
+the command body, so `gradcli --help` starts without numpy or lark."""
+
+import typer
+
+from . import cmd_eval
+
+app = typer.Typer(
+    name="gradcli",
+    help="Autograd in PyTorch notation, from the command line: evaluate, differentiate "
+         "and check expressions and small PyTorch programs, without PyTorch.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+
+@app.callback()
+def _root() -> None:
+    """Autograd in PyTorch notation, from the command line."""
+
+
+app.command("eval", no_args_is_help=False)(cmd_eval.eval_command)
+
+
+def main() -> None:
+    """Console-script entry point: the edge where every failure becomes a one-line error."""
+    from .edge import run_app
+
+    run_app(app)

@@ -1,0 +1,77 @@
+"""The options every case command shares (SPEC section 1), declared once."""
+
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+
+class DType(str, Enum):
+    float32 = "float32"
+    float64 = "float64"
+
+
+CaseArg = Annotated[Optional[str], typer.Argument(
+    help="One case, e.g. 'y=(x+w)*(w+1)'. Omit it (or give -) to read cases one per line "
+         "from --file or standard input.", show_default=False)]
+AtOpt = Annotated[Optional[list[str]], typer.Option(
+    "--at", "-a", help="Bind a leaf before the case runs: NAME=EXPR (repeatable). The leaf "
+    "requires grad unless named by --const.", show_default=False)]
+ConstOpt = Annotated[Optional[list[str]], typer.Option(
+    "--const", help="This name does not require grad (repeatable).", show_default=False)]
+GradOpt = Annotated[Optional[str], typer.Option(
+    "--grad", "-g", help="The gradient (seed) for backward, PyTorch's gradient= / "
+    "grad_outputs=; must have the output's shape.", show_default=False)]
+OfOpt = Annotated[Optional[str], typer.Option(
+    "--of", help="The node to differentiate (default: the last statement's value).",
+    show_default=False)]
+WrtOpt = Annotated[Optional[str], typer.Option(
+    "--wrt", help="Comma-separated inputs: report d(output)/d(input) for just these "
+    "(torch.autograd.grad: nothing accumulates into .grad).", show_default=False)]
+RetainOpt = Annotated[bool, typer.Option(
+    "--retain-grad", help="Keep .grad on every non-leaf node too.")]
+AllowUnusedOpt = Annotated[bool, typer.Option(
+    "--allow-unused", help="With --wrt: an input the output does not depend on gets None "
+    "instead of PyTorch's error.")]
+DTypeOpt = Annotated[DType, typer.Option("--dtype", help="Default float dtype.")]
+FileOpt = Annotated[Optional[str], typer.Option(
+    "--file", "-f", help="Read cases from this file, one per line (- for standard input).",
+    show_default=False)]
+NoColorOpt = Annotated[bool, typer.Option(
+    "--no-color", help="No colour (NO_COLOR is honoured too; colour only on a terminal).")]
+MaxElementsOpt = Annotated[int, typer.Option(
+    "--max-elements", help="Refuse to create a tensor with more elements than this.",
+    min=1)]
+
+
+def build_case_options(at, const, grad, of, wrt, retain_grad, allow_unused, dtype,
+                       max_elements, backward=True):
+    """Apply the global settings and parse --at once; usage errors exit with status 2."""
+    from gradcli.engine import apply, dtypes
+    from gradcli.engine.errors import GradcliError
+    from gradcli.parser.case import CaseOptions, parse_binding
+
+    from .edge import error_lines, usage_error
+
+    dtypes.set_default_float(dtype.value if isinstance(dtype, DType) else dtype)
+    apply.set_max_elements(max_elements)
+    consts = frozenset(const or ())
+    bindings = []
+    for spec in at or ():
+        try:
+            bindings.append(parse_binding(spec, consts))
+        except GradcliError as e:
+            import sys
+
+            sys.stderr.write(error_lines(f"--at {spec}", e))
+            raise usage_error(f"bad --at {spec!r}") from None
+    wrt_names = tuple(n.strip() for n in wrt.split(",") if n.strip()) if wrt else None
+    return CaseOptions(bindings=bindings, consts=consts, grad=grad, of=of, wrt=wrt_names,
+                       retain_grad=retain_grad, allow_unused=allow_unused, backward=backward)
+
+
+def make_console(no_color: bool, stderr: bool = False):
+    from rich.console import Console
+
+    return Console(no_color=no_color or None, stderr=stderr, highlight=False,
+                   soft_wrap=False)

@@ -1,0 +1,42 @@
+"""`gradcli eval`: forward + backward; a table (or JSON / plain record) of every node."""
+
+from enum import Enum
+
+import typer
+
+from .case_options import (AllowUnusedOpt, AtOpt, CaseArg, ConstOpt, DType, DTypeOpt, FileOpt,
+                           GradOpt, MaxElementsOpt, NoColorOpt, OfOpt, RetainOpt, WrtOpt)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    plain = "plain"
+
+
+TABLE_BATCH = 1000  # a batch shares one table per this many cases
+
+
+def eval_command(
+    case: CaseArg = None,
+    at: AtOpt = None,
+    const: ConstOpt = None,
+    grad: GradOpt = None,
+    of: OfOpt = None,
+    wrt: WrtOpt = None,
+    retain_grad: RetainOpt = False,
+    allow_unused: AllowUnusedOpt = False,
+    dtype: DTypeOpt = DType.float32,
+    format: Format = typer.Option(Format.table, "--format", help="table, json (JSON Lines) or plain."),
+    file: FileOpt = None,
+    no_color: NoColorOpt = False,
+    max_elements: MaxElementsOpt = 10**8,
+) -> None:
+    """Evaluate a case forward and backward: every node's value, requires_grad, is_leaf,
+    grad_fn and grad, exactly as PyTorch computes them."""
+    from .batch import run_cases
+    from .case_options import build_case_options
+
+    opts = build_case_options(at, const, grad, of, wrt, retain_grad, allow_unused, dtype,
+                              max_elements)
+    run_cases(case, file, opts, format.value, no_color)

@@ -1,0 +1,56 @@
+"""JSON-ready records of case results (SPEC section 2), shared by every output format."""
+
+import math
+
+import numpy as np
+
+
+def json_value(data: np.ndarray):
+    """Nested lists (a 0-d tensor: a plain number); nan/inf as the strings SPEC names."""
+    if data.dtype.kind == "f" and not np.isfinite(data).all():
+        obj = data.astype(object)
+        obj[np.isnan(data)] = "nan"
+        obj[np.isposinf(data)] = "inf"
+        obj[np.isneginf(data)] = "-inf"
+        return obj.tolist()
+    return data.tolist()
+
+
+def json_number(x):
+    if isinstance(x, float) and not math.isfinite(x):
+        return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
+    return x
+
+
+def error_record(err) -> dict:
+    return {"type": err.type_name, "message": err.message, "column": err.column}
+
+
+def node_record(node) -> dict:
+    t = node.tensor
+    return {
+        "id": node.id,
+        "expr": node.expr,
+        "shape": list(t.data.shape),
+        "dtype": t.data.dtype.name,
+        "value": json_value(t.data),
+        "requires_grad": t.requires_grad,
+        "is_leaf": t.grad_fn is None,
+        "grad_fn": t.grad_fn.name() if t.grad_fn is not None else None,
+        "grad": json_value(node.grad.data) if node.grad is not None else None,
+    }
+
+
+def case_record(result) -> dict:
+    return {
+        "line": result.line,
+        "source": result.source,
+        "output": result.output,
+        "nodes": [node_record(n) for n in result.nodes],
+        "error": error_record(result.error) if result.error is not None else None,
+    }
+
+
+def unreadable_record(line: int, source, err) -> dict:
+    return {"line": line, "source": source, "output": None, "nodes": [],
+            "error": error_record(err)}

@@ -1,0 +1,5 @@
+"""The reverse-mode engine: tensors, the op table, backward.
+
+Importing the package loads `api`, which gives Tensor its Python operators."""
+
+from . import api  # noqa: F401

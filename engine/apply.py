@@ -1,0 +1,104 @@
+"""Applying an op from the table: dtype promotion, shape checks, the forward, and the
+graph node when grad is being recorded. The only place ops become graph nodes."""
+
+import numpy as np
+
+from . import dtypes, grad_mode
+from .errors import runtime
+from .tensor import Node, Tensor
+
+# PyTorch never warns on overflow, 0/0 or log(0): they are values (inf, nan).
+np.seterr(all="ignore")
+
+_limits = {"max_elements": 10**8}
+
+
+def set_max_elements(n: int) -> None:
+    _limits["max_elements"] = n
+
+
+def check_elements(shape: tuple) -> None:
+    """Refuse to allocate a tensor beyond --max-elements (before numpy tries)."""
+    n = 1
+    for s in shape:
+        n *= int(s)
+    if n > _limits["max_elements"]:
+        from .errors import LimitError
+
+        raise LimitError(f"a tensor of shape {tuple(shape)} has {n} elements, more than the "
+                         f"limit of {_limits['max_elements']} (raise it with --max-elements)")
+
+
+def broadcast_shape(a: tuple, b: tuple) -> tuple:
+    """The broadcast shape, or PyTorch's error naming the first mismatching dimension."""
+    if a == b:
+        return a
+    n = max(len(a), len(b))
+    pa, pb = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
+    out = []
+    for i in range(n - 1, -1, -1):
+        x, y = pa[i], pb[i]
+        if x != y and x != 1 and y != 1:
+            raise runtime(f"The size of tensor a ({x}) must match the size of tensor b ({y}) "
+                          f"at non-singleton dimension {i}")
+    for x, y in zip(pa, pb):
+        out.append(y if x == 1 else x)
+    return tuple(out)
+
+
+def _compute_dtype(op, args) -> np.dtype:
+    dims, zero, scalars = [], [], []
+    for a in args:
+        if isinstance(a, Tensor):
+            (dims if a.data.ndim else zero).append(a.data.dtype)
+        elif isinstance(a, np.ndarray):
+            (dims if a.ndim else zero).append(a.dtype)
+        else:
+            scalars.append(dtypes.scalar_dtype(a))
+    dt = dtypes.result_type(dims, zero, scalars)
+    if op.dtype_rule == "float" and dt.kind != "f":
+        dt = dtypes.default_float()
+    return dt
+
+
+def apply(op, args, params=None):
+    """Run `op` on `args` (tensors, arrays or Python scalars) with keyword `params`.
+
+    Returns a new Tensor; when grad mode is on, the op is differentiable and some input
+    requires grad, the result gets a grad_fn Node recording the inputs."""
+    params = params or {}
+    rule = op.dtype_rule
+    if rule == "same":  # shape ops, reductions: the input's own dtype, no casting
+        arrays = [a.data if isinstance(a, Tensor) else np.asarray(a) for a in args]
+        out_data = op.forward(*arrays, **params)
+    else:
+        dt = _compute_dtype(op, args)
+        arrays = []
+        for a in args:
+            arr = a.data if isinstance(a, Tensor) else a
+            if not isinstance(arr, np.ndarray) or arr.dtype != dt:
+                arr = np.asarray(arr, dtype=dt)
+            arrays.append(arr)
+        if op.broadcast and len(arrays) == 2 and arrays[0].shape != arrays[1].shape:
+            check_elements(broadcast_shape(arrays[0].shape, arrays[1].shape))
+        out_data = op.forward(*arrays, **params)
+        if rule == "bool":
+            out_data = np.asarray(out_data, dtype=dtypes.BOOL)
+        elif not isinstance(out_data, np.ndarray) or out_data.dtype != dt:
+            out_data = np.asarray(out_data, dtype=dt)
+    if not isinstance(out_data, np.ndarray):
+        out_data = np.asarray(out_data)
+    out = Tensor(out_data)
+    if op.differentiable and grad_mode.is_enabled():
+        for a in args:
+            if isinstance(a, Tensor) and a.requires_grad:
+                break
+        else:
+            return out
+        if out_data.dtype.kind != "f":  # integer results (argmax-like) carry no graph
+            return out
+        inputs = tuple(a if isinstance(a, Tensor) else Tensor(arr)
+                       for a, arr in zip(args, arrays))
+        out.requires_grad = True
+        out.grad_fn = Node(op, inputs, params)
+    return out

@@ -1,0 +1,192 @@
+"""Reverse mode: Tensor.backward, torch.autograd.backward and torch.autograd.grad.
+
+One loop does all three (as micrograd's engine does): an iterative topological order of
+the tensors that require grad, then a walk from the outputs back, calling each node's
+VJP rules and summing the contributions per input in a dict. Broadcasting is undone here,
+once, for every rule. With create_graph the rules receive Tensors and run with grad mode
+on, so the gradients they build are differentiable."""
+
+import numpy as np
+
+from . import dual as D
+from . import grad_mode
+from .apply import apply
+from .errors import runtime
+from .ops import OPS, _sum_to
+from .tensor import Tensor
+
+FREED = ("Trying to backward through the graph a second time (or directly access saved "
+         "tensors after they have already been freed). Saved intermediate values of the graph "
+         "are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if "
+         "you need to backward through the graph a second time or if you need to access saved "
+         "tensors after calling backward.")
+
+
+def size_str(shape) -> str:
+    return f"torch.Size([{', '.join(str(s) for s in shape)}])"
+
+
+def topological_order(roots) -> list:
+    """Tensors reachable from `roots` through grad_fn inputs that require grad, inputs
+    before the tensors made from them (iterative post-order DFS: no recursion)."""
+    order, seen = [], set()
+    stack = [(r, False) for r in reversed(roots)]
+    while stack:
+        t, done = stack.pop()
+        if done:
+            order.append(t)
+            continue
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        stack.append((t, True))
+        fn = t.grad_fn
+        if fn is not None:
+            for inp in reversed(fn.inputs):
+                if inp.requires_grad and id(inp) not in seen:
+                    stack.append((inp, False))
+    return order
+
+
+def _seeds(outputs, grad_outputs, create_graph):
+    seeds = []
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+        if not out.requires_grad:
+            raise runtime(f"element {i} of tensors does not require grad and does not have a grad_fn")
+        if g is None:
+            if out.data.size != 1:
+                raise runtime("grad can be implicitly created only for scalar outputs")
+            g = np.ones_like(out.data)
+        else:
+            gshape = g.shape
+            if tuple(gshape) != out.data.shape:
+                raise runtime(f"Mismatch in shape: grad_output[{i}] has a shape of "
+                              f"{size_str(gshape)} and output[{i}] has a shape of "
+                              f"{size_str(out.data.shape)}.")
+            if not create_graph and isinstance(g, Tensor):
+                g = g.data
+        seeds.append(Tensor(g) if create_graph and not isinstance(g, Tensor) else g)
+    return seeds
+
+
+def _accumulate(t: Tensor, g, create_graph: bool) -> None:
+    """Add g into t.grad as AccumulateGrad does: in place normally, as a graph with
+    create_graph (the first grad is a CopyBackwards copy, later ones an addition)."""
+    if create_graph:
+        t.grad = apply(OPS["copy"], (g,)) if t.grad is None else apply(OPS["add"], (t.grad, g))
+    elif t.grad is None:
+        t.grad = Tensor(np.array(g, dtype=t.data.dtype, copy=True))
+    else:
+        np.add(t.grad.data, g, out=t.grad.data, casting="unsafe")
+
+
+def run_backward(outputs, grad_outputs, *, retain_graph=None, create_graph=False,
+                 inputs=None, allow_unused=False, trace=None):
+    """The engine. With `inputs` (autograd.grad) returns their grads and leaves every
+    .grad alone; without, accumulates into leaves (and retain_grad tensors).
+
+    `trace`, if given, is called once per visited tensor as trace(tensor, grad, sends)
+    where sends lists (input_index, input, rule_output, fitted) for each input the
+    node's VJP fed: the rule's own result and the same after broadcasting was undone."""
+    if retain_graph is None:
+        retain_graph = create_graph
+    seeds = _seeds(outputs, grad_outputs, create_graph)
+    order = topological_order(list(outputs))
+    grads: dict = {}
+    for out, g in zip(outputs, seeds):
+        grads[id(out)] = g if id(out) not in grads else grads[id(out)] + g
+    wanted = {id(t): i for i, t in enumerate(inputs)} if inputs is not None else None
+    captured = {}
+    with grad_mode.set_grad_enabled(create_graph):
+        for t in reversed(order):
+            g = grads.pop(id(t), None)
+            if g is None:
+                continue
+            fn = t.grad_fn
+            if wanted is not None:
+                if id(t) in wanted:
+                    captured[id(t)] = g
+            elif fn is None or t.retains_grad:
+                _accumulate(t, g, create_graph)
+            if fn is None:
+                if trace is not None:
+                    trace(t, g, [])
+                continue
+            op = fn.op
+            if fn.released and op.saves:
+                raise runtime(FREED)
+            if create_graph:
+                out, ins = t, fn.inputs
+            else:
+                out, ins = t.data, [i.data for i in fn.inputs]
+            sends = [] if trace is not None else None
+            for i, inp in enumerate(fn.inputs):
+                if not inp.requires_grad:
+                    continue
+                if op.variadic:
+                    contrib = op.vjps[0](g, out, *ins, index=i, **fn.params)
+                else:
+                    rule = op.vjps[i]
+                    if rule is None:
+                        continue
+                    contrib = rule(g, out, *ins, **fn.params)
+                fitted = _fit(contrib, inp, create_graph)
+                if sends is not None:
+                    sends.append((i, inp, contrib, fitted))
+                prev = grads.get(id(inp))
+                grads[id(inp)] = fitted if prev is None else prev + fitted
+            if trace is not None:
+                trace(t, g, sends)
+            if not retain_graph:
+                fn.released = True
+    if inputs is None:
+        return None
+    result = []
+    for i, t in enumerate(inputs):
+        g = captured.get(id(t))
+        if g is None and not allow_unused:
+            raise runtime(f"The differentiated Tensor at index {i} appears to not have been used "
+                          f"in the graph. Set allow_unused=True if this is the desired behavior.")
+        result.append(g if g is None or isinstance(g, Tensor) else
+                      Tensor(np.array(g, dtype=t.data.dtype)))
+    return result
+
+
+def _fit(contrib, inp: Tensor, create_graph: bool):
+    """Undo broadcasting (sum back to the input's shape) and match the input's dtype."""
+    shape = inp.data.shape
+    if create_graph:
+        if not isinstance(contrib, Tensor):
+            contrib = Tensor(np.asarray(contrib))
+        if contrib.data.shape != shape:
+            contrib = D.sum_to(contrib, shape=shape)
+        if contrib.data.dtype != inp.data.dtype:
+            contrib = D.to_dtype(contrib, dtype=inp.data.dtype)
+        return contrib
+    if contrib.shape != shape:
+        contrib = _sum_to(np.asarray(contrib), shape)
+    if contrib.dtype != inp.data.dtype:
+        contrib = np.asarray(contrib, dtype=inp.data.dtype)
+    return contrib
+
+
+def backward(tensor: Tensor, gradient=None, retain_graph=None, create_graph=False) -> None:
+    """Tensor.backward."""
+    run_backward([tensor], [gradient], retain_graph=retain_graph, create_graph=create_graph)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         allow_unused=False) -> tuple:
+    """torch.autograd.grad."""
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    elif isinstance(grad_outputs, Tensor):
+        grad_outputs = [grad_outputs]
+    for t in inputs:
+        if not t.requires_grad:
+            raise runtime("One of the differentiated Tensors does not require grad")
+    return tuple(run_backward(outputs, list(grad_outputs), retain_graph=retain_graph,
+                              create_graph=create_graph, inputs=inputs,
+                              allow_unused=allow_unused))

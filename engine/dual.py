@@ -1,0 +1,51 @@
+"""The op table's functions, usable on numpy arrays *and* on Tensors.
+
+VJP rules are written once against this namespace (as HIPS autograd writes them against
+autograd.numpy): during a plain backward they receive numpy arrays and run as numpy;
+with create_graph they receive Tensors and every call is recorded in the graph, so the
+same rule yields differentiable gradients (second derivatives) for free.
+
+`dual.exp(x)` is the op named "exp" in `ops.OPS`; `dual.raw(x)` is the array inside."""
+
+from .tensor import Tensor
+
+
+class Traced:
+    """Base for values that record op applications themselves instead of computing them
+    (derive's symbolic expressions): `dual.f(x)` on one calls `x.trace_op(op, args, params)`,
+    so the very VJP rules of the op table produce symbolic derivatives."""
+
+    def trace_op(self, op, args, params):
+        raise NotImplementedError
+
+
+def raw(x):
+    """The numpy array behind a Tensor (or the array itself): for masks and constants."""
+    return x.data if isinstance(x, Tensor) else x
+
+
+def _make(op):
+    from .apply import apply
+
+    forward = op.forward
+
+    def call(*args, **params):
+        for a in args:
+            if isinstance(a, Tensor):
+                return apply(op, args, params)
+            if isinstance(a, Traced):
+                return a.trace_op(op, args, params)
+        return forward(*args, **params)
+
+    call.__name__ = op.name
+    return call
+
+
+def __getattr__(name):
+    from .ops import OPS
+
+    if name not in OPS:
+        raise AttributeError(name)
+    fn = _make(OPS[name])
+    globals()[name] = fn
+    return fn

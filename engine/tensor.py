@@ -1,0 +1,115 @@
+"""The Tensor node and its grad_fn (autograd graph node).
+
+A Tensor wraps a numpy array. A non-leaf tensor (one made by a recorded op) has a
+`grad_fn` Node holding the op, its input tensors and the op's parameters; leaves have
+grad_fn None. Operators (`+`, `*`, `@`, ...) are attached by `api` at the bottom."""
+
+import numpy as np
+
+from . import dtypes
+
+
+class Tensor:
+    __slots__ = ("data", "requires_grad", "grad_fn", "grad", "retains_grad", "__weakref__")
+    # numpy must defer to our reflected operators (ndarray * Tensor -> Tensor.__rmul__)
+    __array_ufunc__ = None
+    __hash__ = object.__hash__  # == is elementwise, identity is the hash
+
+    def __init__(self, data: np.ndarray, requires_grad: bool = False, grad_fn=None):
+        self.data = data
+        self.requires_grad = requires_grad
+        self.grad_fn = grad_fn
+        self.grad = None
+        self.retains_grad = False
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def shape(self) -> tuple:
+        return self.data.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    def numel(self) -> int:
+        return self.data.size
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def __repr__(self) -> str:
+        from .torch_repr import tensor_repr
+
+        return tensor_repr(self.data, requires_grad=self.requires_grad,
+                           grad_fn=self.grad_fn.name() if self.grad_fn is not None else None)
+
+    def __bool__(self) -> bool:
+        from .errors import runtime
+
+        if self.data.size != 1:
+            raise runtime(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.data.reshape(()))
+
+
+class Node:
+    """A grad_fn: one recorded op application. `inputs` are the op's tensor inputs
+    (constants wrapped as tensors that do not require grad), `params` the op's
+    non-tensor arguments. The node does not point back at its result (no reference
+    cycle): backward walks tensors, and each tensor knows its node."""
+
+    __slots__ = ("op", "inputs", "params", "released")
+
+    def __init__(self, op, inputs: tuple, params: dict):
+        self.op = op
+        self.inputs = inputs
+        self.params = params
+        self.released = False
+
+    def name(self) -> str:
+        return self.op.grad_fn
+
+    @property
+    def next_functions(self) -> tuple:
+        return tuple((_edge(t), 0) for t in self.inputs)
+
+    def __repr__(self) -> str:
+        return f"<{self.name()}>"
+
+
+class AccumulateGrad:
+    """The node PyTorch shows in next_functions for a leaf that requires grad."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable: Tensor):
+        self.variable = variable
+
+    def name(self) -> str:
+        return "AccumulateGrad"
+
+    next_functions = ()
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad>"
+
+
+def _edge(t: Tensor):
+    if t.grad_fn is not None:
+        return t.grad_fn
+    return AccumulateGrad(t) if t.requires_grad else None
+
+
+def as_array(value, dtype=None) -> np.ndarray:
+    """A numpy array for a Python scalar/list (dtype as torch.tensor infers it)."""
+    if dtype is None:
+        dtype = dtypes.scalar_dtype(value) if not isinstance(value, (list, tuple)) else None
+    return np.asarray(value, dtype=dtype)

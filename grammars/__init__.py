@@ -1,0 +1,1 @@
+"""The grammars (Lark files) shipped as package data."""

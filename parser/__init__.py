@@ -1,0 +1,1 @@
+"""The language layer: grammar loading, cases and programs."""

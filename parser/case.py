@@ -1,0 +1,230 @@
+"""Cases: one line of statements (`y=(x+w)*(w+1)`), evaluated into graph nodes and then
+differentiated. The result lists every node in creation order, as the commands show it.
+
+Rules (SPEC section 2): a name assigned an expression that uses no variable is a leaf
+that requires grad (float, like --at); literals inside expressions are constants; every
+named variable and every intermediate tensor that depends on a variable is a node, the
+unnamed ones called %1, %2, ... with their source text."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..engine import api, autograd, dtypes
+from ..engine.errors import GradcliError, type_error
+from ..engine.tensor import Tensor
+from .evaluate import evaluate
+from .grammar import parse
+from .runtime import Runtime, modules
+
+
+@dataclass
+class CaseNode:
+    id: str
+    expr: str
+    tensor: Tensor
+    grad: Tensor | None = None  # what the grad column shows (set after backward)
+
+
+@dataclass
+class Binding:
+    """--at NAME=EXPR (parsed once, evaluated afresh for every case)."""
+    name: str
+    text: str
+    tree: object
+    const: bool = False
+
+
+@dataclass
+class CaseOptions:
+    bindings: list = field(default_factory=list)
+    consts: frozenset = frozenset()
+    grad: str | None = None      # --grad EXPR
+    of: str | None = None        # --of NAME
+    wrt: tuple | None = None     # --wrt a,b
+    retain_grad: bool = False
+    allow_unused: bool = False
+    backward: bool = True        # graph/derive may only need the forward
+
+
+@dataclass
+class CaseResult:
+    line: int
+    source: str
+    nodes: list = field(default_factory=list)
+    output: str | None = None
+    error: GradcliError | None = None
+    variables: dict = field(default_factory=dict)
+    output_tensor: Tensor | None = None
+    seed: Tensor | None = None
+
+
+class CaseRuntime(Runtime):
+    tracking = True
+
+    def __init__(self, source: str, result: CaseResult):
+        self.source = source
+        self.result = result
+        self.vars: dict = result.variables
+        self.top = None  # the right-hand side being assigned (recorded under its name)
+        self.seen: set = set()
+        self.count = 0
+
+    def name(self, node):
+        n = node.value
+        if n in self.vars:
+            return self.vars[n]
+        mods = modules()
+        if n == "torch":
+            return mods["torch"]
+        if n == "F":
+            return mods["torch.nn.functional"]
+        if n == "nn":
+            return mods["torch.nn"]
+        if n in mods["torch"].members:
+            return mods["torch"].members[n]
+        if n in mods["torch.nn.functional"].members:
+            return mods["torch.nn.functional"].members[n]
+        raise GradcliError(f"name '{n}' is not defined", type_name="NameError",
+                           column=node.column, line=node.line)
+
+    def is_variable(self, name: str) -> bool:
+        return name in self.vars
+
+    def produced(self, node, value, uses_variable: bool) -> None:
+        if (uses_variable and isinstance(value, Tensor) and node is not self.top
+                and id(value) not in self.seen and node.kind not in ("kwarg", "starred")):
+            self.count += 1
+            self.add(f"%{self.count}", self.source[node.start:node.end], value)
+
+    def add(self, name: str, expr: str, tensor: Tensor) -> None:
+        self.seen.add(id(tensor))
+        self.result.nodes.append(CaseNode(name, expr, tensor))
+
+
+def leaf_tensor(value, requires_grad: bool) -> Tensor:
+    """A constant made a leaf: float (the default dtype), like torch.tensor(v, requires_grad)."""
+    data = value.data if isinstance(value, Tensor) else api.data_to_array(value)
+    if data.dtype.kind != "f":
+        data = data.astype(dtypes.default_float())
+    else:
+        data = data.copy()
+    return Tensor(data, requires_grad)
+
+
+def parse_binding(spec: str, const_names=()) -> Binding:
+    """NAME=EXPR from --at; raises GradcliError (syntax errors with the column)."""
+    name, sep, text = spec.partition("=")
+    name = name.strip()
+    if not sep or not name.isidentifier():
+        raise GradcliError(f"--at expects NAME=EXPR, got {spec!r}", type_name="UsageError")
+    return Binding(name, text.strip(), parse(text.strip(), start="expr"), name in const_names)
+
+
+def run_case(source: str, line: int, opts: CaseOptions) -> CaseResult:
+    """Evaluate one case and (unless opts.backward is False) run its backward pass."""
+    result = CaseResult(line=line, source=source)
+    rt = CaseRuntime(source, result)
+    try:
+        _forward(source, opts, rt, result)
+        if opts.backward:
+            _backward(opts, rt, result)
+    except GradcliError as e:
+        result.error = e
+    return result
+
+
+def _forward(source, opts, rt, result):
+    for b in opts.bindings:
+        value = evaluate(b.tree, rt)
+        t = leaf_tensor(value, not (b.const or b.name in opts.consts))
+        rt.vars[b.name] = t
+        rt.add(b.name, b.text, t)
+    statements = parse(source, start="case")
+    last = None
+    for stmt in statements:
+        rhs = stmt.children[0]
+        if stmt.kind == "assign":
+            rt.top = rhs
+            rt.tracking = True
+            value, uses = _eval_tracked(rhs, rt)
+            rt.top = None
+            if not uses:
+                value = leaf_tensor(value, stmt.value not in opts.consts)
+            rt.vars[stmt.value] = value
+            if isinstance(value, Tensor):
+                rt.add(stmt.value, source[rhs.start:rhs.end], value)
+            last = (stmt.value, value)
+        else:
+            value = evaluate(rhs, rt)
+            last = (_node_id(rt, value), value)
+    if opts.of is not None:
+        if opts.of not in rt.vars:
+            raise GradcliError(f"name '{opts.of}' is not defined", type_name="NameError")
+        last = (opts.of, rt.vars[opts.of])
+    if last is None:
+        return
+    result.output, result.output_tensor = last
+    if not isinstance(last[1], Tensor):
+        raise type_error(f"the output must be a tensor, not {type(last[1]).__name__} "
+                         f"(choose one with --of)")
+
+
+def _eval_tracked(node, rt):
+    """Evaluate an assigned expression and tell whether it used any variable."""
+    flag = {"uses": False}
+    original = rt.produced
+
+    def produced(n, value, uses):
+        if n is node:
+            flag["uses"] = uses
+        original(n, value, uses)
+
+    rt.produced = produced
+    try:
+        value = evaluate(node, rt)
+    finally:
+        rt.produced = original
+    if node.kind == "name":
+        flag["uses"] = rt.is_variable(node.value)
+    return value, flag["uses"]
+
+
+def _node_id(rt, value):
+    for n in reversed(rt.result.nodes):
+        if n.tensor is value:
+            return n.id
+    return None
+
+
+def _backward(opts, rt, result):
+    out = result.output_tensor
+    if out is None:
+        return
+    seed = None
+    if opts.grad is not None:
+        rt.tracking = False
+        value = evaluate(parse(opts.grad, start="expr"), rt)
+        seed = value if isinstance(value, Tensor) else Tensor(
+            np.asarray(api.data_to_array(value), dtype=out.data.dtype))
+        if seed.data.dtype != out.data.dtype and seed.data.dtype.kind != "f":
+            seed = Tensor(seed.data.astype(out.data.dtype))
+        result.seed = seed
+    if opts.retain_grad:
+        for n in result.nodes:
+            if n.tensor.requires_grad and n.tensor.grad_fn is not None:
+                n.tensor.retains_grad = True
+    if opts.wrt:
+        inputs = []
+        for name in opts.wrt:
+            if name not in rt.vars or not isinstance(rt.vars[name], Tensor):
+                raise GradcliError(f"name '{name}' is not defined", type_name="NameError")
+            inputs.append(rt.vars[name])
+        grads = autograd.grad([out], inputs, [seed], allow_unused=opts.allow_unused)
+        by_id = {id(t): g for t, g in zip(inputs, grads)}
+        for n in result.nodes:
+            n.grad = by_id.get(id(n.tensor))
+        return
+    autograd.run_backward([out], [seed])
+    for n in result.nodes:
+        n.grad = n.tensor.grad

@@ -61,44 +61,76 @@ def _compute_dtype(op, args) -> np.dtype:
     return dt
 
 
+def _shared_float_dtype(args):
+    """The fast path of promotion: every tensor argument has the same floating dtype and
+    the rest are Python numbers (weak scalars), so that dtype is the result's. None when
+    the general rules are needed."""
+    dt = None
+    for a in args:
+        ta = type(a)
+        if ta is Tensor:
+            d = a.data.dtype
+        elif ta is float or ta is int:
+            continue
+        else:
+            return None
+        if dt is None:
+            dt = d
+        elif d is not dt and d != dt:
+            return None
+    return dt if dt is not None and dt.kind == "f" else None
+
+
+_NO_PARAMS: dict = {}
+
+
 def apply(op, args, params=None):
     """Run `op` on `args` (tensors, arrays or Python scalars) with keyword `params`.
 
     Returns a new Tensor; when grad mode is on, the op is differentiable and some input
     requires grad, the result gets a grad_fn Node recording the inputs."""
-    params = params or {}
+    if params is None:
+        params = _NO_PARAMS
     rule = op.dtype_rule
     if rule == "same":  # shape ops, reductions: the input's own dtype, no casting
         arrays = [a.data if isinstance(a, Tensor) else np.asarray(a) for a in args]
         out_data = op.forward(*arrays, **params)
     else:
-        dt = _compute_dtype(op, args)
-        arrays = []
-        for a in args:
-            arr = a.data if isinstance(a, Tensor) else a
-            if not isinstance(arr, np.ndarray) or arr.dtype != dt:
-                arr = np.asarray(arr, dtype=dt)
-            arrays.append(arr)
-        if op.broadcast and len(arrays) == 2 and arrays[0].shape != arrays[1].shape:
-            check_elements(broadcast_shape(arrays[0].shape, arrays[1].shape))
+        dt = _shared_float_dtype(args)
+        if dt is None:
+            dt = _compute_dtype(op, args)
+            arrays = []
+            for a in args:
+                arr = a.data if isinstance(a, Tensor) else a
+                if not isinstance(arr, np.ndarray) or arr.dtype != dt:
+                    arr = np.asarray(arr, dtype=dt)
+                arrays.append(arr)
+        else:  # Python numbers go to numpy as they are: numpy keeps them weak too
+            arrays = [a.data if type(a) is Tensor else a for a in args]
+        if op.broadcast and len(arrays) == 2:
+            a0, a1 = arrays
+            if type(a0) is np.ndarray and type(a1) is np.ndarray and a0.shape != a1.shape:
+                check_elements(broadcast_shape(a0.shape, a1.shape))
         out_data = op.forward(*arrays, **params)
         if rule == "bool":
             out_data = np.asarray(out_data, dtype=dtypes.BOOL)
-        elif not isinstance(out_data, np.ndarray) or out_data.dtype != dt:
+        elif type(out_data) is not np.ndarray or (out_data.dtype is not dt and out_data.dtype != dt):
             out_data = np.asarray(out_data, dtype=dt)
-    if not isinstance(out_data, np.ndarray):
+    if type(out_data) is not np.ndarray:
         out_data = np.asarray(out_data)
     out = Tensor(out_data)
-    if op.differentiable and grad_mode.is_enabled():
+    if op.differentiable and grad_mode._enabled[0]:
         for a in args:
-            if isinstance(a, Tensor) and a.requires_grad:
+            if type(a) is Tensor and a.requires_grad:
                 break
         else:
             return out
         if out_data.dtype.kind != "f":  # integer results (argmax-like) carry no graph
             return out
-        inputs = tuple(a if isinstance(a, Tensor) else Tensor(arr)
-                       for a, arr in zip(args, arrays))
+        inputs = []
+        for a, arr in zip(args, arrays):
+            inputs.append(a if type(a) is Tensor else Tensor(np.asarray(arr, dtype=out_data.dtype)
+                                                             if rule != "same" else arr))
         out.requires_grad = True
-        out.grad_fn = Node(op, inputs, params)
+        out.grad_fn = Node(op, tuple(inputs), params)
     return out

@@ -18,12 +18,29 @@ from .grammar import parse
 from .runtime import Runtime, modules
 
 
-@dataclass
 class CaseNode:
-    id: str
-    expr: str
-    tensor: Tensor
-    grad: Tensor | None = None  # what the grad column shows (set after backward)
+    """One row: a named variable or an intermediate. Its source text is sliced only when
+    asked for (a 100,000-term sum has 100,000 nested intermediates: eager slices would
+    cost quadratic time)."""
+
+    __slots__ = ("id", "tensor", "grad", "_source", "_span")
+
+    def __init__(self, id: str, expr: str, tensor: Tensor, grad: Tensor | None = None,
+                 span: tuple | None = None):
+        self.id = id
+        self.tensor = tensor
+        self.grad = grad  # what the grad column shows (set after backward)
+        self._source = expr
+        self._span = span
+
+    @property
+    def expr(self) -> str:
+        if self._span is not None:
+            return self._source[self._span[0]:self._span[1]]
+        return self._source
+
+    def __repr__(self) -> str:
+        return f"CaseNode({self.id!r}, {self.expr!r})"
 
 
 @dataclass
@@ -95,11 +112,11 @@ class CaseRuntime(Runtime):
         if (uses_variable and isinstance(value, Tensor) and node is not self.top
                 and id(value) not in self.seen and node.kind not in ("kwarg", "starred")):
             self.count += 1
-            self.add(f"%{self.count}", self.source[node.start:node.end], value)
+            self.add(f"%{self.count}", self.source, value, (node.start, node.end))
 
-    def add(self, name: str, expr: str, tensor: Tensor) -> None:
+    def add(self, name: str, expr: str, tensor: Tensor, span: tuple | None = None) -> None:
         self.seen.add(id(tensor))
-        self.result.nodes.append(CaseNode(name, expr, tensor))
+        self.result.nodes.append(CaseNode(name, expr, tensor, span=span))
 
 
 def leaf_tensor(value, requires_grad: bool) -> Tensor:
@@ -153,7 +170,7 @@ def _forward(source, opts, rt, result):
                 value = leaf_tensor(value, stmt.value not in opts.consts)
             rt.vars[stmt.value] = value
             if isinstance(value, Tensor):
-                rt.add(stmt.value, source[rhs.start:rhs.end], value)
+                rt.add(stmt.value, source, value, (rhs.start, rhs.end))
             last = (stmt.value, value)
         else:
             value = evaluate(rhs, rt)

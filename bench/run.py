@@ -1,0 +1,246 @@
+#!/usr/bin/env python3
+"""gradcli's benchmarks: every target of issue 8 measured against its anchor, side by side
+in one run (medians of repeated whole processes or timed regions), printed as ratios.
+
+    python bench/run.py            # everything (about 2-4 minutes on 2 cores)
+    python bench/run.py --quick    # fewer repetitions and smaller sizes
+
+PyTorch is used as an anchor where it is installed; rows that need it say so otherwise."""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+
+PY = sys.executable
+GRADCLI = shutil.which("gradcli") or f"{PY} -m gradcli"
+LINE = "x = 1.23; w = 0.45; y = sin(x * w) + (x + w) * (w + 3)"
+
+
+def have_torch() -> bool:
+    return subprocess.run([PY, "-c", "import torch"], capture_output=True).returncode == 0
+
+
+def timed_process(cmd, reps, stdin=None, env=None) -> float:
+    """Median wall time of a whole process, in seconds."""
+    times = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, shell=isinstance(cmd, str), stdin=stdin and open(stdin, "rb"),
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def timed_script(code: str, reps: int = 1) -> dict:
+    """Run a Python snippet in a fresh process; it prints a JSON dict of measurements."""
+    results = []
+    for _ in range(reps):
+        out = subprocess.run([PY, "-c", textwrap.dedent(code)], capture_output=True, text=True)
+        if out.returncode != 0:
+            raise RuntimeError(out.stderr[-2000:])
+        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    return {k: statistics.median(r[k] for r in results) for k in results[0]}
+
+
+def peak_rss_mb(code: str) -> float:
+    out = subprocess.run([PY, "-c", textwrap.dedent(code) +
+                          "\nimport resource; print(resource.getrusage(resource.RUSAGE_SELF)"
+                          ".ru_maxrss / 1024)"], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-2000:])
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+ROWS = []
+
+
+def row(what, value, anchor, target, ok, note=""):
+    ROWS.append((what, value, anchor, target, ok, note))
+    mark = "met" if ok else ("—" if ok is None else "NOT met")
+    print(f"  {what}: {value}  vs  {anchor}  [target {target}: {mark}] {note}", flush=True)
+
+
+def bench_startup(reps, torch_ok):
+    numpy = timed_process([PY, "-c", "import numpy"], reps)
+    cold = timed_process(f"{GRADCLI} eval 'y=(x+w)*(w+1)' --at x=2 --at w=1 --format json", reps)
+    row("cold eval --format json", f"{cold:.3f} s", f"import numpy {numpy:.3f} s",
+        "<= 2.0x", cold / numpy <= 2.0, f"ratio {cold / numpy:.2f}x")
+    if torch_ok:
+        script = ("import torch\nx = torch.tensor(2., requires_grad=True)\n"
+                  "w = torch.tensor(1., requires_grad=True)\ny = (x + w) * (w + 1)\ny.backward()\n"
+                  "print(x.grad, w.grad)\n")
+        t = timed_process([PY, "-c", script], max(2, reps // 2))
+        row("cold eval vs the PyTorch script", f"{cold:.3f} s", f"torch script {t:.3f} s",
+            ">= 8x faster", t / cold >= 8, f"{t / cold:.1f}x faster")
+    for args in ("--help", "eval --help"):
+        h = timed_process(f"{GRADCLI} {args}", reps)
+        row(f"gradcli {args}", f"{h:.3f} s", f"import numpy {numpy:.3f} s", "<= 1.0x",
+            h / numpy <= 1.0, f"ratio {h / numpy:.2f}x")
+
+
+def bench_batch(n, reps, torch_ok, tmp):
+    path = os.path.join(tmp, "batch.txt")
+    with open(path, "w") as f:
+        for i in range(n):
+            f.write(f"x = {1 + i % 97 / 100}; w = {0.45 + i % 13 / 50}; y = sin(x * w) + (x + w) * (w + 3)\n")
+    js = timed_process(f"{GRADCLI} eval -f {path} --format json", reps)
+    table = timed_process(f"{GRADCLI} eval -f {path} --format table --no-color", reps)
+    parse = timed_script(f"""
+        import json, time
+        from gradcli.parser.grammar import parse
+        lines = open({path!r}).read().splitlines()
+        parse(lines[0])
+        t0 = time.perf_counter()
+        for l in lines:
+            parse(l)
+        print(json.dumps({{"t": time.perf_counter() - t0}}))""", reps)["t"]
+    row(f"batch {n} lines --format json", f"{js:.2f} s", f"parser alone {parse:.2f} s",
+        "<= 1.25x parser", js / parse <= 1.25, f"ratio {js / parse:.2f}x")
+    row(f"batch {n} lines --format table", f"{table:.2f} s", f"json {js:.2f} s", "<= 2x json",
+        table / js <= 2.0, f"ratio {table / js:.2f}x")
+    if torch_ok:
+        loop = os.path.join(tmp, "torch_loop.py")
+        with open(loop, "w") as f:
+            f.write(textwrap.dedent(f"""
+                import json, sys, torch
+                for line in open({path!r}):
+                    env = {{"sin": torch.sin}}
+                    stmts = [s.strip() for s in line.split(";")]
+                    for s in stmts[:-1]:
+                        name, val = s.split("=")
+                        env[name.strip()] = torch.tensor(float(val), requires_grad=True)
+                    name, expr = stmts[-1].split("=", 1)
+                    y = eval(expr, env)
+                    y.backward()
+                    sys.stdout.write(json.dumps({{"y": y.item(), "x": env["x"].grad.item(),
+                                                 "w": env["w"].grad.item()}}) + "\\n")
+                """))
+        t = timed_process([PY, loop], max(1, reps // 2))
+        row(f"batch {n} lines --format json vs PyTorch loop", f"{js:.2f} s", f"torch {t:.2f} s",
+            "faster", js < t, f"{t / js:.2f}x faster")
+
+
+def bench_chain(n, torch_ok):
+    g = timed_script(f"""
+        import json, time
+        from gradcli.engine import api
+        from gradcli.engine.autograd import run_backward
+        x = api.FUNCTIONS["tensor"](1.0, requires_grad=True)
+        t0 = time.perf_counter()
+        y = x
+        for _ in range({n}):
+            y = y * 1.0000001
+        run_backward([y], [None])
+        print(json.dumps({{"t": time.perf_counter() - t0}}))""")["t"]
+    note = ""
+    if torch_ok:
+        t = timed_script(f"""
+            import json, time, torch
+            x = torch.tensor(1.0, requires_grad=True)
+            t0 = time.perf_counter()
+            y = x
+            for _ in range({n}):
+                y = y * 1.0000001
+            y.backward()
+            print(json.dumps({{"t": time.perf_counter() - t0}}))""")["t"]
+        row(f"chain of {n:,} ops fwd+bwd", f"{g / n * 1e6:.1f} us/op",
+            f"torch {t / n * 1e6:.1f} us/op", "<= 0.5x", g / t <= 0.5, f"ratio {g / t:.2f}x")
+        gm = peak_rss_mb(f"""
+            from gradcli.engine import api
+            from gradcli.engine.autograd import run_backward
+            x = api.FUNCTIONS["tensor"](1.0, requires_grad=True)
+            y = x
+            for _ in range({n}):
+                y = y * 1.0000001
+            run_backward([y], [None])""")
+        tm = peak_rss_mb(f"""
+            import torch
+            x = torch.tensor(1.0, requires_grad=True)
+            y = x
+            for _ in range({n}):
+                y = y * 1.0000001
+            y.backward()""")
+        row(f"peak memory, chain of {n:,}", f"{gm:.0f} MB", f"torch {tm:.0f} MB", "<= 2x",
+            gm / tm <= 2.0, f"ratio {gm / tm:.2f}x")
+    else:
+        row(f"chain of {n:,} ops fwd+bwd", f"{g / n * 1e6:.1f} us/op", "torch not installed",
+            "<= 0.5x", None, note)
+
+
+def bench_matmul(reps):
+    r = timed_script("""
+        import json, time
+        import numpy as np
+        from gradcli.engine import api
+        from gradcli.engine.autograd import run_backward
+        rng = np.random.default_rng(0)
+        data = rng.standard_normal((1000, 1000)).astype(np.float32)
+        from gradcli.engine.tensor import Tensor
+        def engine():
+            x = Tensor(data.copy(), True)
+            y = api.FUNCTIONS["sum"](x @ x)
+            run_backward([y], [None])
+            return x.grad.data
+        def numpy():
+            x = data.copy()
+            p = x @ x
+            s = p.sum()
+            g = np.ones_like(p)
+            gx = g @ x.T + x.T @ g
+            return gx
+        for f in (engine, numpy):
+            f()
+        res = {}
+        for name, f in (("engine", engine), ("numpy", numpy)):
+            ts = []
+            for _ in range(7):
+                t0 = time.perf_counter(); f(); ts.append(time.perf_counter() - t0)
+            res[name] = sorted(ts)[3]
+        print(json.dumps(res))""", reps)
+    row("1000x1000 (x@x).sum() fwd+bwd", f"{r['engine'] * 1e3:.1f} ms",
+        f"numpy {r['numpy'] * 1e3:.1f} ms", "<= 1.05x", r["engine"] / r["numpy"] <= 1.05,
+        f"ratio {r['engine'] / r['numpy']:.2f}x")
+
+
+def bench_long_expression(n, reps):
+    r = timed_script(f"""
+        import json, time
+        from gradcli.parser.grammar import parse
+        from gradcli.parser.case import run_case, CaseOptions
+        text = "x = 0.5; y = " + " + ".join(f"x * {{i % 7 + 1}}" for i in range({n}))
+        parse("x = 1")
+        t0 = time.perf_counter(); parse(text); tp = time.perf_counter() - t0
+        t0 = time.perf_counter(); r = run_case(text, 1, CaseOptions()); tt = time.perf_counter() - t0
+        assert r.error is None, r.error
+        print(json.dumps({{"parse": tp, "total": tt}}))""", reps)
+    row(f"one {n:,}-term expression", f"{r['total']:.2f} s", f"parser alone {r['parse']:.2f} s",
+        "<= 1.25x parser", r["total"] / r["parse"] <= 1.25, f"ratio {r['total'] / r['parse']:.2f}x")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions, smaller sizes")
+    args = ap.parse_args()
+    reps = 3 if args.quick else 7
+    torch_ok = have_torch()
+    print(f"gradcli benchmarks ({time.strftime('%Y-%m-%d')}, python {sys.version.split()[0]}, "
+          f"{os.cpu_count()} cores; PyTorch {'installed' if torch_ok else 'NOT installed: its rows are skipped'})")
+    with tempfile.TemporaryDirectory() as tmp:
+        bench_startup(reps, torch_ok)
+        bench_batch(2_000 if args.quick else 10_000, max(1, reps // 3), torch_ok, tmp)
+        bench_chain(200_000 if args.quick else 1_000_000, torch_ok)
+        bench_matmul(1)
+        bench_long_expression(20_000 if args.quick else 100_000, 1)
+    met = sum(1 for r in ROWS if r[4])
+    print(f"\n{met} of {sum(1 for r in ROWS if r[4] is not None)} targets met")
+
+
+if __name__ == "__main__":
+    main()

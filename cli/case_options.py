@@ -73,5 +73,8 @@ def build_case_options(at, const, grad, of, wrt, retain_grad, allow_unused, dtyp
 def make_console(no_color: bool, stderr: bool = False):
     from rich.console import Console
 
-    return Console(no_color=no_color or None, stderr=stderr, highlight=False,
-                   soft_wrap=False)
+    console = Console(no_color=no_color or None, stderr=stderr, highlight=False,
+                      soft_wrap=False)
+    if not console.is_terminal and "COLUMNS" not in __import__("os").environ:
+        console.width = 160  # a file or a pipe: no terminal to fit, keep rows unwrapped
+    return console

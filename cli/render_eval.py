@@ -54,7 +54,7 @@ def table(results, with_line: bool):
     if with_line:
         tbl.add_column("line", justify="right", style="dim")
     for c in COLUMNS:
-        tbl.add_column(c, no_wrap=c in ("id", "grad_fn"),
+        tbl.add_column(c, no_wrap=c in ("id", "grad_fn", "shape", "requires_grad", "is_leaf"),
                        style={"id": "bold cyan", "grad_fn": "magenta", "grad": "green"}.get(c))
     for r in results:
         for n in r.nodes:
@@ -67,7 +67,7 @@ def table(results, with_line: bool):
                 row.insert(0, str(r.line))
             tbl.add_row(*[Text(x) for x in row])
         if r.error is not None:
-            row = [Text(f"{r.error.type_name}: {r.error.message}", style="bold red")]
-            row = ([Text(str(r.line))] if with_line else []) + [Text("error", style="red")] + row
-            tbl.add_row(*row)
+            row = [Text("error", style="red"),
+                   Text(f"{r.error.type_name}: {r.error.message}", style="bold red")]
+            tbl.add_row(*(([Text(str(r.line))] if with_line else []) + row))
     return tbl

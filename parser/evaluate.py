@@ -17,7 +17,9 @@ _BINARY = {
     "pow": operator.pow,
 }
 _COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
-            "==": operator.eq, "!=": operator.ne}
+            "==": operator.eq, "!=": operator.ne, "is": operator.is_,
+            "is not": operator.is_not, "in": lambda a, b: operator.contains(b, a),
+            "not in": lambda a, b: not operator.contains(b, a)}
 _NONE = Node("const", (), None)
 _MAX_BITS = 1 << 16  # Python ints beyond 65,536 bits: refuse rather than hang
 _MAX_SEQ = 10**7     # list/str results beyond this length

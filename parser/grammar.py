@@ -20,12 +20,13 @@ def parser(grammar: str = "case.lark", start: tuple = ("case", "expr"), postlex=
     """The LALR parser for a grammar file, built once (lark caches the tables on disk)."""
     from lark import Lark
 
-    from .ast import Builder
+    from .ast import Builder, ProgramBuilder
 
     path = resources.files("gradcli.grammars").joinpath(grammar)
+    builder = ProgramBuilder() if postlex else Builder()
     with resources.as_file(path) as real_path:
         return Lark.open(str(real_path), parser="lalr", start=list(start),
-                         maybe_placeholders=True, transformer=Builder(), cache=True,
+                         maybe_placeholders=True, transformer=builder, cache=True,
                          postlex=postlex() if postlex else None)
 
 

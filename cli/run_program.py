@@ -1,0 +1,57 @@
+"""Running a program file: reading it, streaming its output, reporting its error."""
+
+import sys
+
+from .edge import Exit, error_lines, usage_error
+
+
+def read_source(file: str) -> str:
+    try:
+        if file == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(file, "rb") as f:
+                data = f.read()
+    except IsADirectoryError:
+        raise usage_error(f"cannot read {file}: it is a directory") from None
+    except FileNotFoundError:
+        raise usage_error(f"cannot read {file}: no such file") from None
+    except PermissionError:
+        raise usage_error(f"cannot read {file}: permission denied") from None
+    except OSError as e:
+        raise usage_error(f"cannot read {file}: {e.strerror}") from None
+    try:
+        return data.decode("utf-8").lstrip("\ufeff")
+    except UnicodeDecodeError as e:
+        sys.stderr.write(f"gradcli: {file}: SyntaxError: the program is not valid UTF-8 "
+                         f"(byte {e.start + 1})\n")
+        raise Exit(1) from None
+
+
+def run_file(file: str, max_steps: int, max_elements: int) -> None:
+    from gradcli.engine import apply
+    from gradcli.engine.errors import GradcliError
+    from gradcli.parser.program import run_program
+
+    apply.set_max_elements(max_elements)
+    source = read_source(file)
+    out = sys.stdout
+
+    def warn(line, text):
+        out.flush()
+        sys.stderr.write(f"gradcli: line {line}: {text}\n")
+
+    try:
+        run_program(source, out.write, warn, max_steps)
+    except GradcliError as e:
+        out.flush()
+        sys.stderr.write(error_lines(f"line {e.line}" if e.line else file, e))
+        raise Exit(1) from None
+    except RecursionError:
+        out.flush()
+        sys.stderr.write("gradcli: LimitError: the program nests too deeply\n")
+        raise Exit(1) from None
+    except MemoryError:
+        out.flush()
+        sys.stderr.write("gradcli: MemoryError: out of memory (lower --max-elements)\n")
+        raise Exit(1) from None

@@ -215,6 +215,11 @@ class Builder:
         lsqb, elt, var, _in, iterable, rsqb = children
         return _node("listcomp", lsqb, rsqb, (elt, iterable), str(var))
 
+    def genexp(self, children):
+        # a generator expression as a call's argument is evaluated as a list
+        elt, var, _in, iterable = children
+        return _node("listcomp", elt, iterable, (elt, iterable), str(var))
+
     def exprlist(self, children):
         return tuple(c for c in children if c is not None)
 

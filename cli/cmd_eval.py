@@ -4,8 +4,21 @@ from enum import Enum
 
 import typer
 
-from .case_options import (AllowUnusedOpt, AtOpt, CaseArg, ConstOpt, DType, DTypeOpt, FileOpt,
-                           GradOpt, MaxElementsOpt, NoColorOpt, OfOpt, RetainOpt, WrtOpt)
+from .case_options import (
+    AllowUnusedOpt,
+    AtOpt,
+    CaseArg,
+    ConstOpt,
+    DType,
+    DTypeOpt,
+    FileOpt,
+    GradOpt,
+    MaxElementsOpt,
+    NoColorOpt,
+    OfOpt,
+    RetainOpt,
+    WrtOpt,
+)
 
 
 class Format(str, Enum):
@@ -27,7 +40,7 @@ def eval_command(
     retain_grad: RetainOpt = False,
     allow_unused: AllowUnusedOpt = False,
     dtype: DTypeOpt = DType.float32,
-    format: Format = typer.Option(Format.table, "--format", help="table, json (JSON Lines) or plain."),
+    format: Format = typer.Option(Format.table, "--format", help="table, json (JSON Lines) or plain."),  # noqa: B008
     file: FileOpt = None,
     no_color: NoColorOpt = False,
     max_elements: MaxElementsOpt = 10**8,

@@ -41,7 +41,7 @@ def broadcast_shape(a: tuple, b: tuple) -> tuple:
         if x != y and x != 1 and y != 1:
             raise runtime(f"The size of tensor a ({x}) must match the size of tensor b ({y}) "
                           f"at non-singleton dimension {i}")
-    for x, y in zip(pa, pb):
+    for x, y in zip(pa, pb, strict=False):
         out.append(y if x == 1 else x)
     return tuple(out)
 
@@ -128,7 +128,7 @@ def apply(op, args, params=None):
         if out_data.dtype.kind != "f":  # integer results (argmax-like) carry no graph
             return out
         inputs = []
-        for a, arr in zip(args, arrays):
+        for a, arr in zip(args, arrays, strict=False):
             inputs.append(a if type(a) is Tensor else Tensor(np.asarray(arr, dtype=out_data.dtype)
                                                              if rule != "same" else arr))
         out.requires_grad = True

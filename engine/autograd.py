@@ -50,7 +50,7 @@ def topological_order(roots) -> list:
 
 def _seeds(outputs, grad_outputs, create_graph):
     seeds = []
-    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs, strict=False)):
         if not out.requires_grad:
             raise runtime(f"element {i} of tensors does not require grad and does not have a grad_fn")
         if g is None:
@@ -93,7 +93,7 @@ def run_backward(outputs, grad_outputs, *, retain_graph=None, create_graph=False
     seeds = _seeds(outputs, grad_outputs, create_graph)
     order = topological_order(list(outputs))
     grads: dict = {}
-    for out, g in zip(outputs, seeds):
+    for out, g in zip(outputs, seeds, strict=False):
         grads[id(out)] = g if id(out) not in grads else grads[id(out)] + g
     wanted = {id(t): i for i, t in enumerate(inputs)} if inputs is not None else None
     captured = {}

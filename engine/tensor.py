@@ -56,7 +56,7 @@ class Tensor:
         from .errors import runtime
 
         if self.data.size != 1:
-            raise runtime(f"Boolean value of Tensor with more than one value is ambiguous")
+            raise runtime("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self.data.reshape(()))
 
 

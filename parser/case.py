@@ -238,7 +238,7 @@ def _backward(opts, rt, result):
                 raise GradcliError(f"name '{name}' is not defined", type_name="NameError")
             inputs.append(rt.vars[name])
         grads = autograd.grad([out], inputs, [seed], allow_unused=opts.allow_unused)
-        by_id = {id(t): g for t, g in zip(inputs, grads)}
+        by_id = {id(t): g for t, g in zip(inputs, grads, strict=False)}
         for n in result.nodes:
             n.grad = by_id.get(id(n.tensor))
         return

@@ -63,7 +63,7 @@ def binary(kind: str, a, b):
 def compare(ops, values):
     left = values[0]
     result = True
-    for op, right in zip(ops, values[1:]):
+    for op, right in zip(ops, values[1:], strict=False):
         result = _COMPARE[op](left, right)
         if not isinstance(result, Tensor) and not result:
             return result
@@ -158,9 +158,9 @@ def _apply(n: Node, args: list, rt):
         kwnames = n.value
         nkw = len(kwnames)
         pos = args[1:len(args) - nkw]
-        kw = dict(zip(kwnames, args[len(args) - nkw:]))
+        kw = dict(zip(kwnames, args[len(args) - nkw:], strict=False))
         flat = []
-        for a, node in zip(pos, n.children[1:]):
+        for a, node in zip(pos, n.children[1:], strict=False):
             if node.kind == "starred":
                 flat.extend(a)
             else:

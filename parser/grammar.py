@@ -33,8 +33,13 @@ def parser(grammar: str = "case.lark", start: tuple = ("case", "expr"), postlex=
 def parse(text: str, start: str = "case", grammar: str = "case.lark",
           starts: tuple = ("case", "expr"), postlex=None):
     """Parse `text`; lark's errors become GradcliSyntaxError (line, column, the line)."""
-    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, \
-        UnexpectedToken, VisitError
+    from lark.exceptions import (
+        UnexpectedCharacters,
+        UnexpectedEOF,
+        UnexpectedInput,
+        UnexpectedToken,
+        VisitError,
+    )
 
     try:
         return parser(grammar, starts, postlex).parse(text, start=start)

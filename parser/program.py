@@ -344,7 +344,7 @@ class Program(Runtime):
                         raise value_error(f"too many values to unpack (expected {n})")
                     raise value_error(f"not enough values to unpack (expected {n}, got "
                                       f"{len(items)})")
-                work.extend(reversed(list(zip(t.children, items))))
+                work.extend(reversed(list(zip(t.children, items, strict=False))))
             elif kind == "attr":
                 obj = evaluate(t.children[0], self)
                 if isinstance(obj, Tensor) and t.value in api.SETTERS:

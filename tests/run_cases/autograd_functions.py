@@ -1,4 +1,5 @@
 import torch
+
 x = torch.tensor([1.0, 2.0], requires_grad=True)
 w = torch.tensor([0.5, -1.0], requires_grad=True)
 y = (x * w).sum() ** 2

@@ -1,4 +1,5 @@
 import torch
+
 x = torch.ones(2, 3)
 print(x.sum().item())
 x.item()

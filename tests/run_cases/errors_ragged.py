@@ -1,2 +1,3 @@
 import torch
+
 torch.tensor([[1., 2.], [3.]])

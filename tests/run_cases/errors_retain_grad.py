@@ -1,3 +1,4 @@
 import torch
+
 x = torch.ones(2)
 x.retain_grad()

@@ -1,5 +1,6 @@
 import torch
 import torch.nn.functional as F
+
 a = torch.tensor([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75]], requires_grad=True)
 b = torch.tensor([[1.0, 2.0, 0.5], [0.3, -0.2, 1.5]], requires_grad=True)
 v = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)

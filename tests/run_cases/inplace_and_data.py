@@ -1,4 +1,5 @@
 import torch
+
 w = torch.tensor([1.0, 2.0], requires_grad=True)
 g = torch.tensor([0.5, 0.5])
 with torch.no_grad():

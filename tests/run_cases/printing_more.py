@@ -1,4 +1,5 @@
 import torch
+
 print(torch.arange(1200.))
 print(torch.arange(2000).reshape(40, 50))
 print(torch.ones(20, 30) * 0.001)

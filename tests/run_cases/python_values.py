@@ -1,4 +1,5 @@
 import torch
+
 x = torch.tensor([1., 2., 3.], requires_grad=True)
 y = (x * x).sum()
 print(y.item(), isinstance(y.item(), float), x.tolist(), [1, 2.5, "a", None, True], (1,), ())
@@ -14,7 +15,7 @@ a, b = b, a
 print(a, b, [i * 2 for i in range(4)], list(range(3)), tuple([1, 2]))
 for i, v in enumerate([10, 20]):
     print(i, v)
-for p, q in zip([1, 2], ["x", "y"]):
+for p, q in zip([1, 2], ["x", "y"], strict=False):
     print(p, q)
 if y.item() > 10 and not x.is_leaf:
     print("no")

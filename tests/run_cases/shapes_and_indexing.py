@@ -1,4 +1,5 @@
 import torch
+
 x = torch.arange(12.).reshape(3, 4).requires_grad_()
 parts = [x[0], x[-1], x[:, 0], x[1:, 2:], x[..., 1], x[None, 0], x[:, None, 1], x[0, ::2], x[[0, 2]], x[x > 5]]
 total = sum(p.sum() for p in parts)

@@ -1,63 +1,88 @@
-"""Streaming a batch of cases through eval: read a line, run it, write its record.
+"""Streaming a batch of cases: read a line, run it, write its record.
 
 Every case is isolated: its error becomes its record (and a line on stderr) and the rest
 still run; an unexpected internal error in one case is reported as such (exit 3) without
-losing the others."""
+losing the others. Every case command (eval, check, graph, explain, derive) drives its
+cases through `Batch.results` and only says how to render one result."""
 
 import sys
 
 from .edge import INTERNAL, Exit, error_lines, internal_error
 from .inputs import cases
 
+TABLE_BATCH = 1000  # table output: one shared table per this many cases
+
+
+class Batch:
+    def __init__(self, inline, file):
+        self.inline, self.file = inline, file
+        self.many = inline is None or inline == "-"  # cases from a file or a pipe
+        self.status = 0
+
+    def results(self, runner):
+        """Yield runner(text, line) for every case, in input order. A result carries
+        .line, .source and .error (a GradcliError or None); errors are reported on stderr
+        here, once, and make the exit status 1."""
+        from gradcli.engine.errors import GradcliError
+        from gradcli.parser.case import CaseResult
+
+        for case in cases(self.inline, self.file):
+            if case.text is None:
+                result = CaseResult(line=case.line, source="", error=GradcliError(
+                    case.problem, type_name="InputError"))
+            else:
+                try:
+                    result = runner(case.text, case.line)
+                except MemoryError:
+                    result = CaseResult(line=case.line, source=case.text, error=GradcliError(
+                        "out of memory (lower --max-elements or use smaller tensors)",
+                        type_name="MemoryError"))
+                except Exception as e:  # noqa: BLE001 - isolate a bug to its own case
+                    internal_error(e, f"line {case.line}")
+                    self.status = INTERNAL
+                    continue
+            if result.error is not None:
+                self.fail()
+                sys.stderr.write(error_lines(f"line {result.line}", result.error))
+            yield result
+
+    def fail(self, code: int = 1) -> None:
+        self.status = max(self.status, code)
+
+    def finish(self) -> None:
+        sys.stdout.flush()
+        if self.status:
+            raise Exit(self.status)
+
 
 def run_cases(inline, file, opts, fmt: str, no_color: bool, runner=None) -> None:
-    from gradcli.engine.errors import GradcliError
-    from gradcli.parser.case import CaseResult, run_case
+    """gradcli eval's loop: one record per case (JSON line, plain block or table row)."""
+    from gradcli.parser.case import run_case
 
     from . import render_eval
 
     runner = runner or run_case
+    batch = Batch(inline, file)
     out = sys.stdout
-    status = 0
     pending = []  # table mode: results waiting for their shared table
-    batch = inline is None or inline == "-"
-    for case in cases(inline, file):
-        if case.text is None:
-            result = CaseResult(line=case.line, source="",
-                                error=GradcliError(case.problem, type_name="InputError"))
-        else:
-            try:
-                result = runner(case.text, case.line, opts)
-            except MemoryError:
-                result = CaseResult(line=case.line, source=case.text, error=GradcliError(
-                    "out of memory (lower --max-elements or use smaller tensors)",
-                    type_name="MemoryError"))
-            except Exception as e:  # noqa: BLE001 - isolate a bug to its own case
-                internal_error(e, f"line {case.line}")
-                status = INTERNAL
-                continue
-        if result.error is not None:
-            status = max(status, 1)
-            sys.stderr.write(error_lines(f"line {result.line}", result.error))
+    for result in batch.results(lambda text, line: runner(text, line, opts)):
         if fmt == "json":
             out.write(render_eval.json_line(result) + "\n")
         elif fmt == "plain":
             out.write(render_eval.plain_lines(result))
         else:
             pending.append(result)
-            if len(pending) >= 1000:
-                _flush_table(pending, batch, no_color)
+            if len(pending) >= TABLE_BATCH:
+                print_rich(render_eval.table(pending, with_line=batch.many), no_color)
                 pending = []
     if pending:
-        _flush_table(pending, batch, no_color)
-    out.flush()
-    if status:
-        raise Exit(status)
+        print_rich(render_eval.table(pending, with_line=batch.many), no_color)
+    batch.finish()
 
 
-def _flush_table(results, batch: bool, no_color: bool) -> None:
-    from . import render_eval
+def print_rich(renderable, no_color: bool) -> None:
+    """Print a Rich object after whatever plain text is already buffered on stdout."""
     from .case_options import make_console
 
     sys.stdout.flush()
-    make_console(no_color).print(render_eval.table(results, with_line=batch))
+    make_console(no_color).print(renderable)

@@ -27,7 +27,6 @@ class Format(str, Enum):
     plain = "plain"
 
 
-TABLE_BATCH = 1000  # a batch shares one table per this many cases
 
 
 def eval_command(

@@ -37,6 +37,10 @@ class Op:
     broadcast: bool = False
     differentiable: bool = True
     variadic: bool = False  # cat/stack: vjps[0] serves every input, called with index=i
+    # kink(*inputs, **params) -> True where the op is not differentiable at the evaluated
+    # point (abs at 0, relu at 0, clamp edges, max ties): gradcheck reports a kink there,
+    # not an engine bug. None: differentiable wherever it is defined.
+    kink: Callable | None = None
 
 
 OPS: dict[str, Op] = {}
@@ -229,6 +233,15 @@ def _prod_vjp(g, out, a):
     return D.mul(g, (left * right).reshape(x.shape).astype(x.dtype))
 
 
+def _clamp_kink(a, min=None, max=None) -> bool:
+    return bool((min is not None and np.any(a == min)) or (max is not None and np.any(a == max)))
+
+
+def _ties(a, dim, reduce) -> bool:
+    """Several elements share the extreme along `dim`: the max/min is not differentiable."""
+    return bool(np.any(np.sum(a == reduce(a, axis=dim, keepdims=True), axis=dim) > 1))
+
+
 def _minmax_all_vjp(g, out, a):
     mask = (raw(a) == raw(out)).astype(raw(a).dtype)
     return D.mul(g, mask / mask.sum())
@@ -361,15 +374,19 @@ op("pow", "PowBackward1", np.power,
    broadcast=True)
 op("remainder", "RemainderBackward0", lambda a, b: np.remainder(a, b),
    lambda g, o, a, b: g, lambda g, o, a, b: D.mul(D.neg(g), np.floor(raw(a) / raw(b))),
-   formulas=("grad", "-grad * floor(self / other)"), broadcast=True)
+   formulas=("grad", "-grad * floor(self / other)"), broadcast=True,
+   kink=lambda a, b: bool(np.any(np.remainder(a, b) == 0)))
 op("floor_divide", "DivBackward2", np.floor_divide, lambda g, o, a, b: zeros_like(g),
-   lambda g, o, a, b: zeros_like(g), formulas=("0", "0"), saves=False, broadcast=True)
+   lambda g, o, a, b: zeros_like(g), formulas=("0", "0"), saves=False, broadcast=True,
+   kink=lambda a, b: bool(np.any(np.remainder(a, b) == 0)))
 op("maximum", "MaximumBackward0", np.maximum, _minmax_pair_vjp(True), _minmax_pair_vjp(False),
    formulas=("grad * (self > other) (ties: grad / 2)", "grad * (other > self) (ties: grad / 2)"),
-   broadcast=True)
+   broadcast=True,
+   kink=lambda a, b: bool(np.any(a == b)))
 op("minimum", "MinimumBackward0", np.minimum, _minmax_pair_vjp(False), _minmax_pair_vjp(True),
    formulas=("grad * (self < other) (ties: grad / 2)", "grad * (other < self) (ties: grad / 2)"),
-   broadcast=True)
+   broadcast=True,
+   kink=lambda a, b: bool(np.any(a == b)))
 op("where", "WhereBackward0", lambda a, b, cond: np.where(cond, a, b),
    lambda g, o, a, b, cond: D.mul(g, _where_mask(cond, raw(g).dtype)),
    lambda g, o, a, b, cond: D.mul(g, _where_mask(~cond, raw(g).dtype)),
@@ -387,7 +404,8 @@ op("log", "LogBackward0", np.log, lambda g, o, a: D.div(g, a),
 op("log1p", "Log1PBackward0", np.log1p, lambda g, o, a: D.div(g, D.add(a, 1.0)),
    formulas=("grad / (self + 1)",), dtype_rule="float")
 op("sqrt", "SqrtBackward0", np.sqrt, lambda g, o, a: D.div(g, D.mul(o, 2.0)),
-   formulas=("grad / (2 * result)",), dtype_rule="float")
+   formulas=("grad / (2 * result)",), dtype_rule="float",
+   kink=lambda a: bool(np.any(a == 0)))
 op("rsqrt", "RsqrtBackward0", lambda a: 1 / np.sqrt(a),
    lambda g, o, a: D.mul(D.mul(g, -0.5), D.pow_scalar(o, 3.0)),
    formulas=("-0.5 * grad * result**3",), dtype_rule="float")
@@ -411,19 +429,24 @@ op("erf", "ErfBackward0", _erf,
    lambda g, o, a: D.mul(g, D.mul(D.exp(D.neg(D.mul(a, a))), 2 / math.sqrt(math.pi))),
    formulas=("grad * 2 / sqrt(pi) * exp(-self**2)",), dtype_rule="float")
 op("abs", "AbsBackward0", np.abs, lambda g, o, a: D.mul(g, np.sign(raw(a))),
-   formulas=("grad * sign(self)",), dtype_rule="same")
+   formulas=("grad * sign(self)",), dtype_rule="same",
+   kink=lambda a: bool(np.any(a == 0)))
 op("sign", "SignBackward0", np.sign, lambda g, o, a: zeros_like(g),
-   formulas=("0",), saves=False, dtype_rule="same")
+   formulas=("0",), saves=False, dtype_rule="same",
+   kink=lambda a: bool(np.any(a == 0)))
 op("floor", "FloorBackward0", np.floor, lambda g, o, a: zeros_like(g),
-   formulas=("0",), saves=False, dtype_rule="same")
+   formulas=("0",), saves=False, dtype_rule="same",
+   kink=lambda a: bool(np.any(a == np.floor(a))))
 op("relu", "ReluBackward0", lambda a: np.maximum(a, 0).astype(a.dtype),
    lambda g, o, a: D.mul(g, (raw(o) > 0).astype(raw(o).dtype)),
-   formulas=("grad * (result > 0)",), dtype_rule="same")
+   formulas=("grad * (result > 0)",), dtype_rule="same",
+   kink=lambda a: bool(np.any(a == 0)))
 op("leaky_relu", "LeakyReluBackward0",
    lambda a, negative_slope=0.01: np.where(a > 0, a, a * negative_slope).astype(a.dtype),
    lambda g, o, a, negative_slope=0.01: D.mul(
        g, np.where(raw(a) > 0, 1.0, negative_slope).astype(raw(a).dtype)),
-   formulas=("grad * (self > 0 ? 1 : negative_slope)",), dtype_rule="same")
+   formulas=("grad * (self > 0 ? 1 : negative_slope)",), dtype_rule="same",
+   kink=lambda a, negative_slope=0.01: bool(np.any(a == 0)))
 op("softplus", "SoftplusBackward0", _softplus,
    lambda g, o, a, beta=1.0, threshold=20.0: D.mul(g, D.where(
        D.sigmoid(D.mul(a, beta)), 1.0, cond=raw(a) * beta <= threshold)),
@@ -438,7 +461,8 @@ op("clamp", "ClampBackward1",
    lambda g, o, a, min=None, max=None: D.mul(g, (
        ((raw(a) >= min) if min is not None else True)
        & ((raw(a) <= max) if max is not None else True)).astype(raw(a).dtype)),
-   formulas=("grad * (min <= self <= max)",), dtype_rule="same")
+   formulas=("grad * (min <= self <= max)",), dtype_rule="same",
+   kink=_clamp_kink)
 
 # ---------------------------------------------------------------- reductions
 op("sum", "SumBackward0", _sum, lambda g, o, a: D.expand(g, shape=raw(a).shape),
@@ -456,16 +480,21 @@ op("mean_dim", "MeanBackward1", lambda a, dims, keepdim=False: _mean(a, dims, ke
 op("prod", "ProdBackward0", lambda a: np.prod(a), _prod_vjp,
    formulas=("grad * result / self",), dtype_rule="same")
 op("max", "MaxBackward1", np.max, _minmax_all_vjp,
-   formulas=("grad / count at the maxima",), dtype_rule="same")
+   formulas=("grad / count at the maxima",), dtype_rule="same",
+   kink=lambda a: bool(np.sum(a == np.max(a)) > 1))
 op("min", "MinBackward1", np.min, _minmax_all_vjp,
-   formulas=("grad / count at the minima",), dtype_rule="same")
+   formulas=("grad / count at the minima",), dtype_rule="same",
+   kink=lambda a: bool(np.sum(a == np.min(a)) > 1))
 op("max_dim", "MaxBackward0", lambda a, dim, keepdim=False: np.max(a, axis=dim, keepdims=keepdim),
-   _minmax_dim_vjp(True), formulas=("grad at the argmax",), dtype_rule="same")
+   _minmax_dim_vjp(True), formulas=("grad at the argmax",), dtype_rule="same",
+   kink=lambda a, dim, keepdim=False: _ties(a, dim, np.max))
 op("min_dim", "MinBackward0", lambda a, dim, keepdim=False: np.min(a, axis=dim, keepdims=keepdim),
-   _minmax_dim_vjp(False), formulas=("grad at the argmin",), dtype_rule="same")
+   _minmax_dim_vjp(False), formulas=("grad at the argmin",), dtype_rule="same",
+   kink=lambda a, dim, keepdim=False: _ties(a, dim, np.min))
 op("norm", "LinalgVectorNormBackward0", lambda a: np.sqrt(np.sum(a * a, dtype=a.dtype)),
    lambda g, o, a: D.mul(D.div(g, o), a) if float(raw(o)) != 0 else zeros_like(a),
-   formulas=("grad * self / result",), dtype_rule="float")
+   formulas=("grad * self / result",), dtype_rule="float",
+   kink=lambda a: not np.any(a))
 op("var", "VarBackward0", _var_like, _var_vjp,
    formulas=("grad * 2 * (self - mean) / (N - correction)",), dtype_rule="same")
 op("std", "StdBackward0", lambda a, dims=None, correction=1, keepdim=False:

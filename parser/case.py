@@ -62,6 +62,9 @@ class CaseOptions:
     retain_grad: bool = False
     allow_unused: bool = False
     backward: bool = True        # graph/derive may only need the forward
+    # name -> array: the value a leaf takes instead of its written one (check's finite
+    # differences and random samples re-run the very case at other points)
+    overrides: dict | None = None
 
 
 @dataclass
@@ -154,7 +157,7 @@ def run_case(source: str, line: int, opts: CaseOptions) -> CaseResult:
 def _forward(source, opts, rt, result):
     for b in opts.bindings:
         value = evaluate(b.tree, rt)
-        t = leaf_tensor(value, not (b.const or b.name in opts.consts))
+        t = leaf_tensor(_override(opts, b.name, value), not (b.const or b.name in opts.consts))
         rt.vars[b.name] = t
         rt.add(b.name, b.text, t)
     statements = parse(source, start="case")
@@ -167,7 +170,8 @@ def _forward(source, opts, rt, result):
             value, uses = _eval_tracked(rhs, rt)
             rt.top = None
             if not uses:
-                value = leaf_tensor(value, stmt.value not in opts.consts)
+                value = leaf_tensor(_override(opts, stmt.value, value),
+                                    stmt.value not in opts.consts)
             rt.vars[stmt.value] = value
             if isinstance(value, Tensor):
                 rt.add(stmt.value, source, value, (rhs.start, rhs.end))
@@ -185,6 +189,26 @@ def _forward(source, opts, rt, result):
     if not isinstance(last[1], Tensor):
         raise type_error(f"the output must be a tensor, not {type(last[1]).__name__} "
                          f"(choose one with --of)")
+
+
+def _override(opts, name, value):
+    if opts.overrides is None or name not in opts.overrides:
+        return value
+    new = opts.overrides[name]
+    if np.shape(new) != np.shape(value.data if isinstance(value, Tensor) else value):
+        raise GradcliError(f"{name} was given shape {list(np.shape(new))} but the case makes "
+                           f"it {list(np.shape(value.data if isinstance(value, Tensor) else value))}",
+                           type_name="ValueError")
+    return Tensor(np.asarray(new))
+
+
+def evaluate_expression(text: str, result: CaseResult):
+    """An extra expression (--grad, check's --claim) evaluated among a run case's variables;
+    it adds no nodes to the case."""
+    rt = CaseRuntime(result.source, CaseResult(line=result.line, source=result.source,
+                                                variables=result.variables))
+    rt.tracking = False
+    return evaluate(parse(text, start="expr"), rt)
 
 
 def _eval_tracked(node, rt):

@@ -1,0 +1,157 @@
+"""check's output forms: Rich tables, JSON Lines and plain text, from one CheckResult."""
+
+import json
+
+import numpy as np
+
+from .records import error_record, json_value
+
+STATUS_STYLE = {"pass": "green", "fail": "bold red", "kink": "yellow"}
+
+
+def _num(x: float) -> str:
+    return f"{x:.3g}"
+
+
+def _worst(c) -> str:
+    if c.comparison.worst is None:
+        return "-"
+    k, j = c.comparison.worst
+    return f"out[{k}] / in[{j}]"
+
+
+def _array_text(a) -> str:
+    from gradcli.engine.torch_repr import tensor_body
+
+    return tensor_body(np.asarray(a, dtype=np.float64))
+
+
+def record(r) -> dict:
+    def block(c):
+        rec = {"input": c.name, "shape": c.shape, "max_abs_error": c.comparison.max_abs,
+               "max_rel_error": c.comparison.max_rel, "finite": c.comparison.finite,
+               "worst": list(c.comparison.worst) if c.comparison.worst else None,
+               "status": c.status}
+        if c.status != "pass":
+            rec["analytic"] = json_value(c.analytic)
+            rec["numeric"] = json_value(c.numeric)
+        return rec
+
+    def claim(c):
+        fail = c.failure and {"point": {k: json_value(np.asarray(v)) for k, v in
+                                        c.failure["point"].items()},
+                              "claimed": json_value(c.failure["claimed"]),
+                              "engine": json_value(c.failure["engine"])}
+        return {"input": c.name, "claim": c.text, "claimed": json_value(c.claimed),
+                "engine": json_value(c.engine), "status": c.status, "samples": c.samples,
+                "samples_passed": c.samples_passed, "samples_skipped": c.samples_skipped,
+                "first_failure": fail or None}
+
+    return {"line": r.line, "source": r.source, "output": r.output,
+            "ok": r.ok, "inputs": r.inputs, "kinks": r.kinks,
+            "gradcheck": [block(c) for c in r.gradcheck],
+            "gradgradcheck": [block(c) for c in r.gradgradcheck],
+            "claims": [claim(c) for c in r.claims],
+            "error": error_record(r.error) if r.error is not None else None}
+
+
+def json_line(r) -> str:
+    return json.dumps(record(r), ensure_ascii=False)
+
+
+def verdict(r) -> str:
+    if r.error is not None:
+        return "error"
+    if not r.ok:
+        return "FAIL"
+    kinks = any(c.status == "kink" for c in (*r.gradcheck, *r.gradgradcheck))
+    return "pass (kink: not differentiable at this point, mismatch not counted)" if kinks \
+        else "pass"
+
+
+def plain_lines(r) -> str:
+    rows = [f"line={r.line}\tsource={r.source}\toutput={r.output}"]
+    for kind, checks in (("gradcheck", r.gradcheck), ("gradgradcheck", r.gradgradcheck)):
+        for c in checks:
+            rows.append("\t".join((
+                f"line={r.line}", kind, f"input={c.name}", f"shape={c.shape}",
+                f"max_abs_error={_num(c.comparison.max_abs)}",
+                f"max_rel_error={_num(c.comparison.max_rel)}", f"worst={_worst(c)}",
+                f"status={c.status}")))
+            if c.status != "pass":
+                rows.append(f"line={r.line}\tanalytic={_flat(c.analytic)}")
+                rows.append(f"line={r.line}\tnumeric={_flat(c.numeric)}")
+    for k in r.kinks:
+        rows.append(f"line={r.line}\tkink={k}")
+    for c in r.claims:
+        rows.append("\t".join((
+            f"line={r.line}", "claim", f"input={c.name}", f"claim={c.text}",
+            f"claimed={_flat(c.claimed)}", f"engine={_flat(c.engine)}", f"status={c.status}",
+            f"samples={c.samples_passed}/{c.samples}")))
+        if c.failure:
+            rows.append(f"line={r.line}\tfirst_failure={_failure(c.failure)}")
+    if r.error is not None:
+        rows.append(f"line={r.line}\terror={r.error.type_name}: {r.error.message}")
+    rows.append(f"line={r.line}\tresult={verdict(r)}")
+    return "\n".join(rows) + "\n"
+
+
+def _flat(a) -> str:
+    return " ".join(_array_text(a).split()) if a is not None else "None"
+
+
+def _failure(f) -> str:
+    point = ", ".join(f"{k}={_flat(v)}" for k, v in f["point"].items())
+    return f"at {point}: claimed {_flat(f['claimed'])}, reverse mode {_flat(f['engine'])}"
+
+
+def renderables(r) -> list:
+    """Rich objects for one case: the gradcheck table, Jacobians of failures, claims."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    title = f"line {r.line}: {r.source}" + (f"   (output: {r.output})" if r.output else "")
+    out = [Text(title, style="bold")]
+    if r.error is not None:
+        out.append(Text(f"{r.error.type_name}: {r.error.message}", style="bold red"))
+        return out
+    for kind, checks in (("gradcheck", r.gradcheck), ("gradgradcheck (order 2)",
+                                                      r.gradgradcheck)):
+        if not checks:
+            continue
+        tbl = Table(title=kind, box=box.SIMPLE_HEAVY, title_justify="left")
+        for col in ("input", "shape", "max abs error", "max rel error", "worst element",
+                    "status"):
+            tbl.add_column(col, no_wrap=True)
+        for c in checks:
+            tbl.add_row(c.name, str(c.shape), _num(c.comparison.max_abs),
+                        _num(c.comparison.max_rel), _worst(c),
+                        Text(c.status, style=STATUS_STYLE[c.status]))
+        out.append(tbl)
+        for c in checks:
+            if c.status != "pass":
+                side = Table(title=f"Jacobian d out / d {c.name}", box=box.SIMPLE,
+                             title_justify="left")
+                side.add_column("analytic (reverse mode)")
+                side.add_column("numeric (central differences)")
+                side.add_row(_array_text(c.analytic), _array_text(c.numeric))
+                out.append(side)
+    for k in r.kinks:
+        out.append(Text(f"kink: {k} is evaluated where it is not differentiable",
+                        style="yellow"))
+    if r.claims:
+        tbl = Table(title="claims", box=box.SIMPLE_HEAVY, title_justify="left")
+        for col in ("input", "claim", "claimed", "reverse mode", "samples", "status"):
+            tbl.add_column(col)
+        for c in r.claims:
+            samples = (f"{c.samples_passed}/{c.samples}" if c.samples else "-")
+            tbl.add_row(c.name, c.text, _array_text(c.claimed), _array_text(c.engine),
+                        samples, Text(c.status, style=STATUS_STYLE[c.status]))
+        out.append(tbl)
+        for c in r.claims:
+            if c.failure:
+                out.append(Text(f"claim for {c.name} fails {_failure(c.failure)}",
+                                style="red"))
+    out.append(Text(f"result: {verdict(r)}", style="green" if r.ok else "bold red"))
+    return out

@@ -64,7 +64,7 @@ def run_cases(inline, file, opts, fmt: str, no_color: bool, runner=None) -> None
     runner = runner or run_case
     batch = Batch(inline, file)
     out = sys.stdout
-    pending = []  # table mode: results waiting for their shared table
+    pending, rows = [], 0  # table mode: results waiting for their shared table
     for result in batch.results(lambda text, line: runner(text, line, opts)):
         if fmt == "json":
             out.write(render_eval.json_line(result) + "\n")
@@ -72,12 +72,28 @@ def run_cases(inline, file, opts, fmt: str, no_color: bool, runner=None) -> None
             out.write(render_eval.plain_lines(result))
         else:
             pending.append(result)
-            if len(pending) >= TABLE_BATCH:
-                print_rich(render_eval.table(pending, with_line=batch.many), no_color)
-                pending = []
+            rows += len(result.nodes) + 1
+            if len(pending) >= TABLE_BATCH or rows >= render_eval.TABLE_ROWS:
+                _print_table(pending, batch.many, no_color)
+                pending, rows = [], 0
     if pending:
-        print_rich(render_eval.table(pending, with_line=batch.many), no_color)
+        _print_table(pending, batch.many, no_color)
     batch.finish()
+
+
+def _print_table(results, many: bool, no_color: bool) -> None:
+    """Off a terminal, tables that fit are written as text (Rich's layout, without Rich's
+    per-cell cost); otherwise Rich draws them."""
+    from . import render_eval
+    from .case_options import make_console
+
+    console = make_console(no_color)
+    if not console.is_terminal:
+        text = render_eval.table_text(results, many, console.width)
+        if text is not None:
+            sys.stdout.write(text)
+            return
+    print_rich(render_eval.table(results, with_line=many), no_color)
 
 
 def print_rich(renderable, no_color: bool) -> None:

@@ -3,15 +3,18 @@
 import sys
 
 from .edge import Exit, error_lines, usage_error
+from .inputs import MAX_LINE
+
+MAX_PROGRAM = MAX_LINE  # bytes; parsing runs at ~20 µs a token, so 1 MiB is ~10 s at most
 
 
 def read_source(file: str) -> str:
     try:
         if file == "-":
-            data = sys.stdin.buffer.read()
+            data = sys.stdin.buffer.read(MAX_PROGRAM + 1)
         else:
             with open(file, "rb") as f:
-                data = f.read()
+                data = f.read(MAX_PROGRAM + 1)
     except IsADirectoryError:
         raise usage_error(f"cannot read {file}: it is a directory") from None
     except FileNotFoundError:
@@ -20,6 +23,10 @@ def read_source(file: str) -> str:
         raise usage_error(f"cannot read {file}: permission denied") from None
     except OSError as e:
         raise usage_error(f"cannot read {file}: {e.strerror}") from None
+    if len(data) > MAX_PROGRAM:
+        sys.stderr.write(f"gradcli: {file}: LimitError: the program is longer than "
+                         f"{MAX_PROGRAM:,} bytes\n")
+        raise Exit(1)
     try:
         return data.decode("utf-8").lstrip("\ufeff")
     except UnicodeDecodeError as e:

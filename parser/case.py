@@ -17,6 +17,8 @@ from .evaluate import evaluate
 from .grammar import parse
 from .runtime import Runtime, modules
 
+EXPR_SHOWN = 200
+
 
 class CaseNode:
     """One row: a named variable or an intermediate. Its source text is sliced only when
@@ -35,9 +37,14 @@ class CaseNode:
 
     @property
     def expr(self) -> str:
-        if self._span is not None:
-            return self._source[self._span[0]:self._span[1]]
-        return self._source
+        """The node's source text, elided in the middle past EXPR_SHOWN characters: the
+        n nested intermediates of an n-term sum would otherwise print O(n^2) text."""
+        lo, hi = self._span if self._span is not None else (0, len(self._source))
+        if hi - lo > EXPR_SHOWN:
+            half = EXPR_SHOWN // 2
+            return (f"{self._source[lo:lo + half]} …({hi - lo - 2 * half:,} characters)… "
+                    f"{self._source[hi - half:hi]}")
+        return self._source[lo:hi]
 
     def __repr__(self) -> str:
         return f"CaseNode({self.id!r}, {self.expr!r})"

@@ -59,13 +59,16 @@ def syntax_error(text, e, UnexpectedCharacters, UnexpectedEOF, UnexpectedToken):
         line = len(lines)
         column = len(lines[-1].rstrip("\r")) + 1
     src = lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
-    first = src.split(None, 1)[0].split("(")[0] if src.strip() else ""
-    if first in UNSUPPORTED:
-        from ..engine.errors import UnsupportedError
+    # a keyword outside the subset, up to where parsing failed, is the real cause
+    import re
 
-        raise UnsupportedError(f"'{first}' is not supported: gradcli runs a PyTorch subset "
-                               f"without functions, classes, while loops or exceptions",
-                               line=line, column=src.index(first) + 1)
+    for m in re.finditer(r"[A-Za-z_]\w*", src[:max(column, 1) + 20]):
+        if m.group() in UNSUPPORTED and m.start() < max(column, 1):
+            from ..engine.errors import UnsupportedError
+
+            raise UnsupportedError(f"'{m.group()}' is not supported: gradcli runs a PyTorch "
+                                   f"subset without functions, lambdas, classes, while loops "
+                                   f"or exceptions", line=line, column=m.start() + 1)
     if isinstance(e, UnexpectedCharacters):
         msg = f"invalid character {src[column - 1]!r}" if 0 < column <= len(src) else "invalid syntax"
     elif isinstance(e, UnexpectedToken) and e.token.type == "$END" or isinstance(e, UnexpectedEOF):

@@ -19,22 +19,25 @@ class Batch:
         self.many = inline is None or inline == "-"  # cases from a file or a pipe
         self.status = 0
 
-    def results(self, runner):
+    def results(self, runner, failed=None):
         """Yield runner(text, line) for every case, in input order. A result carries
         .line, .source and .error (a GradcliError or None); errors are reported on stderr
-        here, once, and make the exit status 1."""
+        here, once, and make the exit status 1. `failed(line=, source=, error=)` makes the
+        command's own result type for a line that could not be read or run (default:
+        eval's CaseResult)."""
         from gradcli.engine.errors import GradcliError
         from gradcli.parser.case import CaseResult
 
+        failed = failed or CaseResult
         for case in cases(self.inline, self.file):
             if case.text is None:
-                result = CaseResult(line=case.line, source="", error=GradcliError(
+                result = failed(line=case.line, source="", error=GradcliError(
                     case.problem, type_name="InputError"))
             else:
                 try:
                     result = runner(case.text, case.line)
                 except MemoryError:
-                    result = CaseResult(line=case.line, source=case.text, error=GradcliError(
+                    result = failed(line=case.line, source=case.text, error=GradcliError(
                         "out of memory (lower --max-elements or use smaller tensors)",
                         type_name="MemoryError"))
                 except Exception as e:  # noqa: BLE001 - isolate a bug to its own case

@@ -60,7 +60,7 @@ def check_command(
 ) -> None:
     """Gradient check (reverse mode vs central differences, like torch.autograd.gradcheck)
     and claimed-derivative check. Exit 0 when all is right, 1 when anything is wrong."""
-    from gradcli.parser.check import CheckOptions, check_case
+    from gradcli.parser.check import CheckOptions, CheckResult, check_case
 
     from . import render_check
     from .batch import Batch, print_rich
@@ -83,7 +83,7 @@ def check_command(
                         claims=claims, samples=samples, seed=seed, low=low, high=high)
     batch = Batch(case, file)
     total = passed = 0
-    for r in batch.results(lambda text, line: check_case(text, line, opts)):
+    for r in batch.results(lambda text, line: check_case(text, line, opts), CheckResult):
         total += 1
         passed += r.ok
         if not r.ok and r.error is None:
@@ -98,5 +98,8 @@ def check_command(
             print_rich(Group(*render_check.renderables(r)), no_color)
     if batch.many:
         summary = f"{passed} of {total} cases passed\n"
-        (sys.stderr if format is Format.json else sys.stdout).write(summary)
+        if format is Format.json:  # stdout stays pure JSON Lines
+            sys.stderr.write(f"gradcli: {summary}")
+        else:
+            sys.stdout.write(summary)
     batch.finish()

@@ -84,6 +84,7 @@ def error_lines(where: str, err) -> str:
     out = f"gradcli: {where}: {err.type_name}: {err.message}\n"
     src = getattr(err, "source_line", None)
     if src is not None and err.column:
-        shown = src.expandtabs(1)
+        # one printable column per character, so the caret stays under its column
+        shown = "".join(c if c.isprintable() else "?" for c in src.expandtabs(1))
         out += f"    {shown}\n    {' ' * (err.column - 1)}^\n"
     return out

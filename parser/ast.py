@@ -31,11 +31,12 @@ class Node:
 
 
 def _span(first, last):
-    if isinstance(first, Token):
+    # tokens come from lark or from lark_cython (a different class): test for our Node
+    if type(first) is not Node:
         start = first.start_pos
     else:
         start = first.outer[0] if first.outer else first.start
-    if isinstance(last, Token):
+    if type(last) is not Node:
         end = last.end_pos
     else:
         end = last.outer[1] if last.outer else last.end
@@ -44,9 +45,7 @@ def _span(first, last):
 
 def _node(kind, first, last, children=(), value=None) -> Node:
     start, end = _span(first, last)
-    line = first.line if isinstance(first, Token) else first.line
-    col = first.column if isinstance(first, Token) else first.column
-    return Node(kind, tuple(children), value, start, end, line, col)
+    return Node(kind, tuple(children), value, start, end, first.line, first.column)
 
 
 def _leaf(kind, tok: Token, value) -> Node:

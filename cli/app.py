@@ -5,7 +5,7 @@ the command body, so `gradcli --help` starts without numpy or lark."""
 
 import typer
 
-from . import cmd_check, cmd_eval, cmd_run
+from . import cmd_check, cmd_eval, cmd_explain, cmd_graph, cmd_run
 
 app = typer.Typer(
     name="gradcli",
@@ -27,6 +27,8 @@ def _root() -> None:
 app.command("eval", no_args_is_help=False)(cmd_eval.eval_command)
 app.command("run")(cmd_run.run_command)
 app.command("check")(cmd_check.check_command)
+app.command("graph")(cmd_graph.graph_command)
+app.command("explain")(cmd_explain.explain_command)
 
 
 def main() -> None:

@@ -41,6 +41,9 @@ class Op:
     # point (abs at 0, relu at 0, clamp edges, max ties): gradcheck reports a kink there,
     # not an engine bug. None: differentiable wherever it is defined.
     kink: Callable | None = None
+    # inputs without a VJP rule are PyTorch's Scalar arguments (x.pow(2), 1 - x, 2 ** x):
+    # no tensor in PyTorch, so no entry in grad_fn.next_functions
+    scalar_overload: bool = False
 
 
 OPS: dict[str, Op] = {}
@@ -261,6 +264,24 @@ def _minmax_dim_vjp(largest):
     return vjp
 
 
+def _first_max(a, b):
+    """torch's maximum/relu/clamp: the first operand wins ties, so relu(-0.) is -0. (numpy's
+    maximum returns the second), and NaN propagates."""
+    return np.where((a >= b) | np.isnan(a), a, b)
+
+
+def _first_min(a, b):
+    return np.where((a <= b) | np.isnan(a), a, b)
+
+
+def _clamp(a, min=None, max=None):
+    if min is not None:
+        a = _first_max(a, min)
+    if max is not None:
+        a = _first_min(a, max)
+    return a
+
+
 def _minmax_pair_vjp(first_wins):
     """maximum/minimum: the grad goes to the winner; ties split it evenly."""
     def vjp(g, out, a, b):
@@ -354,17 +375,17 @@ op("div", "DivBackward0", np.true_divide,
 op("neg", "NegBackward0", np.negative, lambda g, o, a: D.neg(g),
    formulas=("-grad",), saves=False, dtype_rule="same")
 op("rsub", "RsubBackward1", lambda a, s: np.subtract(s, a), lambda g, o, a, s: D.neg(g), None,
-   formulas=("-grad",), saves=False)
+   formulas=("-grad",), saves=False, scalar_overload=True)
 op("rdiv", "MulBackward0", lambda a, s: np.true_divide(s, a),
    lambda g, o, a, s: D.neg(D.div(D.mul(g, o), a)), None,
    formulas=("-grad * result / self",), dtype_rule="float")
 op("pow_scalar", "PowBackward0", np.power,
    lambda g, o, a, p: (zeros_like(g) if float(raw(p)) == 0 else
                        D.mul(D.mul(g, float(raw(p))), D.pow_scalar(a, float(raw(p)) - 1))),
-   None, formulas=("grad * exponent * self**(exponent - 1)",))
+   None, formulas=("grad * exponent * self**(exponent - 1)",), scalar_overload=True)
 op("rpow", "PowBackward2", lambda a, base: np.power(base, a),
    lambda g, o, a, base: D.mul(D.mul(g, o), math.log(float(raw(base)))), None,
-   formulas=("grad * result * log(base)",), dtype_rule="float")
+   formulas=("grad * result * log(base)",), dtype_rule="float", scalar_overload=True)
 op("pow", "PowBackward1", np.power,
    lambda g, o, a, b: D.mul(D.mul(D.mul(g, b), D.pow(a, D.sub(b, 1.0))),
                             (raw(b) != 0).astype(raw(o).dtype)),
@@ -379,11 +400,11 @@ op("remainder", "RemainderBackward0", lambda a, b: np.remainder(a, b),
 op("floor_divide", "DivBackward2", np.floor_divide, lambda g, o, a, b: zeros_like(g),
    lambda g, o, a, b: zeros_like(g), formulas=("0", "0"), saves=False, broadcast=True,
    kink=lambda a, b: bool(np.any(np.remainder(a, b) == 0)))
-op("maximum", "MaximumBackward0", np.maximum, _minmax_pair_vjp(True), _minmax_pair_vjp(False),
+op("maximum", "MaximumBackward0", _first_max, _minmax_pair_vjp(True), _minmax_pair_vjp(False),
    formulas=("grad * (self > other) (ties: grad / 2)", "grad * (other > self) (ties: grad / 2)"),
    broadcast=True,
    kink=lambda a, b: bool(np.any(a == b)))
-op("minimum", "MinimumBackward0", np.minimum, _minmax_pair_vjp(False), _minmax_pair_vjp(True),
+op("minimum", "MinimumBackward0", _first_min, _minmax_pair_vjp(False), _minmax_pair_vjp(True),
    formulas=("grad * (self < other) (ties: grad / 2)", "grad * (other < self) (ties: grad / 2)"),
    broadcast=True,
    kink=lambda a, b: bool(np.any(a == b)))
@@ -437,7 +458,7 @@ op("sign", "SignBackward0", np.sign, lambda g, o, a: zeros_like(g),
 op("floor", "FloorBackward0", np.floor, lambda g, o, a: zeros_like(g),
    formulas=("0",), saves=False, dtype_rule="same",
    kink=lambda a: bool(np.any(a == np.floor(a))))
-op("relu", "ReluBackward0", lambda a: np.maximum(a, 0).astype(a.dtype),
+op("relu", "ReluBackward0", lambda a: _first_max(a, 0).astype(a.dtype),
    lambda g, o, a: D.mul(g, (raw(o) > 0).astype(raw(o).dtype)),
    formulas=("grad * (result > 0)",), dtype_rule="same",
    kink=lambda a: bool(np.any(a == 0)))
@@ -457,7 +478,7 @@ op("gelu", "GeluBackward0", _gelu,
        D.mul(D.mul(a, D.exp(D.mul(D.mul(a, a), -0.5))), 1 / math.sqrt(2 * math.pi)))),
    formulas=("grad * (Phi(self) + self * phi(self))",), dtype_rule="float")
 op("clamp", "ClampBackward1",
-   lambda a, min=None, max=None: np.clip(a, min, max).astype(a.dtype),
+   lambda a, min=None, max=None: _clamp(a, min, max).astype(a.dtype),
    lambda g, o, a, min=None, max=None: D.mul(g, (
        ((raw(a) >= min) if min is not None else True)
        & ((raw(a) <= max) if max is not None else True)).astype(raw(a).dtype)),

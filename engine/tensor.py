@@ -77,9 +77,20 @@ class Node:
     def name(self) -> str:
         return self.op.grad_fn
 
+    def graph_inputs(self) -> list:
+        """(index, tensor) for the inputs PyTorch lists in next_functions: not a Scalar
+        argument, nor an input the op is never differentiable in (where's condition,
+        nll_loss's target) — those are arguments, not graph edges."""
+        op = self.op
+        if op.variadic:
+            return list(enumerate(self.inputs))
+        n = len(op.vjps)
+        return [(i, t) for i, t in enumerate(self.inputs)
+                if i < n and not (op.vjps[i] is None and op.scalar_overload)]
+
     @property
     def next_functions(self) -> tuple:
-        return tuple((_edge(t), 0) for t in self.inputs)
+        return tuple((_edge(t), 0) for _, t in self.graph_inputs())
 
     def __repr__(self) -> str:
         return f"<{self.name()}>"

@@ -1,0 +1,167 @@
+"""`gradcli graph`: the autograd graph of a case as PyTorch holds it (tree, DOT, Mermaid,
+JSON), and `--render` through Graphviz's `dot` when it is installed."""
+
+import sys
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .case_options import (
+    AtOpt,
+    CaseArg,
+    ConstOpt,
+    DType,
+    DTypeOpt,
+    FileOpt,
+    GradOpt,
+    MaxElementsOpt,
+    NoColorOpt,
+    OfOpt,
+    RetainOpt,
+)
+
+RENDER_TYPES = ("svg", "png", "pdf")
+NO_DOT = ("Graphviz's `dot` is not installed: install it with `apt install graphviz` or "
+          "`brew install graphviz` (`--format dot` needs nothing: it writes the DOT text)")
+
+
+class Format(str, Enum):
+    tree = "tree"
+    dot = "dot"
+    mermaid = "mermaid"
+    json = "json"
+
+
+@dataclass
+class GraphResult:
+    line: int
+    source: str
+    output: str | None = None
+    error: object = None
+    view: object = None
+    backward: bool = False   # whether the backward ran (grads are shown)
+    note: str | None = None  # why it did not
+
+
+def graph_case(text: str, line: int, opts) -> GraphResult:
+    """Forward, then eval's backward when it can run (a one-element output or --grad), then
+    the graph with its grads. A backward error is the case's error (the graph is still
+    given); no backward at all is a note, not an error: the graph exists without it."""
+    from gradcli.engine import autograd
+    from gradcli.engine.errors import GradcliError
+    from gradcli.engine.graph_view import build_graph
+
+    from .cmd_explain import case_seed, forward_only
+
+    r = forward_only(text, line, opts)
+    res = GraphResult(line=line, source=text, output=r.output, error=r.error)
+    if r.error is not None:
+        return res
+    out = r.output_tensor
+    if not out.requires_grad:
+        res.note = f"no backward: {r.output} does not require grad (nothing to differentiate)"
+    elif opts.grad is None and out.data.size != 1:
+        res.note = (f"no backward: {r.output} has {out.data.size} elements; give --grad "
+                    f"(a tensor of its shape) to see the grads")
+    else:
+        try:
+            seed = case_seed(r, opts.grad)
+            if opts.retain_grad:
+                for n in r.nodes:
+                    if n.tensor.requires_grad and n.tensor.grad_fn is not None:
+                        n.tensor.retains_grad = True
+            autograd.run_backward([out], [seed])
+            res.backward = True
+        except GradcliError as e:
+            res.error = e
+    res.view = build_graph(out, r.nodes, opts.consts)
+    return res
+
+
+def render_target(path: str | None, many: bool, line: int) -> str:
+    """With cases from a file or a pipe, one picture per case: graph.svg -> graph-line3.svg."""
+    if not many:
+        return path
+    p = Path(path)
+    return str(p.with_name(f"{p.stem}-line{line}{p.suffix}"))
+
+
+def run_dot(dot_exe: str, dot_text: str, path: str) -> str | None:
+    """Graphviz renders DOT to `path` (a list of arguments, never a shell); the error
+    text on failure."""
+    import subprocess
+
+    kind = Path(path).suffix[1:].lower()
+    try:
+        proc = subprocess.run([dot_exe, f"-T{kind}", "-o", path], input=dot_text, text=True,
+                              capture_output=True, timeout=120)
+    except (OSError, subprocess.SubprocessError) as e:
+        return str(e)
+    if proc.returncode != 0:
+        return (proc.stderr.strip() or f"dot exited with status {proc.returncode}")
+    return None
+
+
+def graph_command(
+    case: CaseArg = None,
+    at: AtOpt = None,
+    const: ConstOpt = None,
+    grad: GradOpt = None,
+    of: OfOpt = None,
+    retain_grad: RetainOpt = False,
+    dtype: DTypeOpt = DType.float32,
+    format: Annotated[Optional[Format], typer.Option(
+        "--format", help="tree (a Rich tree, the default), dot (Graphviz), mermaid "
+        "(a flowchart for Markdown) or json (nodes and edges, JSON Lines).",
+        show_default=False)] = None,
+    render: Annotated[Optional[str], typer.Option(
+        "--render", help="Draw the graph into FILE.svg, .png or .pdf with Graphviz's dot "
+        "(must be installed). Nothing else is printed unless --format is given.",
+        show_default=False)] = None,
+    file: FileOpt = None,
+    no_color: NoColorOpt = False,
+    max_elements: MaxElementsOpt = 10**8,
+) -> None:
+    """The autograd graph as PyTorch holds it: grad_fn nodes linked by next_functions,
+    AccumulateGrad for leaves that require grad, constants and detached inputs as such."""
+    import shutil
+
+    from . import render_graph
+    from .batch import Batch, print_rich
+    from .case_options import build_case_options
+    from .edge import Exit, usage_error
+
+    dot_exe = None
+    if render is not None:
+        if Path(render).suffix[1:].lower() not in RENDER_TYPES:
+            raise usage_error(f"--render needs a .svg, .png or .pdf file, got {render!r}")
+        dot_exe = shutil.which("dot")
+        if dot_exe is None:
+            sys.stderr.write(f"gradcli: {NO_DOT}\n")
+            raise Exit(1)
+    shown = format if format is not None else (None if render else Format.tree)
+    opts = build_case_options(at, const, grad, of, None, retain_grad, False, dtype,
+                              max_elements, backward=False)
+    batch = Batch(case, file)
+    for r in batch.results(lambda text, line: graph_case(text, line, opts), GraphResult):
+        if shown is Format.json:
+            sys.stdout.write(render_graph.json_line(r) + "\n")
+        elif r.view is not None:
+            if shown is Format.dot:
+                sys.stdout.write(render_graph.dot(r))
+            elif shown is Format.mermaid:
+                sys.stdout.write(render_graph.mermaid(r))
+            elif shown is Format.tree:
+                print_rich(render_graph.tree(r), no_color)
+        if dot_exe is not None and r.view is not None:
+            target = render_target(render, batch.many, r.line)
+            problem = run_dot(dot_exe, render_graph.dot(r), target)
+            if problem is None:
+                sys.stderr.write(f"gradcli: line {r.line}: wrote {target}\n")
+            else:
+                sys.stderr.write(f"gradcli: line {r.line}: dot failed: {problem}\n")
+                batch.fail()
+    batch.finish()

@@ -71,10 +71,14 @@ def build_case_options(at, const, grad, of, wrt, retain_grad, allow_unused, dtyp
 
 
 def make_console(no_color: bool, stderr: bool = False):
+    import os
+
     from rich.console import Console
 
-    console = Console(no_color=no_color or None, stderr=stderr, highlight=False,
-                      soft_wrap=False)
-    if not console.is_terminal and "COLUMNS" not in __import__("os").environ:
+    plain = no_color or bool(os.environ.get("NO_COLOR"))
+    # no_color alone drops colours but keeps bold/dim/italic escapes: no styling at all
+    console = Console(no_color=plain or None, color_system=None if plain else "auto",
+                      stderr=stderr, highlight=False, soft_wrap=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
         console.width = 160  # a file or a pipe: no terminal to fit, keep rows unwrapped
     return console

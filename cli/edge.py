@@ -35,6 +35,11 @@ def run_app(app) -> None:
         code = 130
     except SystemExit as e:
         code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            # click met the closed pipe first (it wraps stdout and exits 1): the reader
+            # went away, which is no failure of ours
+            _silence_stdout()
+            code = 0
     except Exception as e:  # noqa: BLE001 - the last line of defence: no traceback reaches users
         code = _click_or_internal(e)
     try:

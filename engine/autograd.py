@@ -49,12 +49,12 @@ def topological_order(roots) -> list:
 
 
 def _seeds(outputs, grad_outputs, create_graph):
+    # PyTorch's order: the gradients are made (shape errors) before the engine finds an
+    # output that does not require grad
     seeds = []
     for i, (out, g) in enumerate(zip(outputs, grad_outputs, strict=False)):
-        if not out.requires_grad:
-            raise runtime(f"element {i} of tensors does not require grad and does not have a grad_fn")
         if g is None:
-            if out.data.size != 1:
+            if out.data.size != 1 and out.requires_grad:
                 raise runtime("grad can be implicitly created only for scalar outputs")
             g = np.ones_like(out.data)
         else:
@@ -66,6 +66,9 @@ def _seeds(outputs, grad_outputs, create_graph):
             if not create_graph and isinstance(g, Tensor):
                 g = g.data
         seeds.append(Tensor(g) if create_graph and not isinstance(g, Tensor) else g)
+    for i, out in enumerate(outputs):
+        if not out.requires_grad:
+            raise runtime(f"element {i} of tensors does not require grad and does not have a grad_fn")
     return seeds
 
 
@@ -91,6 +94,9 @@ def run_backward(outputs, grad_outputs, *, retain_graph=None, create_graph=False
     if retain_graph is None:
         retain_graph = create_graph
     seeds = _seeds(outputs, grad_outputs, create_graph)
+    for t in inputs or ():
+        if not t.requires_grad:
+            raise runtime("One of the differentiated Tensors does not require grad")
     order = topological_order(list(outputs))
     grads: dict = {}
     for out, g in zip(outputs, seeds, strict=False):
@@ -184,9 +190,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         grad_outputs = [None] * len(outputs)
     elif isinstance(grad_outputs, Tensor):
         grad_outputs = [grad_outputs]
-    for t in inputs:
-        if not t.requires_grad:
-            raise runtime("One of the differentiated Tensors does not require grad")
     return tuple(run_backward(outputs, list(grad_outputs), retain_graph=retain_graph,
                               create_graph=create_graph, inputs=inputs,
                               allow_unused=allow_unused))

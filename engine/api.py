@@ -58,6 +58,18 @@ class Size(tuple):
     def numel(self) -> int:
         return math.prod(self)
 
+    # concatenating or repeating a Size gives a Size, as in torch
+    def __add__(self, other):
+        return Size(tuple(self) + tuple(other)) if isinstance(other, tuple) else NotImplemented
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self)) if isinstance(other, tuple) else NotImplemented
+
+    def __mul__(self, n):
+        return Size(tuple(self) * n) if isinstance(n, int) else NotImplemented
+
+    __rmul__ = __mul__
+
 
 class ReturnTypes(tuple):
     """torch.return_types.max / min: a (values, indices) pair with names."""
@@ -509,12 +521,16 @@ FUNCTIONS["sum"] = METHODS["sum"] = _reduction("sum", "sum_dim", "sum")
 _mean = _reduction("mean", "mean_dim", "mean")
 
 
+# c10's ScalarType names, which torch's dtype messages use
+_SCALAR_TYPE = {"int64": "Long", "int32": "Int", "bool": "Bool"}
+
+
 @torch_fn("mean", method="mean")
 def mean(input, dim=None, keepdim=False, dtype=None):
     t = _tensor(input, "mean")
     if t.data.dtype.kind != "f" and dtype is None:
         raise runtime(f"mean(): could not infer output dtype. Input dtype must be either a floating "
-                      f"point or complex dtype. Got: {dtypes.torch_name(t.data.dtype)[6:].capitalize()}")
+                      f"point or complex dtype. Got: {_SCALAR_TYPE.get(t.data.dtype.name, 'Long')}")
     return _mean(t, dim, keepdim, dtype)
 
 
@@ -792,6 +808,11 @@ def T(t):
 
 @attribute("mT")
 def mT(t):
+    if t.data.ndim == 0:  # torch: deprecated identity, the tensor itself
+        return t
+    if t.data.ndim == 1:
+        raise runtime("tensor.mT is only supported on matrices or batches of matrices. "
+                      "Got 1-D tensor.")
     return apply(OPS["mT"], (t,))
 
 
@@ -1184,7 +1205,9 @@ NODE_ATTRIBUTES = {
     "next_functions": lambda n: n.next_functions,
     "variable": lambda n: n.variable if isinstance(n, AccumulateGrad) else None,
 }
-NODE_METHODS = {"name": lambda n: n.name()}
+# torch names the C++ class of a leaf's grad accumulator in full
+NODE_METHODS = {"name": lambda n: "torch::autograd::AccumulateGrad"
+                if isinstance(n, AccumulateGrad) else n.name()}
 NODE_TYPES = (Node, AccumulateGrad)
 
 

@@ -240,6 +240,20 @@ def _clamp_kink(a, min=None, max=None) -> bool:
     return bool((min is not None and np.any(a == min)) or (max is not None and np.any(a == max)))
 
 
+def _select(g, weights):
+    """grad * weights for a mask-like rule (relu, clamp, where, max/min). torch selects
+    (where / masked_fill) instead of multiplying, so a masked-out entry is +0. even under a
+    negative grad, where grad * 0 would print -0.; symbolic tracing keeps the product."""
+    out = D.mul(g, weights)
+    if isinstance(out, (np.ndarray, D.Tensor)):
+        data = raw(out)
+        fixed = np.where(np.broadcast_to(weights, data.shape) != 0, data, 0).astype(data.dtype)
+        if isinstance(out, np.ndarray):
+            return fixed
+        out.data = fixed
+    return out
+
+
 def _ties(a, dim, reduce) -> bool:
     """Several elements share the extreme along `dim`: the max/min is not differentiable."""
     return bool(np.any(np.sum(a == reduce(a, axis=dim, keepdims=True), axis=dim) > 1))
@@ -247,7 +261,7 @@ def _ties(a, dim, reduce) -> bool:
 
 def _minmax_all_vjp(g, out, a):
     mask = (raw(a) == raw(out)).astype(raw(a).dtype)
-    return D.mul(g, mask / mask.sum())
+    return _select(g, mask / mask.sum())
 
 
 def _argextreme(x, dim, largest):
@@ -260,7 +274,7 @@ def _minmax_dim_vjp(largest):
         idx = np.expand_dims(_argextreme(x, dim, largest), dim)
         mask = np.zeros(x.shape, dtype=x.dtype)
         np.put_along_axis(mask, idx, 1.0, axis=dim)
-        return D.mul(_unreduce(g, x.shape, (dim,), keepdim), mask)
+        return _select(_unreduce(g, x.shape, (dim,), keepdim), mask)
     return vjp
 
 
@@ -287,7 +301,7 @@ def _minmax_pair_vjp(first_wins):
     def vjp(g, out, a, b):
         x, y = raw(a), raw(b)
         w = np.where(x == y, 0.5, np.where((x > y) if first_wins else (x < y), 1.0, 0.0))
-        return D.mul(g, w.astype(raw(out).dtype))
+        return _select(g, w.astype(raw(out).dtype))
     return vjp
 
 
@@ -409,8 +423,8 @@ op("minimum", "MinimumBackward0", _first_min, _minmax_pair_vjp(False), _minmax_p
    broadcast=True,
    kink=lambda a, b: bool(np.any(a == b)))
 op("where", "WhereBackward0", lambda a, b, cond: np.where(cond, a, b),
-   lambda g, o, a, b, cond: D.mul(g, _where_mask(cond, raw(g).dtype)),
-   lambda g, o, a, b, cond: D.mul(g, _where_mask(~cond, raw(g).dtype)),
+   lambda g, o, a, b, cond: _select(g, _where_mask(cond, raw(g).dtype)),
+   lambda g, o, a, b, cond: _select(g, _where_mask(~cond, raw(g).dtype)),
    formulas=("grad * condition", "grad * ~condition"), saves=False, broadcast=True)
 for _name, _fn in (("lt", np.less), ("le", np.less_equal), ("gt", np.greater),
                    ("ge", np.greater_equal), ("eq", np.equal), ("ne", np.not_equal)):
@@ -459,7 +473,7 @@ op("floor", "FloorBackward0", np.floor, lambda g, o, a: zeros_like(g),
    formulas=("0",), saves=False, dtype_rule="same",
    kink=lambda a: bool(np.any(a == np.floor(a))))
 op("relu", "ReluBackward0", lambda a: _first_max(a, 0).astype(a.dtype),
-   lambda g, o, a: D.mul(g, (raw(o) > 0).astype(raw(o).dtype)),
+   lambda g, o, a: _select(g, (raw(o) > 0).astype(raw(o).dtype)),
    formulas=("grad * (result > 0)",), dtype_rule="same",
    kink=lambda a: bool(np.any(a == 0)))
 op("leaky_relu", "LeakyReluBackward0",
@@ -479,7 +493,7 @@ op("gelu", "GeluBackward0", _gelu,
    formulas=("grad * (Phi(self) + self * phi(self))",), dtype_rule="float")
 op("clamp", "ClampBackward1",
    lambda a, min=None, max=None: _clamp(a, min, max).astype(a.dtype),
-   lambda g, o, a, min=None, max=None: D.mul(g, (
+   lambda g, o, a, min=None, max=None: _select(g, (
        ((raw(a) >= min) if min is not None else True)
        & ((raw(a) <= max) if max is not None else True)).astype(raw(a).dtype)),
    formulas=("grad * (min <= self <= max)",), dtype_rule="same",

@@ -18,11 +18,23 @@ _BINARY = {
 }
 _COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
             "==": operator.eq, "!=": operator.ne, "is": operator.is_,
-            "is not": operator.is_not, "in": lambda a, b: operator.contains(b, a),
-            "not in": lambda a, b: not operator.contains(b, a)}
+            "is not": operator.is_not, "in": lambda a, b: _contains(b, a),
+            "not in": lambda a, b: not _contains(b, a)}
 _NONE = Node("const", (), None)
 _MAX_BITS = 1 << 16  # Python ints beyond 65,536 bits: refuse rather than hang
 _MAX_SEQ = 10**7     # list/str results beyond this length
+
+
+def _contains(container, item) -> bool:
+    """`item in container`. A range answers ints in constant time but scans itself for
+    anything else (`1.5 in range(10**12)` would hang): answer those arithmetically."""
+    if isinstance(container, range) and not isinstance(item, int):
+        try:
+            hit = item == int(item)
+        except (TypeError, ValueError, OverflowError):
+            return False
+        return bool(hit) and int(item) in container
+    return operator.contains(container, item)
 
 
 def python_error(e: Exception, node: Node | None = None) -> GradcliError:

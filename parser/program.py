@@ -6,6 +6,7 @@ neither nesting nor loop length costs Python recursion. Expressions go through
 parser/evaluate.py. A step budget bounds runaway programs."""
 
 import builtins
+from collections.abc import Iterator
 
 from lark.indenter import Indenter
 
@@ -150,7 +151,7 @@ class Program(Runtime):
                 if isinstance(iterable, builtins.range) and len(iterable) > MAX_SEQUENCE:
                     raise LimitError(f"a sequence of {len(iterable):,} items is more than "
                                      f"{MAX_SEQUENCE:,}")
-                return kind(self.iterate(iterable) if isinstance(iterable, Tensor) else iterable)
+                return kind(self.counted(iterable))
             return make
 
         def isinstance_(obj, cls):
@@ -171,11 +172,19 @@ class Program(Runtime):
             return False
 
         def sum_(iterable, start=0):
-            return builtins.sum(self.iterate(iterable), start)
+            return builtins.sum(self.counted(iterable), start)
+
+        def extreme(pick):
+            # min/max over one iterable walk it item by item within the step budget
+            def call(*args, **kwargs):
+                if len(args) == 1:
+                    return pick(self.counted(args[0]), **kwargs)
+                return pick(*args, **kwargs)
+            return call
 
         return {
             "print": print_, "range": range_, "len": len, "round": round, "abs": abs,
-            "min": min, "max": max, "sum": sum_, "float": float, "int": int, "str": str,
+            "min": extreme(min), "max": extreme(max), "sum": sum_, "float": float, "int": int, "str": str,
             "bool": bool, "list": bounded(list), "tuple": bounded(tuple),
             "sorted": bounded(sorted), "isinstance": isinstance_,
             "enumerate": enumerate, "zip": zip, "reversed": reversed,
@@ -187,10 +196,17 @@ class Program(Runtime):
         iterable of the values gradcli knows."""
         if isinstance(value, Tensor):
             return iter(api.unbind(value))
-        if isinstance(value, (list, tuple, str, builtins.range, enumerate, zip, reversed,
-                              dict, api.Size)):
+        # Iterator: what enumerate/zip/reversed/iter made (list_reverseiterator, …)
+        if isinstance(value, (list, tuple, str, builtins.range, dict, api.Size, Iterator)):
             return iter(value)
         raise type_error(f"'{type_label(value)}' object is not iterable")
+
+    def counted(self, value):
+        """`iterate`, one step of the budget per item: what builtins (sum, min, list, …)
+        consume, so `max(range(10**12))` ends with the step-budget error, not a hang."""
+        for item in self.iterate(value):
+            self.tick()
+            yield item
 
     # ------------------------------------------------------------------ execution
     def tick(self) -> None:

@@ -1,0 +1,5 @@
+import torch
+
+x = torch.tensor([1., 2., 3.], requires_grad=True)
+print(x * 2)
+torch.cat([x, torch.ones(2, 2)])

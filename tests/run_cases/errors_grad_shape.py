@@ -1,0 +1,6 @@
+import torch
+
+x = torch.tensor([1., 2., 3.], requires_grad=True)
+print(x * 2)
+y = x * 2
+y.backward(torch.ones(2))

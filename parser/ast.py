@@ -59,6 +59,21 @@ def _binary(kind):
     return build
 
 
+def _number(tok, convert):
+    """A numeric literal's value. The terminals admit a few spellings Python rejects
+    (`01`, `1__0`, `1_`): those are syntax errors at the literal, as in Python."""
+    text = str(tok)
+    if "__" not in text and not text.endswith("_") and "_." not in text and "._" not in text:
+        try:
+            return convert(text.replace("_", ""))
+        except ValueError:
+            pass
+    from ..engine.errors import GradcliSyntaxError
+
+    raise GradcliSyntaxError(f"invalid number literal {text!r}", line=tok.line or 1,
+                             column=tok.column or 1, source_line="")
+
+
 class Builder:
     """Inline transformer for grammars/case.lark (and, through program.lark, programs).
     Imported rules arrive namespaced (`case__add`): __getattr__ strips the prefix."""
@@ -170,11 +185,11 @@ class Builder:
 
     def int(self, children):
         (tok,) = children
-        return _leaf("const", tok, int(str(tok).replace("_", ""), 0))
+        return _leaf("const", tok, _number(tok, lambda s: int(s, 0)))
 
     def float(self, children):
         (tok,) = children
-        return _leaf("const", tok, float(str(tok).replace("_", "")))
+        return _leaf("const", tok, _number(tok, float))
 
     def string(self, children):
         node = _node("const", children[0], children[-1])

@@ -49,6 +49,11 @@ def parse(text: str, start: str = "case", grammar: str = "case.lark",
         if isinstance(e.orig_exc, GradcliError):
             raise e.orig_exc from None
         raise
+    except GradcliSyntaxError as e:  # raised by the transformer: give it its source line
+        if not e.source_line:
+            lines = text.split("\n")
+            e.source_line = lines[e.line - 1].rstrip("\r") if 0 < e.line <= len(lines) else ""
+        raise
 
 
 def syntax_error(text, e, UnexpectedCharacters, UnexpectedEOF, UnexpectedToken):

@@ -236,11 +236,15 @@ class Program(Runtime):
         if top.kind == "loop":
             try:
                 item = next(top.payload)
+                self.tick()
+                self.assign(top.target, item)
             except StopIteration:
                 stack.pop()
                 return
-            self.tick()
-            self.assign(top.target, item)
+            except GradcliError as e:  # the budget or the target: Python names the for line
+                if e.line is None:
+                    e.line = top.line
+                raise
             stack.append(_Frame("block", top.body))
             return
         if top.index >= len(top.body):
@@ -273,7 +277,7 @@ class Program(Runtime):
             elif kind == "for":
                 target, iterable, body = stmt.children
                 stack.append(_Frame("loop", body.children, self.iterate(evaluate(iterable, self)),
-                                    target))
+                                    target, stmt.line or self.line))
             elif kind == "with":
                 ctx = evaluate(stmt.children[0], self)
                 if not isinstance(ctx, grad_mode.set_grad_enabled):
@@ -403,14 +407,15 @@ class Program(Runtime):
 
 
 class _Frame:
-    __slots__ = ("kind", "body", "payload", "target", "index")
+    __slots__ = ("kind", "body", "payload", "target", "index", "line")
 
-    def __init__(self, kind, body, payload=None, target=None):
+    def __init__(self, kind, body, payload=None, target=None, line=None):
         self.kind = kind
         self.body = body
         self.payload = payload
         self.target = target
         self.index = 0
+        self.line = line  # a loop's `for` line, which its own errors name
 
 
 _MISSING = object()

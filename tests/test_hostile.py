@@ -205,3 +205,20 @@ def test_batch_isolation_10000_lines(tmp_path):
         assert {**r, "line": 1} == alone[text]
     bad = sum(1 for r in records if r["error"] is not None)
     assert proc.stderr.count("gradcli: line ") >= bad > 0
+
+
+@pytest.mark.parametrize("literal", ["01", "-01", "1__0", "1_", "0x_", "1_.5", "00_7"])
+def test_number_literals_python_rejects_are_syntax_errors(literal):
+    proc = run_gradcli("eval", f"y = x * {literal}", "--at", "x=1")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    first, _, caret = proc.stderr.splitlines()
+    assert first.startswith("gradcli: line 1: SyntaxError:"), proc.stderr
+    assert caret.strip() == "^"
+    prog = run_gradcli("run", "-", input=f"print(1)\ny = {literal}\n")
+    assert prog.returncode == 1 and prog.stdout == ""  # refused before anything ran
+    assert prog.stderr.startswith("gradcli: line 2: SyntaxError:"), prog.stderr
+
+
+def test_valid_underscored_literals_still_work():
+    proc = run_gradcli("run", "-", input="print(1_000 + 0_0 + 0x1f + 0b1_0 + 1_0.5)\n")
+    assert proc.returncode == 0 and proc.stdout == f"{1_000 + 0_0 + 0x1f + 0b1_0 + 1_0.5}\n"

@@ -147,11 +147,24 @@ def test_step_budget_stops_an_endless_loop_quickly():
     assert "LimitError" in line and "1,000 steps" in line and "--max-steps" in line, line
 
 
-@pytest.mark.xfail(strict=True, reason="budget errors raised by a loop's own step carry no "
-                   "line: reported as `gradcli: -: LimitError` (parser/program.py _advance)")
 def test_step_budget_error_names_the_loop_line():
     proc = run("import torch\nfor i in range(10**12):\n    pass\n", "--max-steps", "1000")
-    assert error_line(proc).startswith("gradcli: line "), proc.stderr
+    assert error_line(proc).startswith("gradcli: line 2: LimitError"), proc.stderr
+
+
+@pytest.mark.parametrize("expr", ["max(range(10**12))", "sum(range(10**12))",
+                                  "min(zip(range(10**12), range(10**12)))",
+                                  "list(enumerate(range(10**7)))"])
+def test_builtins_consuming_huge_iterables_stop_on_the_budget(expr):
+    proc = run(f"print(1)\ny = {expr}\n", "--max-steps", "100000", timeout=60)
+    assert proc.returncode == 1 and proc.stdout == "1\n"
+    assert error_line(proc).startswith("gradcli: line 2: LimitError"), proc.stderr
+
+
+def test_membership_in_a_huge_range_does_not_scan_it():
+    proc = run("r = range(10**12)\nprint(1.5 in r, 2.0 in r, 5 in r, 'a' in r, -1.0 not in r)\n",
+               timeout=60)
+    assert proc.stdout == "False True True False True\n", proc.stderr
 
 
 def test_step_budget_counts_statements_inside_comprehensions():

@@ -1,0 +1,78 @@
+"""`gradcli derive`: the derivative of a case's output as an expression (text or LaTeX),
+built by running the op table's VJP rules on symbols; with a point, also evaluated and
+compared with reverse mode."""
+
+import sys
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from .case_options import (
+    AtOpt,
+    CaseArg,
+    ConstOpt,
+    DType,
+    DTypeOpt,
+    FileOpt,
+    MaxElementsOpt,
+    NoColorOpt,
+    OfOpt,
+    WrtOpt,
+)
+
+MAX_ORDER = 8  # each order differentiates the previous expression: sizes grow fast
+
+
+class Format(str, Enum):
+    text = "text"
+    plain = "plain"  # the other commands' name for colourless line text: the same output here
+    json = "json"
+
+
+def derive_command(
+    case: CaseArg = None,
+    at: AtOpt = None,
+    const: ConstOpt = None,
+    of: OfOpt = None,
+    wrt: WrtOpt = None,
+    order: Annotated[int, typer.Option(
+        "--order", min=1, max=MAX_ORDER,
+        help="Differentiate N times (d2y/dx2 for 2) with respect to each input.")] = 1,
+    latex: Annotated[bool, typer.Option(
+        "--latex", help="Print LaTeX (\\frac{\\partial y}{\\partial x} = ...) instead of "
+        "text.")] = False,
+    dtype: DTypeOpt = DType.float64,
+    format: Annotated[Format, typer.Option(
+        "--format", help="text or plain (one line per derivative) or json (JSON Lines, "
+        "one object per case).")] = Format.text,
+    file: FileOpt = None,
+    no_color: NoColorOpt = False,
+    max_elements: MaxElementsOpt = 10**8,
+) -> None:
+    """Symbolic derivatives: d(output)/d(input) for each input as an expression in the
+    case's variables, simplified. Names the case uses without binding are variables.
+    When every variable has a value (--at or the case itself), each derivative is also
+    evaluated and compared with reverse mode (a mismatch exits 1)."""
+    from gradcli.engine.symbolic_case import DeriveOptions, DeriveResult, derive_case
+
+    from . import render_derive
+    from .batch import Batch
+    from .case_options import build_case_options
+
+    case_opts = build_case_options(at, const, None, of, wrt, False, False, dtype,
+                                   max_elements, backward=False)
+    opts = DeriveOptions(case=case_opts, order=order, dtype=dtype.value)
+    batch = Batch(case, file)
+    out = sys.stdout
+    for r in batch.results(lambda text, line: derive_case(text, line, opts), DeriveResult):
+        if r.error is None:
+            problems = render_derive.problem_lines(r)
+            if problems:
+                batch.fail()
+                sys.stderr.write(problems)
+        if format is Format.json:
+            out.write(render_derive.json_line(r) + "\n")
+        else:
+            out.write(render_derive.text_lines(r, latex=latex, with_line=batch.many))
+    batch.finish()

@@ -1,0 +1,180 @@
+"""`gradcli derive` on one case: run the case forward, derive symbolically, and (when
+the case's point is fully given) evaluate each derivative and compare it with reverse
+mode. Like parser/check.py for check, this is the one engine module that reads cases.
+
+A name the case uses but never binds (`x` in `y=sin(x**2)`) is a free variable: derive
+binds it to a scalar of its own choosing so the graph can be built, and then does not
+evaluate anything (there is no point to evaluate at) unless --at gives every such name."""
+
+from dataclasses import dataclass, field
+
+from .errors import GradcliError
+from .symbolic import Derivation, Derivative
+from .symbolic_expr import TooLarge, reset
+
+DEFAULT_VALUES = (0.7, 1.3, 0.4, 1.9, 0.55, 1.15)
+
+
+@dataclass
+class DeriveOptions:
+    case: object            # parser.case.CaseOptions (bindings, consts, of, wrt, dtype set)
+    order: int = 1
+    dtype: str = "float64"
+
+
+@dataclass
+class DeriveResult:
+    line: int
+    source: str
+    output: str | None = None
+    error: GradcliError | None = None
+    derivatives: list = field(default_factory=list)
+    label: str | None = None          # the output's name ("y"), None for a bare expression
+    expr_text: str | None = None      # a bare expression's source text
+    expr_latex: str | None = None
+    free: list = field(default_factory=list)   # names derive bound itself
+    evaluated: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and all(
+            d.error is None and d.match is not False for d in self.derivatives)
+
+
+def derive_case(source: str, line: int, opts: DeriveOptions) -> DeriveResult:
+    result = DeriveResult(line=line, source=source)
+    reset()
+    try:
+        _derive(source, line, opts, result)
+    except GradcliError as e:
+        result.error = e
+    except TooLarge as e:
+        result.derivatives = []
+        result.error = GradcliError(f"the derivative is too large to derive symbolically "
+                                    f"({e})", type_name="LimitError")
+    finally:
+        reset()  # the expressions of one case are not kept for the next
+    return result
+
+
+def _derive(source, line, opts, result):
+    from ..parser.case import CaseOptions, parse_binding, run_case
+
+    order, free = scan_names(source)
+    bound = [b.name for b in opts.case.bindings]
+    free = [n for n in free if n not in bound]
+    bindings = list(opts.case.bindings) + [
+        parse_binding(f"{n}={DEFAULT_VALUES[i % len(DEFAULT_VALUES)]}", opts.case.consts)
+        for i, n in enumerate(free)]
+    result.free = free
+    run = run_case(source, line, CaseOptions(bindings=bindings, consts=opts.case.consts,
+                                             of=opts.case.of, backward=False))
+    if run.error is not None:
+        raise run.error
+    out = run.output_tensor
+    if out is None:
+        raise GradcliError("the case has no output to differentiate", type_name="ValueError")
+    result.output = run.output
+    leaves, names = {}, {}
+    for n in run.nodes:
+        t = n.tensor
+        # a leaf is a variable once, under its first name (`y = x` names x's tensor again)
+        if not n.id.startswith("%") and t.grad_fn is None and id(t) not in names:
+            leaves[n.id] = t
+            names.setdefault(id(t), n.id)
+    ranks = {name: i for i, name in enumerate(order + [b for b in bound if b not in order])}
+    env = {name: t.data for name, t in leaves.items()}
+    wrt = _wrt_names(opts.case.wrt, run, leaves, ranks)
+    targets = dict(leaves)
+    for name in wrt:
+        targets.setdefault(name, run.variables[name])
+    deriv = Derivation(out, targets, names, ranks, env)
+    _label(result, run, deriv)
+    result.derivatives = deriv.derivatives(wrt, opts.order)
+    if not free:
+        result.evaluated = True
+        for d in result.derivatives:
+            deriv.compare(d, opts.dtype)
+
+
+def _wrt_names(requested, run, leaves, ranks) -> list:
+    from ..engine.tensor import Tensor
+
+    if requested:
+        for name in requested:
+            value = run.variables.get(name)
+            if not isinstance(value, Tensor):
+                raise GradcliError(f"name '{name}' is not defined", type_name="NameError")
+            if not value.requires_grad:
+                raise GradcliError(f"{name} does not require grad (it is a constant here)",
+                                   type_name="RuntimeError")
+        return list(requested)
+    names = sorted((n for n, t in leaves.items() if t.requires_grad),
+                   key=lambda n: ranks.get(n, len(ranks)))
+    if not names:
+        raise GradcliError("nothing to differentiate: no variable of the case requires grad",
+                           type_name="ValueError")
+    return names
+
+
+def _label(result, run, deriv) -> None:
+    if run.output and not run.output.startswith("%"):
+        result.label = run.output
+        return
+    node = next((n for n in run.nodes if n.id == run.output), None)
+    result.expr_text = node.expr if node is not None else run.source
+    try:
+        result.expr_latex = deriv.latex(deriv.output_expr())
+    except TooLarge:
+        result.expr_latex = None
+
+
+def scan_names(source: str):
+    """(every name in order of first appearance, the free ones): names in value position
+    that no earlier statement assigns, that are not modules or torch constants (pi, e,
+    dtypes), nor bound by an enclosing list comprehension. Syntax errors are left to
+    run_case to report."""
+    from ..parser.grammar import parse
+    from ..parser.runtime import modules
+
+    try:
+        statements = parse(source, start="case")
+    except GradcliError:
+        return [], []
+    mods = modules()
+    torch_members = mods["torch"].members
+    order, free, assigned = [], [], set()
+    for stmt in statements:
+        found = []
+        stack = [(stmt.children[0], frozenset(), False)]
+        while stack:
+            n, scope, is_func = stack.pop()
+            if n is None or not hasattr(n, "kind"):
+                continue
+            if n.kind == "name":
+                name = n.value
+                member = torch_members.get(name)
+                if not is_func and name not in scope and name not in ("torch", "F", "nn") \
+                        and (member is None or callable(member)):
+                    found.append((n.start, name))
+                continue
+            if n.kind == "listcomp":
+                elt, iterable = n.children
+                stack.append((elt, scope | {n.value}, False))
+                stack.append((iterable, scope, False))
+                continue
+            for i, c in enumerate(n.children):
+                stack.append((c, scope, n.kind == "call" and i == 0))
+        for _, name in sorted(found):
+            if name not in order:
+                order.append(name)
+                if name not in assigned:
+                    free.append(name)
+        if stmt.kind == "assign":
+            assigned.add(stmt.value)
+            if stmt.value not in order:
+                order.append(stmt.value)
+    return order, free
+
+
+__all__ = ["DeriveOptions", "DeriveResult", "Derivative", "derive_case", "scan_names"]

@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from . import autograd, dtypes, grad_mode
-from .apply import apply, check_elements
+from .apply import apply, broadcast_shape, check_elements
 from .errors import GradcliError, index_error, runtime, type_error, value_error
 from .ops import OPS
 from .tensor import AccumulateGrad, Node, Tensor
@@ -119,6 +119,13 @@ def _dims(dim, ndim: int):
     if isinstance(dim, (tuple, list)):
         return tuple(sorted(_dim(d, ndim) for d in dim))
     return (_dim(dim, ndim),)
+
+
+def _reduce_dims(dim, ndim: int):
+    """A reduction's dims, checked; None (every dim) for a 0-d tensor, whose dim 0 / -1
+    torch accepts and which numpy has no axis for."""
+    dims = _dims(dim, ndim)
+    return dims if ndim else None
 
 
 def _size_args(args, fname="size"):
@@ -452,9 +459,9 @@ def where(condition, input, other):
         raise runtime(f"where expected condition to be a boolean tensor, but got a tensor with "
                       f"dtype {dtypes.torch_name(cond.data.dtype)[6:].capitalize()}")
     shape = cond.data.shape
-    for x in (input, other):
+    for x in (input, other):  # torch broadcasts condition, input, other in that order
         if isinstance(x, Tensor):
-            shape = np.broadcast_shapes(shape, x.data.shape)
+            shape = broadcast_shape(shape, x.data.shape)
     return apply(OPS["where"], (input, other), {"cond": np.broadcast_to(cond.data, shape)})
 
 
@@ -510,10 +517,8 @@ def _reduction(all_op, dim_op, fname):
             if keepdim:
                 return reshape(apply(OPS[all_op], (t,)), *((1,) * t.data.ndim))
             return apply(OPS[all_op], (t,))
-        dims = _dims(dim, t.data.ndim)
-        if t.data.ndim == 0:
-            return apply(OPS[dim_op], (t,), {"dims": None, "keepdim": keepdim})
-        return apply(OPS[dim_op], (t,), {"dims": dims, "keepdim": keepdim})
+        return apply(OPS[dim_op], (t,), {"dims": _reduce_dims(dim, t.data.ndim),
+                                         "keepdim": keepdim})
     return fn
 
 
@@ -555,9 +560,9 @@ def _extreme(name):
                               f"== 0. Specify the reduction dim with the 'dim' argument.")
             return apply(OPS[name], (t,))
         d = _dim(dim, t.data.ndim)
-        if t.data.ndim == 0:
-            return ReturnTypes(name, t, Tensor(np.zeros((), dtypes.INT64)))
         values = apply(OPS[name + "_dim"], (t,), {"dim": d, "keepdim": keepdim})
+        if t.data.ndim == 0:
+            return ReturnTypes(name, values, Tensor(np.zeros((), dtypes.INT64)))
         idx = (np.argmax if largest else np.argmin)(t.data, axis=d)
         if keepdim:
             idx = np.expand_dims(idx, d)
@@ -578,6 +583,8 @@ def _arg(name):
         if dim is None:
             return Tensor(np.asarray(f(t.data), dtype=dtypes.INT64))
         d = _dim(dim, t.data.ndim)
+        if t.data.ndim == 0:
+            return Tensor(np.zeros((), dtypes.INT64))
         r = f(t.data, axis=d)
         return Tensor(np.asarray(np.expand_dims(r, d) if keepdim else r, dtype=dtypes.INT64))
     return fn
@@ -590,6 +597,9 @@ FUNCTIONS["argmin"] = METHODS["argmin"] = _arg("argmin")
 @torch_fn("norm", method="norm")
 def norm(input, p="fro", dim=None, keepdim=False):
     t = _tensor(input, "norm")
+    if p in ("fro", 2, 2.0) and dim is not None:
+        return apply(OPS["norm_dim"], (t,), {"dims": _reduce_dims(dim, t.data.ndim),
+                                             "keepdim": keepdim})
     if p not in ("fro", 2, 2.0) or dim is not None:
         diff = sub(t, 0) if p != "fro" else t
         if dim is None:
@@ -612,7 +622,7 @@ def _var_std(name):
         if isinstance(dim, bool):  # var(unbiased) positional form
             dim, unbiased = None, dim
         corr = correction if correction is not None else (1 if unbiased else 0)
-        dims = None if dim is None else _dims(dim, t.data.ndim)
+        dims = None if dim is None else _reduce_dims(dim, t.data.ndim)
         return apply(OPS[name], (t,), {"dims": dims, "correction": corr, "keepdim": keepdim})
     return fn
 
@@ -624,14 +634,13 @@ FUNCTIONS["std"] = METHODS["std"] = _var_std("std")
 @torch_fn("logsumexp", method="logsumexp")
 def logsumexp(input, dim, keepdim=False):
     t = _tensor(input, "logsumexp")
-    return apply(OPS["logsumexp"], (t,), {"dims": _dims(dim, t.data.ndim), "keepdim": keepdim})
+    return apply(OPS["logsumexp"], (t,), {"dims": _reduce_dims(dim, t.data.ndim),
+                                          "keepdim": keepdim})
 
 
 @torch_fn("cumsum", method="cumsum")
 def cumsum(input, dim, dtype=None):
     t = _tensor(input, "cumsum")
-    if t.data.ndim == 0:
-        return apply(OPS["clone"], (t,))
     return apply(OPS["cumsum"], (t,), {"dim": _dim(dim, t.data.ndim)})
 
 
@@ -827,8 +836,6 @@ def squeeze(input, dim=None):
     t = _tensor(input, "squeeze")
     if dim is None:
         return apply(OPS["squeeze"], (t,))
-    if t.data.ndim == 0:
-        return apply(OPS["squeeze"], (t,))
     return apply(OPS["squeeze_dim"], (t,), {"dim": _dim(dim, t.data.ndim)})
 
 
@@ -873,6 +880,9 @@ def _tensor_list(tensors, fname):
 @torch_fn("cat", "concat", "concatenate")
 def cat(tensors, dim=0):
     ts = _tensor_list(tensors, "cat")
+    for i, x in enumerate(ts):
+        if x.data.ndim == 0:
+            raise runtime(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     d = _dim(dim, ts[0].data.ndim)
     ref = ts[0].data.shape
     for i, x in enumerate(ts[1:], 1):
@@ -1078,6 +1088,10 @@ def fill_(self, value):
 def copy_(self, src):
     _check_inplace(self)
     src = _tensor(src, "copy_", "src")
+    if broadcast_shape(self.data.shape, src.data.shape) != self.data.shape:
+        raise runtime(f"output with shape [{', '.join(map(str, self.data.shape))}] doesn't "
+                      f"match the broadcast shape "
+                      f"[{', '.join(map(str, broadcast_shape(self.data.shape, src.data.shape)))}]")
     if grad_mode.is_enabled() and src.requires_grad:
         return inplace(self, apply(OPS["copy"], (expand(src, *self.data.shape),)))
     return inplace(self, Tensor(np.broadcast_to(src.data, self.data.shape).astype(self.data.dtype)))

@@ -161,6 +161,11 @@ def _gelu(a):
     return 0.5 * a * (1 + _erf(a / math.sqrt(2)))
 
 
+def _axis(dim):
+    """One dim as a reduction's dims; None (a 0-d input) is every dim."""
+    return None if dim is None else (dim,)
+
+
 def _log_softmax(a, dim):
     m = np.max(a, axis=dim, keepdims=True)
     s = a - m
@@ -268,9 +273,17 @@ def _argextreme(x, dim, largest):
     return (np.argmax if largest else np.argmin)(x, axis=dim)
 
 
+def _extreme_dim(reduce):
+    # a 0-d tensor reduces along dim 0 (or -1) to itself, as in torch
+    return lambda a, dim, keepdim=False: reduce(a, axis=dim if a.ndim else None,
+                                                keepdims=keepdim)
+
+
 def _minmax_dim_vjp(largest):
     def vjp(g, out, a, dim, keepdim=False):
         x = raw(a)
+        if x.ndim == 0:
+            return g
         idx = np.expand_dims(_argextreme(x, dim, largest), dim)
         mask = np.zeros(x.shape, dtype=x.dtype)
         np.put_along_axis(mask, idx, 1.0, axis=dim)
@@ -317,15 +330,30 @@ def _centered(a, dims):
     return D.sub(a, D.mean_dim(a, dims=dims, keepdim=True))
 
 
+def _norm_dim_vjp(g, o, a, dims, keepdim=False):
+    shape = raw(a).shape
+    grad = D.mul(D.div(_unreduce(g, shape, dims, keepdim), _unreduce(o, shape, dims, keepdim)), a)
+    if np.all(raw(o) != 0):  # (symbolically: assumed, and recorded as an assumption)
+        return grad
+    # torch masks the rows whose norm is 0 (their grad is 0, not 0/0)
+    zero = np.broadcast_to(np.reshape(raw(o), _keep_shape(shape, dims)), shape) == 0
+    return _select(grad, (~zero).astype(raw(a).dtype))
+
+
+def _inverse(n, numerator):
+    # numerator / n with IEEE semantics: no degrees of freedom gives inf (torch's nan grads)
+    return numerator / n if n else math.inf
+
+
 def _var_vjp(g, out, a, dims=None, correction=1, keepdim=False):
     shape = raw(a).shape
-    scale = 2.0 / max(_count(shape, dims) - correction, 0)
+    scale = _inverse(max(_count(shape, dims) - correction, 0), 2.0)
     return D.mul(_unreduce(g, shape, dims, keepdim), D.mul(_centered(a, dims), scale))
 
 
 def _std_vjp(g, out, a, dims=None, correction=1, keepdim=False):
     shape = raw(a).shape
-    scale = 1.0 / max(_count(shape, dims) - correction, 0)
+    scale = _inverse(max(_count(shape, dims) - correction, 0), 1.0)
     gd = D.div(_unreduce(g, shape, dims, keepdim), _unreduce(out, shape, dims, keepdim))
     return D.mul(gd, D.mul(_centered(a, dims), scale))
 
@@ -367,6 +395,8 @@ def _flip(a, dims):
 
 
 def _cumsum_vjp(g, out, a, dim):
+    if raw(a).ndim == 0:  # a 0-d cumsum is the identity
+        return g
     return D.flip(D.cumsum(D.flip(g, dims=(dim,)), dim=dim), dims=(dim,))
 
 
@@ -520,16 +550,21 @@ op("max", "MaxBackward1", np.max, _minmax_all_vjp,
 op("min", "MinBackward1", np.min, _minmax_all_vjp,
    formulas=("grad / count at the minima",), dtype_rule="same",
    kink=lambda a: bool(np.sum(a == np.min(a)) > 1))
-op("max_dim", "MaxBackward0", lambda a, dim, keepdim=False: np.max(a, axis=dim, keepdims=keepdim),
+op("max_dim", "MaxBackward0", _extreme_dim(np.max),
    _minmax_dim_vjp(True), formulas=("grad at the argmax",), dtype_rule="same",
    kink=lambda a, dim, keepdim=False: _ties(a, dim, np.max))
-op("min_dim", "MinBackward0", lambda a, dim, keepdim=False: np.min(a, axis=dim, keepdims=keepdim),
+op("min_dim", "MinBackward0", _extreme_dim(np.min),
    _minmax_dim_vjp(False), formulas=("grad at the argmin",), dtype_rule="same",
    kink=lambda a, dim, keepdim=False: _ties(a, dim, np.min))
 op("norm", "LinalgVectorNormBackward0", lambda a: np.sqrt(np.sum(a * a, dtype=a.dtype)),
    lambda g, o, a: D.mul(D.div(g, o), a) if float(raw(o)) != 0 else zeros_like(a),
    formulas=("grad * self / result",), dtype_rule="float",
    kink=lambda a: not np.any(a))
+op("norm_dim", "LinalgVectorNormBackward0",
+   lambda a, dims, keepdim=False: np.sqrt(_sum(a * a, dims, keepdim)).astype(a.dtype),
+   lambda g, o, a, dims, keepdim=False: _norm_dim_vjp(g, o, a, dims, keepdim),
+   formulas=("grad * self / result (0 where result is 0)",), dtype_rule="float",
+   kink=lambda a, dims, keepdim=False: bool(np.any(_sum(a * a, dims, keepdim) == 0)))
 op("var", "VarBackward0", _var_like, _var_vjp,
    formulas=("grad * 2 * (self - mean) / (N - correction)",), dtype_rule="same")
 op("std", "StdBackward0", lambda a, dims=None, correction=1, keepdim=False:
@@ -540,13 +575,14 @@ op("logsumexp", "LogsumexpBackward0", _logsumexp,
        _unreduce(g, raw(a).shape, dims, keepdim),
        D.exp(D.sub(a, _unreduce(o, raw(a).shape, dims, keepdim)))),
    formulas=("grad * exp(self - result)",), dtype_rule="float")
-op("cumsum", "CumsumBackward0", lambda a, dim: np.cumsum(a, axis=dim, dtype=a.dtype),
+op("cumsum", "CumsumBackward0",
+   lambda a, dim: np.cumsum(a, axis=dim, dtype=a.dtype) if a.ndim else a.copy(),
    _cumsum_vjp, formulas=("reversed cumsum of grad",), saves=False, dtype_rule="same")
 op("softmax", "SoftmaxBackward0", lambda a, dim: np.exp(_log_softmax(a, dim)),
-   lambda g, o, a, dim: D.mul(o, D.sub(g, D.sum_dim(D.mul(g, o), dims=(dim,), keepdim=True))),
+   lambda g, o, a, dim: D.mul(o, D.sub(g, D.sum_dim(D.mul(g, o), dims=_axis(dim), keepdim=True))),
    formulas=("result * (grad - sum(grad * result, dim))",), dtype_rule="float")
 op("log_softmax", "LogSoftmaxBackward0", _log_softmax,
-   lambda g, o, a, dim: D.sub(g, D.mul(D.exp(o), D.sum_dim(g, dims=(dim,), keepdim=True))),
+   lambda g, o, a, dim: D.sub(g, D.mul(D.exp(o), D.sum_dim(g, dims=_axis(dim), keepdim=True))),
    formulas=("grad - exp(result) * sum(grad, dim)",), dtype_rule="float")
 
 # ---------------------------------------------------------------- losses
@@ -580,7 +616,8 @@ op("mT", "TransposeBackward0", lambda a: np.swapaxes(a, -1, -2), lambda g, o, a:
 op("permute", "PermuteBackward0", lambda a, dims: np.transpose(a, dims),
    lambda g, o, a, dims: D.permute(g, dims=tuple(np.argsort(dims))),
    formulas=("grad permuted back",), saves=False, dtype_rule="same")
-op("transpose", "TransposeBackward0", lambda a, dim0, dim1: np.swapaxes(a, dim0, dim1),
+op("transpose", "TransposeBackward0",
+   lambda a, dim0, dim1: np.swapaxes(a, dim0, dim1) if a.ndim else a,
    lambda g, o, a, dim0, dim1: D.transpose(g, dim0=dim0, dim1=dim1),
    formulas=("grad.transpose(dim0, dim1)",), saves=False, dtype_rule="same")
 op("reshape", "ViewBackward0", lambda a, shape: np.reshape(a, shape),
@@ -592,7 +629,8 @@ op("unsafe_view", "UnsafeViewBackward0", lambda a, shape: np.reshape(a, shape),
 op("unsqueeze", "UnsqueezeBackward0", lambda a, dim: np.expand_dims(a, dim),
    lambda g, o, a, dim: D.reshape(g, shape=raw(a).shape),
    formulas=("grad.squeeze(dim)",), saves=False, dtype_rule="same")
-op("squeeze_dim", "SqueezeBackward1", lambda a, dim: np.squeeze(a, dim) if a.shape[dim] == 1 else a,
+op("squeeze_dim", "SqueezeBackward1",
+   lambda a, dim: np.squeeze(a, dim) if a.ndim and a.shape[dim] == 1 else a,
    lambda g, o, a, dim: D.reshape(g, shape=raw(a).shape),
    formulas=("grad.unsqueeze(dim)",), saves=False, dtype_rule="same")
 op("squeeze", "SqueezeBackward0", lambda a: np.squeeze(a),

@@ -284,8 +284,8 @@ class Printer:
 
 
 def _call_name(op: str) -> str:
-    return {"sum_dim": "sum", "mean_dim": "mean", "max_dim": "max", "min_dim": "min",
-            "pow_scalar": "pow"}.get(op, op)
+    return {"sum_dim": "sum", "norm_dim": "norm", "mean_dim": "mean", "max_dim": "max",
+            "min_dim": "min", "pow_scalar": "pow"}.get(op, op)
 
 
 def _same(a, b) -> bool:

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 LONG = int(os.environ.get("GRADCLI_FUZZ_EXAMPLES", "200"))
-COMMON = dict(deadline=None, derandomize=False,
+COMMON = dict(deadline=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 batches = st.lists(case_line(), min_size=1, max_size=40)
 

@@ -90,6 +90,8 @@ SAMPLES = {
                 ((distinct(3, 4),), {"dim": 0, "keepdim": True})],
     "min_dim": [((distinct(3, 4),), {"dim": 1, "keepdim": False})],
     "norm": [((normal(2, 3),), {})],
+    "norm_dim": [((normal(2, 3),), {"dims": (1,), "keepdim": False}),
+                 ((normal(2, 3),), {"dims": (0, 1), "keepdim": True})],
     "var": [((normal(2, 3),), {"dims": None, "correction": 1, "keepdim": False}),
             ((normal(3, 4),), {"dims": (1,), "correction": 0, "keepdim": True})],
     "std": [((normal(2, 3),), {"dims": None, "correction": 1, "keepdim": False}),
@@ -143,7 +145,7 @@ SAMPLES = {
 # second derivatives are checked for ops whose VJP is itself smooth at the sample point
 SMOOTH = {"mul", "div", "exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt", "pow_scalar",
           "pow", "softmax", "log_softmax", "logsumexp", "mse_loss", "mm", "matmul", "atan",
-          "norm", "var", "std", "rdiv", "rsqrt", "softplus", "gelu", "erf", "log1p", "tan",
+          "norm", "norm_dim", "var", "std", "rdiv", "rsqrt", "softplus", "gelu", "erf", "log1p", "tan",
           "asin", "binary_cross_entropy", "prod", "dot", "mv", "rpow"}
 
 DIFFERENTIABLE = sorted(name for name, op in OPS.items() if op.differentiable)

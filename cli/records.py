@@ -5,8 +5,20 @@ import math
 import numpy as np
 
 
+_DTYPE_NAMES: dict = {}  # numpy's dtype.name is computed anew on every access (~10 us)
+
+
+def dtype_name(dt: np.dtype) -> str:
+    name = _DTYPE_NAMES.get(dt)
+    if name is None:
+        name = _DTYPE_NAMES[dt] = dt.name
+    return name
+
+
 def json_value(data: np.ndarray):
     """Nested lists (a 0-d tensor: a plain number); nan/inf as the strings SPEC names."""
+    if data.ndim == 0:  # the common case in batches: one number, no array machinery
+        return json_number(data.item())
     if data.dtype.kind == "f" and not np.isfinite(data).all():
         obj = data.astype(object)
         obj[np.isnan(data)] = "nan"
@@ -32,7 +44,7 @@ def node_record(node) -> dict:
         "id": node.id,
         "expr": node.expr,
         "shape": list(t.data.shape),
-        "dtype": t.data.dtype.name,
+        "dtype": dtype_name(t.data.dtype),
         "value": json_value(t.data),
         "requires_grad": t.requires_grad,
         "is_leaf": t.grad_fn is None,

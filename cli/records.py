@@ -4,7 +4,6 @@ import math
 
 import numpy as np
 
-
 _DTYPE_NAMES: dict = {}  # numpy's dtype.name is computed anew on every access (~10 us)
 
 

@@ -8,7 +8,7 @@ parser/evaluate.py. A step budget bounds runaway programs."""
 import builtins
 from collections.abc import Iterator
 
-from lark.indenter import Indenter
+from lark.indenter import DedentError, Indenter
 
 from ..engine import api, grad_mode
 from ..engine.errors import GradcliError, LimitError, UnsupportedError, type_error, value_error
@@ -29,6 +29,19 @@ class ProgramIndenter(Indenter):
     INDENT_type = "_INDENT"
     DEDENT_type = "_DEDENT"
     tab_len = 8
+
+    def handle_NL(self, token):
+        try:
+            yield from super().handle_NL(token)
+        except DedentError:  # Python's IndentationError, at the line that dedents
+            from ..engine.errors import GradcliSyntaxError
+
+            indent = token.rsplit("\n", 1)[1]
+            err = GradcliSyntaxError("unindent does not match any outer indentation level",
+                                     line=token.end_line, column=len(indent) + 1,
+                                     source_line="")
+            err.type_name = "IndentationError"
+            raise err from None
 
 
 def parse_program(text: str):

@@ -302,3 +302,10 @@ def test_tensor_format_specs_in_fstrings():
     assert proc.returncode == 1
     # torch: a multi-element tensor has no format spec support
     assert "unsupported format string passed to Tensor.__format__" in error_line(proc)
+
+
+def test_inconsistent_dedent_is_pythons_indentation_error():
+    proc = run("import torch\nfor i in range(2):\n    a = 1\n\n   # c\n\n  b = 2\nprint(a)\n")
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.splitlines()[0] == ("gradcli: line 7: IndentationError: unindent does "
+                                           "not match any outer indentation level")

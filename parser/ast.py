@@ -31,7 +31,7 @@ class Node:
 
 
 def _span(first, last):
-    # tokens come from lark or from lark_cython (a different class): test for our Node
+    # tokens come from lark or from the lean driver (another class): test for our Node
     if type(first) is not Node:
         start = first.start_pos
     else:

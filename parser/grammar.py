@@ -33,7 +33,7 @@ def parser(grammar: str = "case.lark", start: tuple = ("case", "expr"), postlex=
 
 
 @functools.lru_cache(maxsize=None)
-def lean_driver(grammar: str, starts: tuple, start: str):
+def lean_driver(grammar: str, starts: tuple):
     """The lean LALR loop over the same tables (parser/lalr_driver.py), ~2x faster than
     lark's own on a batch line; None where GRADCLI_PURE_PARSER is set (lark alone)."""
     if os.environ.get("GRADCLI_PURE_PARSER"):
@@ -41,7 +41,7 @@ def lean_driver(grammar: str, starts: tuple, start: str):
     from .lalr_driver import LalrDriver
 
     try:
-        return LalrDriver(parser(grammar, starts), start)
+        return LalrDriver(parser(grammar, starts))
     except (AttributeError, KeyError, TypeError, ValueError):  # lark internals moved: lark alone
         return None
 
@@ -51,10 +51,10 @@ def parse(text: str, start: str = "case", grammar: str = "case.lark",
     """Parse `text`; lark's errors become GradcliSyntaxError (line, column, the line)."""
     try:
         if postlex is None:  # cases: the lean loop, unless the text is not in the language
-            lean = lean_driver(grammar, starts, start)
+            lean = lean_driver(grammar, starts)
             if lean is not None:
                 try:
-                    return lean.parse(text)
+                    return lean.parse(text, start)
                 except GiveUp:
                     pass  # lark parses it again, to raise its own error
         return _lark_parse(text, start, grammar, starts, postlex)

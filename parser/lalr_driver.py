@@ -12,9 +12,6 @@ token the state has no action for) it gives up, and the caller parses the text a
 with lark itself, which raises lark's exact error. tests/test_lalr_driver.py holds the
 two to the same trees and the same errors."""
 
-import re
-
-
 class Token(str):
     """A token as the Builder reads it: its text, type and span (lark's Token has the same
     attributes, but costs a keyword-argument call to make)."""
@@ -34,60 +31,36 @@ _END = "$END"
 
 
 class LalrDriver:
-    def __init__(self, lark_parser, start: str):
+    """One per lark parser; `parse(text, start)` for any of its start symbols."""
+
+    def __init__(self, lark_parser):
         frontend = lark_parser.parser
         table = frontend.parser.parser.parse_table
         callbacks = frontend.parser.parser.callbacks
         if any(isinstance(k, str) for k in callbacks):  # token callbacks: not supported
             raise ValueError("token callbacks are not supported by the lean driver")
-        self.start_state = table.start_states[start]
-        self.end_state = table.end_states[start]
-
-        rule_ids: dict = {}
-        rules = []  # (size, origin, callback or None for a pass-through)
-        actions = {}
-        for state, row in table.states.items():
-            acts = {}
-            for sym, (action, arg) in row.items():
-                if action.name == "Shift":
-                    acts[sym] = arg
-                else:
-                    rid = rule_ids.get(id(arg))
-                    if rid is None:
-                        rid = rule_ids[id(arg)] = len(rules)
-                        rules.append((len(arg.expansion), arg.origin.name,
-                                      None if _passes_through(arg) else callbacks[arg]))
-                    acts[sym] = ~rid
-            actions[state] = acts
-        self.actions = actions
-        self.rules = rules
-
-        # a space between tokens is ignored text, whatever the state (no token starts with
-        # one): skipped without a regex
-        ignored = set(lark_parser.lexer_conf.ignore)
-        self.skip_spaces = any(re.fullmatch(t.pattern.to_regexp(), " ") for t in
-                               lark_parser.terminals if t.name in ignored) and not any(
-            re.match(t.pattern.to_regexp(), " ") for t in lark_parser.terminals
-            if t.name not in ignored)
+        self.start_states, self.end_states = table.start_states, table.end_states
+        self.rules: list = []  # (size, origin, callback or None for a pass-through)
+        self.actions = _Actions(table.states, callbacks, self.rules)
         # each state's lexer (lark's contextual lexer), compiled when the state is first met
         self.scanners = _Scanners(frontend.lexer.lexers)
         # runs of pass-through reductions, by (state below, state on top, lookahead)
         self.climbs: dict = {}
 
-    def parse(self, text: str):
+    def parse(self, text: str, start: str):
         actions, rules, scanners, climbs = self.actions, self.rules, self.scanners, self.climbs
-        end_state, skip_spaces = self.end_state, self.skip_spaces
-        states = [self.start_state]
+        end_state = self.end_states[start]
+        states = [self.start_states[start]]
         values = []
         pos, n, line, line_start = 0, len(text), 1, 0
         while True:
             # -- the next token, lexed in the current state (lark's contextual lexer)
             token = None
             while pos < n:
-                if text[pos] == " " and skip_spaces:  # the commonest ignored text
+                matchers, keywords, ignore, newline, spaces = scanners[states[-1]]
+                if spaces and text[pos] == " ":  # the commonest ignored text, without a regex
                     pos += 1
                     continue
-                matchers, keywords, ignore, newline = scanners[states[-1]]
                 for match in matchers:
                     m = match(text, pos)
                     if m:
@@ -128,7 +101,7 @@ class LalrDriver:
                     key = (states[-2], states[-1], type_)
                     top = climbs.get(key)
                     if top is None:
-                        top = climbs[key] = self._climb(key)
+                        top = climbs[key] = self._climb(key, end_state)
                     states[-1] = top
                 else:
                     if size:
@@ -146,21 +119,48 @@ class LalrDriver:
             states.append(code)
             values.append(token)
 
-
-    def _climb(self, key):
+    def _climb(self, key, end_state):
         """Where a run of pass-through reductions ends: the state on top once the next
-        action is a shift or a reduction that builds something."""
+        action is a shift or a reduction that builds something (or the parse is done).
+        (A start's end state follows only its own start state, which is then `below`: the
+        key tells which end applies.)"""
         below, top, type_ = key
         while True:
             code = self.actions[top].get(type_)
             if (code is None or code >= 0 or self.rules[~code][2] is not None
-                    or top == self.end_state):
+                    or top == end_state):
                 return top
             top = self.actions[below][self.rules[~code][1]]
 
 
+class _Actions(dict):
+    """state -> {symbol: next state (a shift or goto) or ~rule index (a reduction)}, from
+    lark's table row when the state is first met (converting all of it costs start-up)."""
+
+    def __init__(self, states, callbacks, rules):
+        super().__init__()
+        self.states, self.callbacks, self.rules = states, callbacks, rules
+        self.rule_ids: dict = {}
+
+    def __missing__(self, state):
+        row = {}
+        for sym, (action, arg) in self.states[state].items():
+            if action.name == "Shift":
+                row[sym] = arg
+                continue
+            rid = self.rule_ids.get(id(arg))
+            if rid is None:
+                rid = self.rule_ids[id(arg)] = len(self.rules)
+                self.rules.append((len(arg.expansion), arg.origin.name,
+                                   None if _passes_through(arg) else self.callbacks[arg]))
+            row[sym] = ~rid
+        self[state] = row
+        return row
+
+
 class _Scanners(dict):
-    """state -> (its lexer's regex matchers, keyword look-ups, ignored and newline types).
+    """state -> (its lexer's regex matchers, keyword look-ups, ignored and newline types,
+    whether a space is ignored text there).
     Built on first use: compiling every state's regexes up front would cost start-up."""
 
     def __init__(self, lexers):
@@ -171,8 +171,11 @@ class _Scanners(dict):
         basic = self.lexers[state]
         scanner = basic.scanner  # lark builds it, and its keyword callbacks, on first use
         keywords = {type_: _keyword_lookup(cb) for type_, cb in basic.callback.items()}
-        self[state] = entry = (tuple(m.match for m in scanner._mres), keywords,
-                               basic.ignore_types, basic.newline_types)
+        matchers = tuple(m.match for m in scanner._mres)
+        first = next(filter(None, (match(" ") for match in matchers)), None)
+        spaces = first is not None and first.lastgroup in basic.ignore_types
+        self[state] = entry = (matchers, keywords, basic.ignore_types, basic.newline_types,
+                               spaces)
         return entry
 
 

@@ -18,12 +18,13 @@ def _width(text: str) -> int:
 def render(title, headers, rows, right=(), max_width=80):
     """headers: column names; rows: lists of cell strings (may hold newlines); right:
     indices of right-justified columns. Returns the text, or None if Rich must draw."""
-    split = [[cell.split("\n") for cell in row] for row in rows]
+    # each cell as its lines, each line with its width (measured once)
+    measured = [[[(line, _width(line)) for line in cell.split("\n")] for cell in row]
+                for row in rows]
     widths = [_width(h) for h in headers]
-    for row in split:
+    for row in measured:
         for i, lines in enumerate(row):
-            for line in lines:
-                w = _width(line)
+            for _line_text, w in lines:
                 if w > widths[i]:
                     widths[i] = w
     total = sum(widths) + 3 * len(widths) + 1
@@ -34,20 +35,22 @@ def render(title, headers, rows, right=(), max_width=80):
         out.append(title + " " * (total - _width(title)))
     blank = " " * total
     out.append(blank)
-    out.append(_line(headers, widths, right))
+    out.append(_line([(h, _width(h)) for h in headers], widths, right))
     out.append(" " + "━" * (total - 2) + " ")
-    for row in split:
+    empty = ("", 0)
+    for row in measured:
         height = max(len(lines) for lines in row)
         for k in range(height):
-            out.append(_line([lines[k] if k < len(lines) else "" for lines in row],
+            out.append(_line([lines[k] if k < len(lines) else empty for lines in row],
                              widths, right))
     out.append(blank)
     return "\n".join(out) + "\n"
 
 
 def _line(cells, widths, right) -> str:
+    """One text line of a row: cells as (text, width), padded to the column widths."""
     parts = []
-    for i, (cell, w) in enumerate(zip(cells, widths, strict=True)):
-        pad = " " * (w - _width(cell))
-        parts.append(" " + (pad + cell if i in right else cell + pad) + " ")
-    return " " + " ".join(parts) + " "
+    for i, ((cell, cw), w) in enumerate(zip(cells, widths, strict=True)):
+        pad = " " * (w - cw)
+        parts.append(pad + cell if i in right else cell + pad)
+    return "  " + "   ".join(parts) + "  "

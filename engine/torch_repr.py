@@ -115,8 +115,27 @@ def _tensor_str_with_formatter(data, indent, summarize, fmt) -> str:
     return "[" + ("," + "\n" * (data.ndim - 1) + " " * (indent + 1)).join(slices) + "]"
 
 
+def scalar_str(value, floating: bool) -> str:
+    """What _Formatter makes of a tensor's only element (a 0-d tensor): the same notation
+    rules, for one value; its width is its own, so there is no padding. (Most nodes of a
+    batch are 0-d: this skips building a formatter for each.)"""
+    if not floating:
+        return f"{value}"
+    if value == 0 or math.isinf(value) or math.isnan(value):  # nothing to measure: int mode
+        ret = f"{value:.0f}"
+        return ret if math.isinf(value) or math.isnan(value) else ret + "."
+    a = abs(value)
+    if a > 1.0e8 or a < 1.0e-4:
+        return f"{value:.{PRECISION}e}"
+    if value == math.ceil(value):
+        return f"{value:.0f}."
+    return f"{value:.{PRECISION}f}"
+
+
 def tensor_body(data: np.ndarray, indent: int = 0) -> str:
     """_tensor_str: the bracketed values, laid out as if starting at column `indent`."""
+    if data.ndim == 0:
+        return scalar_str(data.item(), data.dtype.kind == "f")
     if data.size == 0:
         return "[]"
     summarize = data.size > THRESHOLD

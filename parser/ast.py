@@ -4,8 +4,6 @@ nesting depth. Node kinds are the grammar's aliases (add, mul, call, attr, ...).
 
 import ast as _pyast
 
-from lark import Token
-
 
 class Node:
     """One syntax node. `children` are sub-nodes (None where optional and absent),
@@ -48,7 +46,7 @@ def _node(kind, first, last, children=(), value=None) -> Node:
     return Node(kind, tuple(children), value, start, end, first.line, first.column)
 
 
-def _leaf(kind, tok: Token, value) -> Node:
+def _leaf(kind, tok, value) -> Node:
     return Node(kind, (), value, tok.start_pos, tok.end_pos, tok.line, tok.column)
 
 

@@ -34,16 +34,68 @@ def parser(grammar: str = "case.lark", start: tuple = ("case", "expr"), postlex=
 
 @functools.lru_cache(maxsize=None)
 def lean_driver(grammar: str, starts: tuple):
-    """The lean LALR loop over the same tables (parser/lalr_driver.py), ~2x faster than
-    lark's own on a batch line; None where GRADCLI_PURE_PARSER is set (lark alone)."""
+    """The lean LALR loop for a grammar without postlexer (parser/lalr_driver.py), ~2x
+    faster than lark's own; its tables come from the on-disk cache when it holds them for
+    this very grammar text, so lark is not even imported. None where GRADCLI_PURE_PARSER
+    is set, or where lark's internals are not what the driver reads: lark alone then."""
     if os.environ.get("GRADCLI_PURE_PARSER"):
         return None
-    from .lalr_driver import LalrDriver
+    from .ast import Builder
+    from .lalr_driver import LalrDriver, tables_from_lark
+
+    path = tables_path(grammar, starts)
+    tables = _read_tables(path)
+    try:
+        if tables is None:
+            tables = tables_from_lark(parser(grammar, starts))
+            _write_tables(path, tables)
+        return LalrDriver(tables, Builder())
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+
+
+def tables_path(grammar: str, starts: tuple):
+    """Where the driver's tables for `grammar` are cached: the name holds a checksum of
+    every grammar file's text, the table format and the Python version, so an edited
+    grammar (or a new gradcli) never meets stale tables."""
+    import sys
+    import zlib
+    from pathlib import Path
+
+    from .lalr_driver import FORMAT
+
+    folder = resources.files("gradcli.grammars")
+    texts = "\0".join(f"{f.name}\0{f.read_text(encoding='utf-8')}"
+                      for f in sorted(folder.iterdir(), key=lambda f: f.name)
+                      if f.name.endswith(".lark"))
+    key = f"{FORMAT}\0{sys.version_info[:2]}\0{starts}\0{texts}".encode()
+    checksum = f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}{len(key):x}"
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "gradcli" / f"{grammar.removesuffix('.lark')}-{checksum}.json"
+
+
+def _read_tables(path):
+    import json
 
     try:
-        return LalrDriver(parser(grammar, starts))
-    except (AttributeError, KeyError, TypeError, ValueError):  # lark internals moved: lark alone
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
         return None
+
+
+def _write_tables(path, tables) -> None:
+    """Atomically (concurrent first runs each write whole files); silently not at all
+    where the cache folder cannot be written."""
+    import json
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(tables, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
 
 
 def parse(text: str, start: str = "case", grammar: str = "case.lark",

@@ -35,3 +35,68 @@ def test_cached_tables_parse_as_tables_built_from_the_grammar():
             continue
         assert repr(parse(line)) == repr(source.parse(line, start="case")), line
 
+
+
+def test_scalar_printing_fast_path_equals_the_formatter():
+    """0-d tensors print through torch_repr.scalar_str, not a _Formatter: same text."""
+    import warnings
+
+    import numpy as np
+    from gradcli.engine import torch_repr as tr
+
+    rng = np.random.default_rng(0)
+    values = [0.0, -0.0, np.inf, -np.inf, np.nan, 1.0, -1.0, 1e8, 1e8 + 8, 1.0001e8, 1e-4,
+              9.99e-5, 0.5, 123456.0, 99999999.0, 1e-45, 3.4e38, -2.5, 2.0**60, 0.1, 65504.0]
+    values += list(rng.standard_normal(1000) * 10.0 ** rng.integers(-12, 12, 1000))
+    values += list(np.round(rng.standard_normal(300) * 1000))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # float16 overflow to inf is a case too
+        cases = [np.array(v, dtype=dt) for dt in (np.float32, np.float64, np.float16)
+                 for v in values]
+        cases += [np.array(v, dtype=dt) for dt in (np.int64, np.int32, np.bool_)
+                  for v in (0, 1, -5, 10**6)]
+        for d in cases:
+            general = tr._Formatter(d).format(d.item())
+            assert tr.tensor_body(d) == general, (d.dtype, d.item())
+
+
+def test_driver_tables_are_cached_in_sync_and_survive_a_bad_cache(tmp_path):
+    """The lean driver's tables are written to the cache on first use, equal tables built
+    afresh from grammars/, and a damaged cache file is rebuilt, not believed."""
+    import json
+
+    from gradcli.parser.grammar import parser, tables_path
+    from gradcli.parser.lalr_driver import tables_from_lark
+
+    env = {"XDG_CACHE_HOME": str(tmp_path)}
+    args = ("eval", "y = sin(x * w) + (x + w) * (w + 3)", "--at", "x=1.5", "--at", "w=0.5",
+            "--format", "json")
+    first = run_gradcli(*args, env=env)
+    files = list((tmp_path / "gradcli").glob("case-*.json"))
+    assert first.returncode == 0 and len(files) == 1, (first.stderr, files)
+    assert files[0].name == tables_path("case.lark", ("case", "expr")).name
+    fresh = json.loads(json.dumps(tables_from_lark(parser("case.lark", ("case", "expr")))))
+    assert json.loads(files[0].read_text()) == fresh
+    files[0].write_text('{"format": 1, "start": ')  # a torn write, say
+    again = run_gradcli(*args, env=env)
+    assert again.stdout == first.stdout and again.returncode == 0
+    assert json.loads(files[0].read_text()) == fresh
+    pure = run_gradcli(*args, env={"GRADCLI_PURE_PARSER": "1"})
+    assert pure.stdout == first.stdout
+
+
+def test_tables_path_follows_the_grammar_text(tmp_path, monkeypatch):
+    """Any edit of a grammar file gives the tables another cache file name."""
+    from gradcli.parser import grammar
+
+    starts = ("case", "expr")
+    shipped = grammar.tables_path("case.lark", starts)
+    assert shipped == grammar.tables_path("case.lark", starts)
+    assert shipped != grammar.tables_path("case.lark", ("case",))
+    for name in ("case.lark", "program.lark"):
+        (tmp_path / name).write_text(grammar.grammar_text(name), encoding="utf-8")
+    monkeypatch.setattr(grammar.resources, "files", lambda package: tmp_path)
+    assert grammar.tables_path("case.lark", starts) == shipped  # same texts, same name
+    with open(tmp_path / "program.lark", "a", encoding="utf-8") as f:
+        f.write("// an edit\n")
+    assert grammar.tables_path("case.lark", starts) != shipped

@@ -3,11 +3,14 @@ on every text it must build what lark builds (same nodes, same spans) or give th
 back to lark, and then only where lark raises a syntax error. Checked on the examples
 and on generated valid, mutated and random inputs (lark as the oracle)."""
 
+import functools
+import json
+
 import pytest
 from fuzzing import TOKENS, mutated, valid_cases
-from gradcli.parser.ast import Node
+from gradcli.parser.ast import Builder, Node
 from gradcli.parser.grammar import parser
-from gradcli.parser.lalr_driver import GiveUp, LalrDriver
+from gradcli.parser.lalr_driver import GiveUp, LalrDriver, tables_from_lark
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,6 +33,13 @@ def dump(tree) -> list:
     return out
 
 
+@functools.lru_cache(maxsize=None)
+def lean_driver():
+    """Built from lark's tables through JSON, as the on-disk cache gives them."""
+    tables = json.loads(json.dumps(tables_from_lark(parser("case.lark", STARTS))))
+    return LalrDriver(tables, Builder())
+
+
 def outcome(parse, text):
     try:
         return "tree", dump(parse(text))
@@ -39,12 +49,19 @@ def outcome(parse, text):
         return type(e).__name__, str(e)
 
 
-def assert_same(text, start="case"):
+def assert_same(text, start="case", may_give_up=True):
+    """The lean driver builds lark's tree (same nodes and spans) or raises the Builder's
+    same error, or gives the text back: lark's answer is then the answer by construction.
+    Text lark refuses is always given back; `may_give_up=False` for text the lean
+    driver must take itself (everyday valid input)."""
     lark_parser = parser("case.lark", STARTS)
-    lean = outcome(lambda t: LalrDriver(lark_parser).parse(t, start), text)
+    lean = outcome(lambda t: lean_driver().parse(t, start), text)
     lark = outcome(lambda t: lark_parser.parse(t, start=start), text)
-    if lean[0] == "gave up":  # only text lark refuses may be given back
-        assert lark[0].startswith("Unexpected"), (text, lark)
+    if lark[0].startswith("Unexpected"):
+        assert lean[0] == "gave up", (text, lean)
+    elif lean[0] == "gave up":
+        # lark's contextual lexer takes a keyword where only a name fits (`and = 1`)
+        assert may_give_up, (text, lark)
     else:
         assert lean == lark, text
 
@@ -62,18 +79,18 @@ EXAMPLES = valid_cases() + [
 
 @pytest.mark.parametrize("text", EXAMPLES)
 def test_examples_parse_alike(text):
-    assert_same(text)
+    assert_same(text, may_give_up=False)
 
 
 @pytest.mark.parametrize("text", ["x * w + 1", "w.sum(dim=0)", "x +", "torch.ones(3)"])
 def test_expression_start_parses_alike(text):
-    assert_same(text, start="expr")
+    assert_same(text, start="expr", may_give_up=False)
 
 
 def test_deep_nesting_parses_alike():
-    assert_same("y = " + "(" * 3000 + "x" + ")" * 3000)
-    assert_same("y = " + " + ".join(["x * 2"] * 5000))
-    assert_same("y = " + "-" * 3000 + "x")
+    assert_same("y = " + "(" * 3000 + "x" + ")" * 3000, may_give_up=False)
+    assert_same("y = " + " + ".join(["x * 2"] * 5000), may_give_up=False)
+    assert_same("y = " + "-" * 3000 + "x", may_give_up=False)
 
 
 SOUP = st.lists(st.sampled_from(TOKENS + ["\n", "\\\n", " ", "x"]), min_size=1, max_size=30)

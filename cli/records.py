@@ -62,6 +62,53 @@ def case_record(result) -> dict:
     }
 
 
+# -- the same record written straight to JSON text, for batches of 0-d cases
+
+def case_json(result) -> str:
+    """json.dumps(case_record(result), ensure_ascii=False), written directly when every
+    value and grad is 0-d (a batch's usual case): no dicts to build and walk. Anything
+    else goes through json.dumps. tests/test_fast_paths.py holds the two to one text."""
+    import json
+    from json.encoder import encode_basestring as text
+
+    nodes = []
+    for n in result.nodes:
+        t = n.tensor
+        data = t.data
+        grad = n.grad
+        if data.ndim or (grad is not None and grad.data.ndim):
+            return json.dumps(case_record(result), ensure_ascii=False)
+        fn = t.grad_fn
+        nodes.append(
+            f'{{"id": {text(n.id)}, "expr": {text(n.expr)}, "shape": [], '
+            f'"dtype": "{dtype_name(data.dtype)}", "value": {_number_json(data.item())}, '
+            f'"requires_grad": {"true" if t.requires_grad else "false"}, '
+            f'"is_leaf": {"true" if fn is None else "false"}, '
+            f'"grad_fn": {text(fn.name()) if fn is not None else "null"}, '
+            f'"grad": {_number_json(grad.data.item()) if grad is not None else "null"}}}')
+    error = result.error
+    output = result.output
+    return (f'{{"line": {int(result.line)}, "source": {text(result.source)}, '
+            f'"output": {text(output) if output is not None else "null"}, '
+            f'"nodes": [{", ".join(nodes)}], '
+            f'"error": {json.dumps(error_record(error), ensure_ascii=False) if error is not None else "null"}}}')
+
+
+def _number_json(x) -> str:
+    """A 0-d tensor's item as JSON: what json.dumps writes for json_number(x)."""
+    if x is True or x is False:
+        return "true" if x else "false"
+    if type(x) is float:
+        if math.isfinite(x):
+            return float.__repr__(x)
+        return '"nan"' if math.isnan(x) else ('"inf"' if x > 0 else '"-inf"')
+    if type(x) is int:
+        return int.__repr__(x)
+    import json
+
+    return json.dumps(json_number(x))
+
+
 def unreadable_record(line: int, source, err) -> dict:
     return {"line": line, "source": source, "output": None, "nodes": [],
             "error": error_record(err)}

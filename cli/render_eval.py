@@ -1,8 +1,7 @@
 """eval's three output forms: a Rich table, JSON Lines, and plain tab-separated text."""
 
-import json
 
-from .records import case_record
+from .records import case_json
 
 
 def value_text(data) -> str:
@@ -17,7 +16,7 @@ def one_line(text: str) -> str:
 
 
 def json_line(result) -> str:
-    return json.dumps(case_record(result), ensure_ascii=False)
+    return case_json(result)
 
 
 def plain_lines(result) -> str:

@@ -61,24 +61,31 @@ def _compute_dtype(op, args) -> np.dtype:
     return dt
 
 
-def _shared_float_dtype(args):
+def _shared_float_arrays(args):
     """The fast path of promotion: every tensor argument has the same floating dtype and
-    the rest are Python numbers (weak scalars), so that dtype is the result's. None when
-    the general rules are needed."""
+    the rest are Python numbers (weak scalars), so that dtype is the result's, and the
+    arguments go to numpy as they are (numpy keeps Python numbers weak too). Returns
+    (dtype, arrays), or (None, None) when the general rules are needed."""
     dt = None
+    arrays = []
     for a in args:
         ta = type(a)
         if ta is Tensor:
-            d = a.data.dtype
+            d = a.data
+            arrays.append(d)
+            d = d.dtype
         elif ta is float or ta is int:
+            arrays.append(a)
             continue
         else:
-            return None
+            return None, None
         if dt is None:
             dt = d
         elif d is not dt and d != dt:
-            return None
-    return dt if dt is not None and dt.kind == "f" else None
+            return None, None
+    if dt is not None and dt.kind == "f":
+        return dt, arrays
+    return None, None
 
 
 _NO_PARAMS: dict = {}
@@ -96,7 +103,7 @@ def apply(op, args, params=None):
         arrays = [a.data if isinstance(a, Tensor) else np.asarray(a) for a in args]
         out_data = op.forward(*arrays, **params)
     else:
-        dt = _shared_float_dtype(args)
+        dt, arrays = _shared_float_arrays(args)
         if dt is None:
             dt = _compute_dtype(op, args)
             arrays = []
@@ -105,8 +112,6 @@ def apply(op, args, params=None):
                 if not isinstance(arr, np.ndarray) or arr.dtype != dt:
                     arr = np.asarray(arr, dtype=dt)
                 arrays.append(arr)
-        else:  # Python numbers go to numpy as they are: numpy keeps them weak too
-            arrays = [a.data if type(a) is Tensor else a for a in args]
         if op.broadcast and len(arrays) == 2:
             a0, a1 = arrays
             if type(a0) is np.ndarray and type(a1) is np.ndarray and a0.shape != a1.shape:

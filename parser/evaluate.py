@@ -68,7 +68,8 @@ def _guard_binary(kind, a, b):
 
 
 def binary(kind: str, a, b):
-    _guard_binary(kind, a, b)
+    if type(a) is not Tensor and type(b) is not Tensor:  # tensor arithmetic is bounded
+        _guard_binary(kind, a, b)
     return _BINARY[kind](a, b)
 
 

@@ -21,11 +21,11 @@ FORMAT = 1  # of the tables: bump when tables_from_lark changes what it writes
 
 
 class Token(str):
-    """A token as the Builder reads it: its text, type and span (lark's Token has the same
-    attributes, but costs a keyword-argument call to make)."""
+    """A token as the Builder reads it: its text (the str itself), type, span, line and
+    column: lark's Token attributes of those names, without the rest, which cost a
+    keyword-argument call to make."""
 
-    __slots__ = ("type", "value", "start_pos", "end_pos", "line", "column", "end_line",
-                 "end_column")
+    __slots__ = ("type", "start_pos", "end_pos", "line", "column")
 
 
 _new_token = str.__new__
@@ -178,8 +178,8 @@ class LalrDriver:
                         type_ = words.get(value, type_)
                     token = _new_token(Token, value)
                     token.type = type_
-                    token.value = value
                     token.start_pos = pos
+                    token.end_pos = end
                     token.line = line
                     token.column = pos - line_start + 1
                 if type_ in newline and "\n" in value:
@@ -187,9 +187,6 @@ class LalrDriver:
                     line_start = pos + value.rindex("\n") + 1
                 pos = end
                 if token is not None:
-                    token.end_line = line
-                    token.end_column = end - line_start + 1
-                    token.end_pos = end
                     break
             type_ = token.type if token is not None else _END
             # -- reduce as the table says, then shift

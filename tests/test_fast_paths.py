@@ -100,3 +100,24 @@ def test_tables_path_follows_the_grammar_text(tmp_path, monkeypatch):
     with open(tmp_path / "program.lark", "a", encoding="utf-8") as f:
         f.write("// an edit\n")
     assert grammar.tables_path("case.lark", starts) != shipped
+
+
+def test_direct_json_records_equal_json_dumps():
+    """eval's JSON lines are written directly for 0-d cases: the same text json.dumps makes
+    of the record, for every kind of value, name, error and shape."""
+    import json
+
+    from gradcli.parser.case import CaseOptions, parse_binding, run_case
+    from gradcli.records import case_json, case_record
+
+    sources = [line for line in LINES if line.strip() and not line.startswith("#")] + [
+        "y = x * 0 / 0", "y = exp(x * 1000)", "y = -exp(x * 1000)", "y = x > 0",
+        "y = (x * 3).long()", "ünï = x * 2; y = ünï + 1", 'y = x; s = "q\\"uote\\\\"',
+        "y = x.sum() * 1e-30", "y = torch.tensor(7)", "y = x ** 0.5 + 1e20", "y = x[0] *",
+    ]
+    for at in ("x=1.5", "x=[1., 2.]", "x=-0.0", "x=3"):
+        opts = CaseOptions(bindings=(parse_binding(at),))
+        for i, source in enumerate(sources, 1):
+            result = run_case(source, i, opts)
+            assert case_json(result) == json.dumps(case_record(result), ensure_ascii=False), \
+                (at, source)

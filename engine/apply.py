@@ -61,34 +61,48 @@ def _compute_dtype(op, args) -> np.dtype:
     return dt
 
 
-def _shared_float_arrays(args):
-    """The fast path of promotion: every tensor argument has the same floating dtype and
-    the rest are Python numbers (weak scalars), so that dtype is the result's, and the
-    arguments go to numpy as they are (numpy keeps Python numbers weak too). Returns
-    (dtype, arrays), or (None, None) when the general rules are needed."""
+_NO_PARAMS: dict = {}
+
+
+def _apply_float(op, args, params):
+    """apply() for the commonest case, in one pass: every tensor argument has one floating
+    dtype and the rest are Python numbers (weak scalars), so that dtype is the result's
+    and the arguments go to numpy as they are (numpy keeps Python numbers weak too).
+    None when the general rules are needed."""
     dt = None
     arrays = []
+    grad = False
     for a in args:
         ta = type(a)
         if ta is Tensor:
             d = a.data
             arrays.append(d)
+            if a.requires_grad:
+                grad = True
             d = d.dtype
+            if dt is None:
+                dt = d
+            elif d is not dt and d != dt:
+                return None
         elif ta is float or ta is int:
             arrays.append(a)
-            continue
         else:
-            return None, None
-        if dt is None:
-            dt = d
-        elif d is not dt and d != dt:
-            return None, None
-    if dt is not None and dt.kind == "f":
-        return dt, arrays
-    return None, None
-
-
-_NO_PARAMS: dict = {}
+            return None
+    if dt is None or dt.kind != "f":
+        return None
+    if op.broadcast and len(arrays) == 2:
+        a0, a1 = arrays
+        if type(a0) is np.ndarray and type(a1) is np.ndarray and a0.shape != a1.shape:
+            check_elements(broadcast_shape(a0.shape, a1.shape))
+    out_data = op.forward(*arrays, **params) if params else op.forward(*arrays)
+    if type(out_data) is not np.ndarray or (out_data.dtype is not dt and out_data.dtype != dt):
+        out_data = np.asarray(out_data, dtype=dt)
+    out = Tensor(out_data)
+    if grad and op.differentiable and grad_mode._enabled[0]:
+        out.requires_grad = True
+        out.grad_fn = Node(op, tuple([a if type(a) is Tensor else Tensor(np.asarray(a, dtype=dt))
+                                      for a in args]), params)
+    return out
 
 
 def apply(op, args, params=None):
@@ -99,19 +113,21 @@ def apply(op, args, params=None):
     if params is None:
         params = _NO_PARAMS
     rule = op.dtype_rule
+    if rule != "same" and rule != "bool":
+        out = _apply_float(op, args, params)
+        if out is not None:
+            return out
     if rule == "same":  # shape ops, reductions: the input's own dtype, no casting
         arrays = [a.data if isinstance(a, Tensor) else np.asarray(a) for a in args]
         out_data = op.forward(*arrays, **params)
     else:
-        dt, arrays = _shared_float_arrays(args)
-        if dt is None:
-            dt = _compute_dtype(op, args)
-            arrays = []
-            for a in args:
-                arr = a.data if isinstance(a, Tensor) else a
-                if not isinstance(arr, np.ndarray) or arr.dtype != dt:
-                    arr = np.asarray(arr, dtype=dt)
-                arrays.append(arr)
+        dt = _compute_dtype(op, args)
+        arrays = []
+        for a in args:
+            arr = a.data if isinstance(a, Tensor) else a
+            if not isinstance(arr, np.ndarray) or arr.dtype != dt:
+                arr = np.asarray(arr, dtype=dt)
+            arrays.append(arr)
         if op.broadcast and len(arrays) == 2:
             a0, a1 = arrays
             if type(a0) is np.ndarray and type(a1) is np.ndarray and a0.shape != a1.shape:

@@ -128,8 +128,11 @@ def bench_batch(n, reps, torch_ok, tmp):
 
 
 def bench_chain(n, torch_ok):
+    # both with the collector settings every gradcli command runs with (cli/edge.py)
     g = timed_script(f"""
         import json, time
+        from gradcli.edge import tune_gc
+        tune_gc()
         from gradcli.engine import api
         from gradcli.engine.autograd import run_backward
         x = api.FUNCTIONS["tensor"](1.0, requires_grad=True)
@@ -142,7 +145,9 @@ def bench_chain(n, torch_ok):
     note = ""
     if torch_ok:
         t = timed_script(f"""
-            import json, time, torch
+            import gc, json, time, torch
+            gc.freeze()
+            gc.set_threshold(100_000, 50, 100)
             x = torch.tensor(1.0, requires_grad=True)
             t0 = time.perf_counter()
             y = x
@@ -153,6 +158,8 @@ def bench_chain(n, torch_ok):
         row(f"chain of {n:,} ops fwd+bwd", f"{g / n * 1e6:.1f} us/op",
             f"torch {t / n * 1e6:.1f} us/op", "<= 0.5x", g / t <= 0.5, f"ratio {g / t:.2f}x")
         gm = peak_rss_mb(f"""
+            from gradcli.edge import tune_gc
+            tune_gc()
             from gradcli.engine import api
             from gradcli.engine.autograd import run_backward
             x = api.FUNCTIONS["tensor"](1.0, requires_grad=True)

@@ -126,17 +126,23 @@ def run_backward(outputs, grad_outputs, *, retain_graph=None, create_graph=False
             else:
                 out, ins = t.data, [i.data for i in fn.inputs]
             sends = [] if trace is not None else None
+            params = fn.params
             for i, inp in enumerate(fn.inputs):
                 if not inp.requires_grad:
                     continue
                 if op.variadic:
-                    contrib = op.vjps[0](g, out, *ins, index=i, **fn.params)
+                    contrib = op.vjps[0](g, out, *ins, index=i, **params)
                 else:
                     rule = op.vjps[i]
                     if rule is None:
                         continue
-                    contrib = rule(g, out, *ins, **fn.params)
-                fitted = _fit(contrib, inp, create_graph)
+                    contrib = rule(g, out, *ins, **params) if params else rule(g, out, *ins)
+                data = inp.data
+                if (create_graph or contrib.shape != data.shape
+                        or (contrib.dtype is not data.dtype and contrib.dtype != data.dtype)):
+                    fitted = _fit(contrib, inp, create_graph)
+                else:  # the rule's result already has the input's shape and dtype
+                    fitted = contrib
                 if sends is not None:
                     sends.append((i, inp, contrib, fitted))
                 prev = grads.get(id(inp))

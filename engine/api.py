@@ -318,6 +318,10 @@ def _binary(name, a, b):
     return apply(OPS[name], (a, b))
 
 
+_PLAIN = (Tensor, float, int)  # operand types `x + y` and `x * y` take without checks
+_OP_ADD, _OP_MUL = OPS["add"], OPS["mul"]
+
+
 def _operand(x, fname):
     if isinstance(x, (Tensor, bool, int, float)):
         return x
@@ -326,6 +330,8 @@ def _operand(x, fname):
 
 @torch_fn("add", method="add")
 def add(input, other, alpha=1):
+    if alpha == 1 and type(input) is Tensor and type(other) in _PLAIN:  # x + y, x + 1
+        return apply(_OP_ADD, (input, other))
     if alpha != 1:
         other = mul(other, alpha)
     if not isinstance(input, Tensor):
@@ -344,6 +350,8 @@ def sub(input, other, alpha=1):
 
 @torch_fn("mul", "multiply", method=("mul", "multiply"))
 def mul(input, other):
+    if type(input) is Tensor and type(other) in _PLAIN:  # x * y, x * 2
+        return apply(_OP_MUL, (input, other))
     if not isinstance(input, Tensor):
         return _binary("mul", _operand(other, "*"), input)
     return _binary("mul", input, _operand(other, "*"))

@@ -3,6 +3,7 @@ reduction calls one method here, bottom-up, so building the tree needs no recurs
 nesting depth. Node kinds are the grammar's aliases (add, mul, call, attr, ...)."""
 
 import ast as _pyast
+import keyword as _keyword
 
 
 class Node:
@@ -50,6 +51,26 @@ def _leaf(kind, tok, value) -> Node:
     return Node(kind, (), value, tok.start_pos, tok.end_pos, tok.line, tok.column)
 
 
+def _identifier(tok) -> str:
+    """A NAME token's text, refused as Python refuses it when it is a keyword: lark's
+    contextual lexer takes `and` or `pass` for a NAME where only a name fits."""
+    text = str(tok)
+    if text in _KEYWORDS:
+        from ..engine.errors import GradcliSyntaxError, UnsupportedError
+        from .grammar import UNSUPPORTED
+
+        if text in UNSUPPORTED:
+            raise UnsupportedError(f"'{text}' is not supported: gradcli runs a PyTorch subset "
+                                   f"without functions, lambdas, classes, while loops or "
+                                   f"exceptions", line=tok.line, column=tok.column)
+        raise GradcliSyntaxError("invalid syntax", line=tok.line or 1, column=tok.column or 1,
+                                 source_line="")
+    return text
+
+
+_KEYWORDS = frozenset(_keyword.kwlist)
+
+
 def _binary(kind):
     def build(self, children):
         a, b = children
@@ -87,7 +108,7 @@ class Builder:
 
     def assign(self, children):
         name, value = children
-        return _node("assign", name, value, (value,), str(name))
+        return _node("assign", name, value, (value,), _identifier(name))
 
     def expr_stmt(self, children):
         (value,) = children
@@ -148,7 +169,7 @@ class Builder:
 
     def kwarg(self, children):
         name, value = children
-        return _node("kwarg", name, value, (value,), str(name))
+        return _node("kwarg", name, value, (value,), _identifier(name))
 
     def starred(self, children):
         (value,) = children
@@ -156,7 +177,7 @@ class Builder:
 
     def attr(self, children):
         obj, name = children
-        return _node("attr", obj, name, (obj,), str(name))
+        return _node("attr", obj, name, (obj,), _identifier(name))
 
     def index(self, children):
         obj, (subs, is_tuple), rsqb = children
@@ -179,7 +200,7 @@ class Builder:
     # -- atoms
     def name(self, children):
         (tok,) = children
-        return _leaf("name", tok, str(tok))
+        return _leaf("name", tok, _identifier(tok))
 
     def int(self, children):
         (tok,) = children
@@ -225,12 +246,12 @@ class Builder:
 
     def listcomp(self, children):
         lsqb, elt, var, _in, iterable, rsqb = children
-        return _node("listcomp", lsqb, rsqb, (elt, iterable), str(var))
+        return _node("listcomp", lsqb, rsqb, (elt, iterable), _identifier(var))
 
     def genexp(self, children):
         # a generator expression as a call's argument is evaluated as a list
         elt, var, _in, iterable = children
-        return _node("listcomp", elt, iterable, (elt, iterable), str(var))
+        return _node("listcomp", elt, iterable, (elt, iterable), _identifier(var))
 
     def exprlist(self, children):
         return tuple(c for c in children if c is not None)

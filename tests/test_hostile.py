@@ -222,3 +222,26 @@ def test_number_literals_python_rejects_are_syntax_errors(literal):
 def test_valid_underscored_literals_still_work():
     proc = run_gradcli("run", "-", input="print(1_000 + 0_0 + 0x1f + 0b1_0 + 1_0.5)\n")
     assert proc.returncode == 0 and proc.stdout == f"{1_000 + 0_0 + 0x1f + 0b1_0 + 1_0.5}\n"
+
+
+@pytest.mark.parametrize("text, column", [
+    ("and = 1; y = and * 2", 1), ("y = x + if", 9), ("y = x.pass", 7), ("y = f(else=1)", 7),
+    ("y = [i for in in x]", 12), ("import = x", 1),
+])
+def test_python_keywords_are_not_names(text, column):
+    """lark's contextual lexer would take a keyword for a NAME where only a name fits:
+    Python's SyntaxError instead, at the keyword, in cases and in programs."""
+    proc = run_gradcli("eval", text, "--at", "x=1")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    first, source, caret = proc.stderr.splitlines()
+    assert first == "gradcli: line 1: SyntaxError: invalid syntax", proc.stderr
+    assert caret.index("^") - source.index(text) == column - 1
+    prog = run_gradcli("run", "-", input=f"print(1)\nx = 1\n{text}\n")
+    assert prog.returncode == 1 and prog.stdout == "", prog.stderr
+    assert prog.stderr.startswith("gradcli: line 3: SyntaxError: "), prog.stderr
+
+
+def test_unsupported_keyword_as_a_name_is_named():
+    proc = run_gradcli("eval", "y = lambda", "--at", "x=1")
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("gradcli: line 1: UnsupportedError: 'lambda' is not supported")

@@ -44,14 +44,19 @@ def lean_driver(grammar: str, starts: tuple):
     from .lalr_driver import LalrDriver, tables_from_lark
 
     path = tables_path(grammar, starts)
-    tables = _read_tables(path)
+    tables = _read_tables(path) if path is not None else None
+    if tables is not None:
+        try:
+            return LalrDriver(tables, Builder())
+        except (AttributeError, LookupError, TypeError, ValueError):
+            pass  # a damaged cache file: built again and rewritten
     try:
-        if tables is None:
-            tables = tables_from_lark(parser(grammar, starts))
-            _write_tables(path, tables)
-        return LalrDriver(tables, Builder())
+        driver = LalrDriver(tables_from_lark(parser(grammar, starts)), Builder())
     except (AttributeError, KeyError, TypeError, ValueError):
         return None
+    if path is not None:
+        _write_tables(path, driver.tables)
+    return driver
 
 
 def tables_path(grammar: str, starts: tuple):
@@ -70,7 +75,11 @@ def tables_path(grammar: str, starts: tuple):
                       if f.name.endswith(".lark"))
     key = f"{FORMAT}\0{sys.version_info[:2]}\0{starts}\0{texts}".encode()
     checksum = f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}{len(key):x}"
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # unset or relative: the XDG default
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    if not os.path.isabs(base):  # no home to speak of: no cache (tables built each time)
+        return None
     return Path(base) / "gradcli" / f"{grammar.removesuffix('.lark')}-{checksum}.json"
 
 
@@ -107,7 +116,7 @@ def parse(text: str, start: str = "case", grammar: str = "case.lark",
             if lean is not None:
                 try:
                     return lean.parse(text, start)
-                except GiveUp:
+                except (GiveUp, LookupError):  # LookupError: tables that lack an entry
                     pass  # lark parses it again, to raise its own error
         return _lark_parse(text, start, grammar, starts, postlex)
     except GradcliSyntaxError as e:  # raised by the transformer: give it its source line

@@ -134,6 +134,7 @@ class LalrDriver:
 
         if tables.get("format") != FORMAT:
             raise ValueError("tables of another format")
+        self.tables = tables
         self.start_states, self.end_states = tables["start"], tables["end"]
         self.actions = tables["actions"]
         self.rules = [(size, origin, None if shaping is None else _callback(builder, *shaping))

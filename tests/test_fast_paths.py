@@ -77,10 +77,11 @@ def test_driver_tables_are_cached_in_sync_and_survive_a_bad_cache(tmp_path):
     assert files[0].name == tables_path("case.lark", ("case", "expr")).name
     fresh = json.loads(json.dumps(tables_from_lark(parser("case.lark", ("case", "expr")))))
     assert json.loads(files[0].read_text()) == fresh
-    files[0].write_text('{"format": 1, "start": ')  # a torn write, say
-    again = run_gradcli(*args, env=env)
-    assert again.stdout == first.stdout and again.returncode == 0
-    assert json.loads(files[0].read_text()) == fresh
+    for damage in ('{"format": 1, "start": ', '{"format": 1}', '[]'):  # torn, wrong, odd
+        files[0].write_text(damage)
+        again = run_gradcli(*args, env=env)
+        assert again.stdout == first.stdout and again.returncode == 0, again.stderr
+        assert json.loads(files[0].read_text()) == fresh
     pure = run_gradcli(*args, env={"GRADCLI_PURE_PARSER": "1"})
     assert pure.stdout == first.stdout
 
@@ -121,3 +122,11 @@ def test_direct_json_records_equal_json_dumps():
             result = run_case(source, i, opts)
             assert case_json(result) == json.dumps(case_record(result), ensure_ascii=False), \
                 (at, source)
+
+
+def test_an_unwritable_cache_only_costs_time(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    proc = run_gradcli("eval", "y = x * 2", "--at", "x=1", "--format", "json",
+                       env={"XDG_CACHE_HOME": str(blocker)})
+    assert proc.returncode == 0 and '"grad": 2.0' in proc.stdout, proc.stderr

@@ -94,6 +94,7 @@ class CaseRuntime(Runtime):
         self.result = result
         self.vars: dict = result.variables
         self.top = None  # the right-hand side being assigned (recorded under its name)
+        self.top_uses = False  # whether it used a variable (told by produced())
         self.seen: set = set()
         self.count = 0
 
@@ -119,8 +120,10 @@ class CaseRuntime(Runtime):
         return name in self.vars
 
     def produced(self, node, value, uses_variable: bool) -> None:
-        if (uses_variable and isinstance(value, Tensor) and node is not self.top
-                and id(value) not in self.seen and node.kind not in ("kwarg", "starred")):
+        if node is self.top:  # the assigned value: recorded under its name by _forward
+            self.top_uses = uses_variable
+        elif (uses_variable and isinstance(value, Tensor) and id(value) not in self.seen
+              and node.kind not in ("kwarg", "starred")):
             self.count += 1
             self.add(f"%{self.count}", self.source, value, (node.start, node.end))
 
@@ -219,23 +222,13 @@ def evaluate_expression(text: str, result: CaseResult):
 
 
 def _eval_tracked(node, rt):
-    """Evaluate an assigned expression and tell whether it used any variable."""
-    flag = {"uses": False}
-    original = rt.produced
-
-    def produced(n, value, uses):
-        if n is node:
-            flag["uses"] = uses
-        original(n, value, uses)
-
-    rt.produced = produced
-    try:
-        value = evaluate(node, rt)
-    finally:
-        rt.produced = original
+    """Evaluate the assigned expression `node` (rt.top) and tell whether it used any
+    variable."""
+    rt.top_uses = False
+    value = evaluate(node, rt)
     if node.kind == "name":
-        flag["uses"] = rt.is_variable(node.value)
-    return value, flag["uses"]
+        return value, rt.is_variable(node.value)
+    return value, rt.top_uses
 
 
 def _node_id(rt, value):

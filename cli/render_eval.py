@@ -1,6 +1,5 @@
 """eval's three output forms: a Rich table, JSON Lines, and plain tab-separated text."""
 
-
 from .records import case_json
 
 

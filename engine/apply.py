@@ -64,6 +64,12 @@ def _compute_dtype(op, args) -> np.dtype:
 _NO_PARAMS: dict = {}
 
 
+def _check_broadcast(a0, a1) -> None:
+    """Two arrays of different shapes: the broadcast shape must exist and fit the limit."""
+    if type(a0) is np.ndarray and type(a1) is np.ndarray and a0.shape != a1.shape:
+        check_elements(broadcast_shape(a0.shape, a1.shape))
+
+
 def _apply_float(op, args, params):
     """apply() for the commonest case, in one pass: every tensor argument has one floating
     dtype and the rest are Python numbers (weak scalars), so that dtype is the result's
@@ -91,9 +97,7 @@ def _apply_float(op, args, params):
     if dt is None or dt.kind != "f":
         return None
     if op.broadcast and len(arrays) == 2:
-        a0, a1 = arrays
-        if type(a0) is np.ndarray and type(a1) is np.ndarray and a0.shape != a1.shape:
-            check_elements(broadcast_shape(a0.shape, a1.shape))
+        _check_broadcast(*arrays)
     out_data = op.forward(*arrays, **params) if params else op.forward(*arrays)
     if type(out_data) is not np.ndarray or (out_data.dtype is not dt and out_data.dtype != dt):
         out_data = np.asarray(out_data, dtype=dt)
@@ -129,9 +133,7 @@ def apply(op, args, params=None):
                 arr = np.asarray(arr, dtype=dt)
             arrays.append(arr)
         if op.broadcast and len(arrays) == 2:
-            a0, a1 = arrays
-            if type(a0) is np.ndarray and type(a1) is np.ndarray and a0.shape != a1.shape:
-                check_elements(broadcast_shape(a0.shape, a1.shape))
+            _check_broadcast(*arrays)
         out_data = op.forward(*arrays, **params)
         if rule == "bool":
             out_data = np.asarray(out_data, dtype=dtypes.BOOL)

@@ -56,13 +56,11 @@ def _identifier(tok) -> str:
     contextual lexer takes `and` or `pass` for a NAME where only a name fits."""
     text = str(tok)
     if text in _KEYWORDS:
-        from ..engine.errors import GradcliSyntaxError, UnsupportedError
-        from .grammar import UNSUPPORTED
+        from ..engine.errors import GradcliSyntaxError
+        from .grammar import UNSUPPORTED, unsupported_keyword
 
         if text in UNSUPPORTED:
-            raise UnsupportedError(f"'{text}' is not supported: gradcli runs a PyTorch subset "
-                                   f"without functions, lambdas, classes, while loops or "
-                                   f"exceptions", line=tok.line, column=tok.column)
+            raise unsupported_keyword(text, tok.line, tok.column)
         raise GradcliSyntaxError("invalid syntax", line=tok.line or 1, column=tok.column or 1,
                                  source_line="")
     return text

@@ -13,6 +13,15 @@ UNSUPPORTED = ("def", "class", "lambda", "return", "yield", "try", "except", "fi
                "raise", "global", "nonlocal", "del", "assert", "async", "await", "while")
 
 
+def unsupported_keyword(word: str, line: int, column: int):
+    """The error for a Python keyword outside the subset (`def`, `lambda`, `while`...)."""
+    from ..engine.errors import UnsupportedError
+
+    return UnsupportedError(f"'{word}' is not supported: gradcli runs a PyTorch subset "
+                            f"without functions, lambdas, classes, while loops or exceptions",
+                            line=line, column=column)
+
+
 def grammar_text(name: str) -> str:
     return resources.files("gradcli.grammars").joinpath(name).read_text(encoding="utf-8")
 
@@ -52,7 +61,7 @@ def lean_driver(grammar: str, starts: tuple):
             pass  # a damaged cache file: built again and rewritten
     try:
         driver = LalrDriver(tables_from_lark(parser(grammar, starts)), Builder())
-    except (AttributeError, KeyError, TypeError, ValueError):
+    except (AttributeError, LookupError, TypeError, ValueError):
         return None
     if path is not None:
         _write_tables(path, driver.tables)
@@ -158,11 +167,7 @@ def syntax_error(text, e, UnexpectedCharacters, UnexpectedEOF, UnexpectedToken):
 
     for m in re.finditer(r"[A-Za-z_]\w*", src[:max(column, 1) + 20]):
         if m.group() in UNSUPPORTED and m.start() < max(column, 1):
-            from ..engine.errors import UnsupportedError
-
-            raise UnsupportedError(f"'{m.group()}' is not supported: gradcli runs a PyTorch "
-                                   f"subset without functions, lambdas, classes, while loops "
-                                   f"or exceptions", line=line, column=m.start() + 1)
+            raise unsupported_keyword(m.group(), line, m.start() + 1)
     if isinstance(e, UnexpectedCharacters):
         msg = f"invalid character {src[column - 1]!r}" if 0 < column <= len(src) else "invalid syntax"
     elif isinstance(e, UnexpectedToken) and e.token.type == "$END" or isinstance(e, UnexpectedEOF):

@@ -230,7 +230,8 @@ def bench_long_expression(n, reps):
     r = timed_script(f"""
         import json, time
         from gradcli.parser.grammar import parse
-        from gradcli.parser.case import run_case, CaseOptions
+        from gradcli.parser.interpreter.case import CaseOptions
+        from gradcli.tasks.eval import run_case
         text = "x = 0.5; y = " + " + ".join(f"x * {{i % 7 + 1}}" for i in range({n}))
         parse("x = 1")
         t0 = time.perf_counter(); parse(text); tp = time.perf_counter() - t0

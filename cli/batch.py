@@ -26,7 +26,8 @@ class Batch:
         command's own result type for a line that could not be read or run (default:
         eval's CaseResult)."""
         from gradcli.engine.errors import GradcliError
-        from gradcli.parser.case import CaseResult
+
+        from .tasks.eval import CaseResult
 
         failed = failed or CaseResult
         for case in cases(self.inline, self.file):
@@ -60,9 +61,8 @@ class Batch:
 
 def run_cases(inline, file, opts, fmt: str, no_color: bool, runner=None) -> None:
     """gradcli eval's loop: one record per case (JSON line, plain block or table row)."""
-    from gradcli.parser.case import run_case
-
     from . import render_eval
+    from .tasks.eval import run_case
 
     runner = runner or run_case
     batch = Batch(inline, file)

@@ -11,6 +11,25 @@ class DType(str, Enum):
     float64 = "float64"
 
 
+class Format(str, Enum):
+    """Every output format a command offers (each command offers its own few)."""
+    table = "table"      # eval, check: a table (Rich on a terminal)
+    plain = "plain"      # every command but graph: colourless line text
+    json = "json"        # every command: JSON Lines, one object per case
+    text = "text"        # derive: one line per derivative
+    rich = "rich"        # explain: panels
+    tree = "tree"        # graph: a Rich tree
+    dot = "dot"          # graph: Graphviz
+    mermaid = "mermaid"  # graph: a Markdown flowchart
+
+
+def offered(*formats: Format) -> type:
+    """The choices one command's --format offers, in its help's order: an Enum of those
+    members of Format (typer lists an Enum's values as the choices and refuses the rest);
+    `Format(value)` turns its member back into Format's."""
+    return Enum("Format", [(f.name, f.value) for f in formats], type=str)
+
+
 CaseArg = Annotated[Optional[str], typer.Argument(
     help="One case, e.g. 'y=(x+w)*(w+1)'. Omit it (or give -) to read cases one per line "
          "from --file or standard input.", show_default=False)]
@@ -49,7 +68,7 @@ def build_case_options(at, const, grad, of, wrt, retain_grad, allow_unused, dtyp
     """Apply the global settings and parse --at once; usage errors exit with status 2."""
     from gradcli.engine import apply, dtypes
     from gradcli.engine.errors import GradcliError
-    from gradcli.parser.case import CaseOptions, parse_binding
+    from gradcli.parser.interpreter.case import CaseOptions, parse_binding
 
     from .edge import error_lines, usage_error
 

@@ -1,7 +1,6 @@
 """`gradcli check`: reverse mode against finite differences, and claimed derivatives."""
 
 import sys
-from enum import Enum
 from typing import Annotated, Optional
 
 import typer
@@ -13,18 +12,16 @@ from .case_options import (
     DType,
     DTypeOpt,
     FileOpt,
+    Format,
     GradOpt,
     MaxElementsOpt,
     NoColorOpt,
     OfOpt,
     WrtOpt,
+    offered,
 )
 
-
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    plain = "plain"
+CheckFormat = offered(Format.table, Format.json, Format.plain)
 
 
 ClaimOpt = Annotated[Optional[list[str]], typer.Option(
@@ -52,20 +49,19 @@ def check_command(
     seed: Annotated[int, typer.Option("--seed", help="Random seed for --samples.")] = 0,
     range_: Annotated[str, typer.Option("--range", help="LO,HI: where samples are drawn.")]
     = "-2,2",
-    format: Annotated[Format, typer.Option("--format", help="table, json or plain.")]
-    = Format.table,
+    format: Annotated[CheckFormat, typer.Option("--format", help="table, json or plain.")]
+    = CheckFormat.table,
     file: FileOpt = None,
     no_color: NoColorOpt = False,
     max_elements: MaxElementsOpt = 10**8,
 ) -> None:
     """Gradient check (reverse mode vs central differences, like torch.autograd.gradcheck)
     and claimed-derivative check. Exit 0 when all is right, 1 when anything is wrong."""
-    from gradcli.parser.check import CheckOptions, CheckResult, check_case
-
     from . import render_check
     from .batch import Batch, print_rich
     from .case_options import build_case_options
     from .edge import usage_error
+    from .tasks.check import CheckOptions, CheckResult, check_case
 
     case_opts = build_case_options(at, const, grad, of, wrt, False, False, dtype,
                                    max_elements, backward=False)
@@ -81,6 +77,7 @@ def check_command(
         raise usage_error(f"--range expects LO,HI, got {range_!r}") from None
     opts = CheckOptions(case=case_opts, eps=eps, atol=atol, rtol=rtol, order=order,
                         claims=claims, samples=samples, seed=seed, low=low, high=high)
+    format = Format(format.value)
     batch = Batch(case, file)
     total = passed = 0
     for r in batch.results(lambda text, line: check_case(text, line, opts), CheckResult):

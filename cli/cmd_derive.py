@@ -3,7 +3,6 @@ built by running the op table's VJP rules on symbols; with a point, also evaluat
 compared with reverse mode."""
 
 import sys
-from enum import Enum
 from typing import Annotated
 
 import typer
@@ -15,19 +14,17 @@ from .case_options import (
     DType,
     DTypeOpt,
     FileOpt,
+    Format,
     MaxElementsOpt,
     NoColorOpt,
     OfOpt,
     WrtOpt,
+    offered,
 )
 
 MAX_ORDER = 8  # each order differentiates the previous expression: sizes grow fast
-
-
-class Format(str, Enum):
-    text = "text"
-    plain = "plain"  # the other commands' name for colourless line text: the same output here
-    json = "json"
+# plain: the other commands' name for colourless line text, the same output as text here
+DeriveFormat = offered(Format.text, Format.plain, Format.json)
 
 
 def derive_command(
@@ -43,9 +40,9 @@ def derive_command(
         "--latex", help="Print LaTeX (\\frac{\\partial y}{\\partial x} = ...) instead of "
         "text.")] = False,
     dtype: DTypeOpt = DType.float64,
-    format: Annotated[Format, typer.Option(
+    format: Annotated[DeriveFormat, typer.Option(
         "--format", help="text or plain (one line per derivative) or json (JSON Lines, "
-        "one object per case).")] = Format.text,
+        "one object per case).")] = DeriveFormat.text,
     file: FileOpt = None,
     no_color: NoColorOpt = False,
     max_elements: MaxElementsOpt = 10**8,
@@ -54,15 +51,15 @@ def derive_command(
     case's variables, simplified. Names the case uses without binding are variables.
     When every variable has a value (--at or the case itself), each derivative is also
     evaluated and compared with reverse mode (a mismatch exits 1)."""
-    from gradcli.engine.symbolic_case import DeriveOptions, DeriveResult, derive_case
-
     from . import render_derive
     from .batch import Batch
     from .case_options import build_case_options
+    from .tasks.derive import DeriveOptions, DeriveResult, derive_case
 
     case_opts = build_case_options(at, const, None, of, wrt, False, False, dtype,
                                    max_elements, backward=False)
     opts = DeriveOptions(case=case_opts, order=order, dtype=dtype.value)
+    format = Format(format.value)
     batch = Batch(case, file)
     out = sys.stdout
     for r in batch.results(lambda text, line: derive_case(text, line, opts), DeriveResult):

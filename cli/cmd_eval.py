@@ -1,7 +1,5 @@
 """`gradcli eval`: forward + backward; a table (or JSON / plain record) of every node."""
 
-from enum import Enum
-
 import typer
 
 from .case_options import (
@@ -12,21 +10,17 @@ from .case_options import (
     DType,
     DTypeOpt,
     FileOpt,
+    Format,
     GradOpt,
     MaxElementsOpt,
     NoColorOpt,
     OfOpt,
     RetainOpt,
     WrtOpt,
+    offered,
 )
 
-
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    plain = "plain"
-
-
+EvalFormat = offered(Format.table, Format.json, Format.plain)
 
 
 def eval_command(
@@ -39,7 +33,8 @@ def eval_command(
     retain_grad: RetainOpt = False,
     allow_unused: AllowUnusedOpt = False,
     dtype: DTypeOpt = DType.float32,
-    format: Format = typer.Option(Format.table, "--format", help="table, json (JSON Lines) or plain."),  # noqa: B008
+    format: EvalFormat = typer.Option(EvalFormat.table, "--format",  # noqa: B008
+                                      help="table, json (JSON Lines) or plain."),
     file: FileOpt = None,
     no_color: NoColorOpt = False,
     max_elements: MaxElementsOpt = 10**8,

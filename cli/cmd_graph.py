@@ -2,8 +2,6 @@
 JSON), and `--render` through Graphviz's `dot` when it is installed."""
 
 import sys
-from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -16,11 +14,13 @@ from .case_options import (
     DType,
     DTypeOpt,
     FileOpt,
+    Format,
     GradOpt,
     MaxElementsOpt,
     NoColorOpt,
     OfOpt,
     RetainOpt,
+    offered,
 )
 
 RENDER_TYPES = ("svg", "png", "pdf")
@@ -28,57 +28,7 @@ NO_DOT = ("Graphviz's `dot` is not installed: install it with `apt install graph
           "`brew install graphviz` (`--format dot` needs nothing: it writes the DOT text)")
 
 
-class Format(str, Enum):
-    tree = "tree"
-    dot = "dot"
-    mermaid = "mermaid"
-    json = "json"
-
-
-@dataclass
-class GraphResult:
-    line: int
-    source: str
-    output: str | None = None
-    error: object = None
-    view: object = None
-    backward: bool = False   # whether the backward ran (grads are shown)
-    note: str | None = None  # why it did not
-
-
-def graph_case(text: str, line: int, opts) -> GraphResult:
-    """Forward, then eval's backward when it can run (a one-element output or --grad), then
-    the graph with its grads. A backward error is the case's error (the graph is still
-    given); no backward at all is a note, not an error: the graph exists without it."""
-    from gradcli.engine import autograd
-    from gradcli.engine.errors import GradcliError
-    from gradcli.engine.graph_view import build_graph
-
-    from .cmd_explain import case_seed, forward_only
-
-    r = forward_only(text, line, opts)
-    res = GraphResult(line=line, source=text, output=r.output, error=r.error)
-    if r.error is not None:
-        return res
-    out = r.output_tensor
-    if not out.requires_grad:
-        res.note = f"no backward: {r.output} does not require grad (nothing to differentiate)"
-    elif opts.grad is None and out.data.size != 1:
-        res.note = (f"no backward: {r.output} has {out.data.size} elements; give --grad "
-                    f"(a tensor of its shape) to see the grads")
-    else:
-        try:
-            seed = case_seed(r, opts.grad)
-            if opts.retain_grad:
-                for n in r.nodes:
-                    if n.tensor.requires_grad and n.tensor.grad_fn is not None:
-                        n.tensor.retains_grad = True
-            autograd.run_backward([out], [seed])
-            res.backward = True
-        except GradcliError as e:
-            res.error = e
-    res.view = build_graph(out, r.nodes, opts.consts)
-    return res
+GraphFormat = offered(Format.tree, Format.dot, Format.mermaid, Format.json)
 
 
 def render_target(path: str | None, many: bool, line: int) -> str:
@@ -113,7 +63,7 @@ def graph_command(
     of: OfOpt = None,
     retain_grad: RetainOpt = False,
     dtype: DTypeOpt = DType.float32,
-    format: Annotated[Optional[Format], typer.Option(
+    format: Annotated[Optional[GraphFormat], typer.Option(
         "--format", help="tree (a Rich tree, the default), dot (Graphviz), mermaid "
         "(a flowchart for Markdown) or json (nodes and edges, JSON Lines).",
         show_default=False)] = None,
@@ -133,6 +83,7 @@ def graph_command(
     from .batch import Batch, print_rich
     from .case_options import build_case_options
     from .edge import Exit, usage_error
+    from .tasks.graph import GraphResult, graph_case
 
     dot_exe = None
     if render is not None:
@@ -142,7 +93,7 @@ def graph_command(
         if dot_exe is None:
             sys.stderr.write(f"gradcli: {NO_DOT}\n")
             raise Exit(1)
-    shown = format if format is not None else (None if render else Format.tree)
+    shown = Format(format.value) if format is not None else (None if render else Format.tree)
     opts = build_case_options(at, const, grad, of, None, retain_grad, False, dtype,
                               max_elements, backward=False)
     batch = Batch(case, file)

@@ -57,7 +57,7 @@ def _identifier(tok) -> str:
     text = str(tok)
     if text in _KEYWORDS:
         from ..engine.errors import GradcliSyntaxError
-        from .grammar import UNSUPPORTED, unsupported_keyword
+        from .keywords import UNSUPPORTED, unsupported_keyword
 
         if text in UNSUPPORTED:
             raise unsupported_keyword(text, tok.line, tok.column)

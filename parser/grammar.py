@@ -6,20 +6,8 @@ import os
 from importlib import resources
 
 from ..engine.errors import GradcliError, GradcliSyntaxError
+from .keywords import UNSUPPORTED, unsupported_keyword
 from .lalr_driver import GiveUp
-
-# Python keywords outside gradcli's subset: a line starting with one is refused by name.
-UNSUPPORTED = ("def", "class", "lambda", "return", "yield", "try", "except", "finally",
-               "raise", "global", "nonlocal", "del", "assert", "async", "await", "while")
-
-
-def unsupported_keyword(word: str, line: int, column: int):
-    """The error for a Python keyword outside the subset (`def`, `lambda`, `while`...)."""
-    from ..engine.errors import UnsupportedError
-
-    return UnsupportedError(f"'{word}' is not supported: gradcli runs a PyTorch subset "
-                            f"without functions, lambdas, classes, while loops or exceptions",
-                            line=line, column=column)
 
 
 def grammar_text(name: str) -> str:

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from conftest import no_traceback, run_gradcli
 from gradcli.engine.ops import OPS
-from gradcli.parser.case import CaseOptions, parse_binding
-from gradcli.parser.check import CheckOptions, check_case
+from gradcli.parser.interpreter.case import CaseOptions, parse_binding
+from gradcli.tasks.check import CheckOptions, check_case
 
 
 def check(source, *bindings, **kw):

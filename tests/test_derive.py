@@ -19,13 +19,13 @@ from gradcli.engine import dtypes
 from gradcli.engine.apply import apply
 from gradcli.engine.ops import OPS
 from gradcli.engine.symbolic import Derivation, engine_derivative
-from gradcli.engine.symbolic_case import DeriveOptions, derive_case, scan_names
 from gradcli.engine.symbolic_eval import evaluate
 from gradcli.engine.symbolic_expr import TooLarge, const, reset, symbol
 from gradcli.engine.symbolic_simplify import add, fn, mul, pow_
 from gradcli.engine.symbolic_text import to_text
 from gradcli.engine.tensor import Tensor
-from gradcli.parser.case import CaseOptions, parse_binding
+from gradcli.parser.interpreter.case import CaseOptions, parse_binding
+from gradcli.tasks.derive import DeriveOptions, derive_case, scan_names
 from test_ops_vjp import SAMPLES, SMOOTH
 
 rng = np.random.default_rng(20240607)

@@ -24,8 +24,9 @@ import numpy as np
 import pytest
 from conftest import SHARED, no_traceback, run_gradcli
 from gradcli.engine import dtypes
-from gradcli.parser import case as case_module
-from gradcli.parser.case import CaseOptions, parse_binding, run_case
+from gradcli.parser.interpreter import case as case_module
+from gradcli.parser.interpreter.case import CaseOptions, parse_binding
+from gradcli.tasks.eval import run_case
 
 torch = pytest.importorskip("torch")
 from hypothesis import HealthCheck, given, note, settings  # noqa: E402

@@ -108,8 +108,9 @@ def test_direct_json_records_equal_json_dumps():
     of the record, for every kind of value, name, error and shape."""
     import json
 
-    from gradcli.parser.case import CaseOptions, parse_binding, run_case
+    from gradcli.parser.interpreter.case import CaseOptions, parse_binding
     from gradcli.records import case_json, case_record
+    from gradcli.tasks.eval import run_case
 
     sources = [line for line in LINES if line.strip() and not line.startswith("#")] + [
         "y = x * 0 / 0", "y = exp(x * 1000)", "y = -exp(x * 1000)", "y = x > 0",

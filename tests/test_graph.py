@@ -282,8 +282,8 @@ def _chain(n):
 
 def test_hundred_thousand_deep_chain():
     from gradcli import render_graph
-    from gradcli.cmd_graph import GraphResult
     from gradcli.engine.graph_view import build_graph
+    from gradcli.tasks.graph import GraphResult
     from rich.console import Console
 
     x, y = _chain(100_000)

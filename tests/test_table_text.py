@@ -4,7 +4,8 @@ import io
 
 import pytest
 from gradcli import render_eval
-from gradcli.parser.case import CaseOptions, parse_binding, run_case
+from gradcli.parser.interpreter.case import CaseOptions, parse_binding
+from gradcli.tasks.eval import run_case
 
 CASES = [
     ["y=(x+w)*(w+1)"],

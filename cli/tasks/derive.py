@@ -1,6 +1,7 @@
 """`gradcli derive` on one case: run the case forward, derive symbolically, and (when
 the case's point is fully given) evaluate each derivative and compare it with reverse
-mode. Like parser/check.py for check, this is the one engine module that reads cases.
+mode. The symbolic engine (gradcli.engine.symbolic) never sees case text: this task runs
+the case and hands it the graph.
 
 A name the case uses but never binds (`x` in `y=sin(x**2)`) is a free variable: derive
 binds it to a scalar of its own choosing so the graph can be built, and then does not
@@ -8,16 +9,20 @@ evaluate anything (there is no point to evaluate at) unless --at gives every suc
 
 from dataclasses import dataclass, field
 
-from .errors import GradcliError
-from .symbolic import Derivation, Derivative
-from .symbolic_expr import TooLarge, reset
+from ..engine.errors import GradcliError
+from ..engine.symbolic import Derivation, Derivative
+from ..engine.symbolic_expr import TooLarge, reset
+from ..engine.tensor import Tensor
+from ..parser.grammar import parse
+from ..parser.interpreter.case import CaseOptions, parse_binding, run_forward
+from ..parser.runtime import modules
 
 DEFAULT_VALUES = (0.7, 1.3, 0.4, 1.9, 0.55, 1.15)
 
 
 @dataclass
 class DeriveOptions:
-    case: object            # parser.case.CaseOptions (bindings, consts, of, wrt, dtype set)
+    case: CaseOptions       # bindings, consts, of, wrt (the dtype is already set)
     order: int = 1
     dtype: str = "float64"
 
@@ -58,8 +63,6 @@ def derive_case(source: str, line: int, opts: DeriveOptions) -> DeriveResult:
 
 
 def _derive(source, line, opts, result):
-    from ..parser.case import CaseOptions, parse_binding, run_case
-
     order, free = scan_names(source)
     bound = [b.name for b in opts.case.bindings]
     free = [n for n in free if n not in bound]
@@ -67,8 +70,8 @@ def _derive(source, line, opts, result):
         parse_binding(f"{n}={DEFAULT_VALUES[i % len(DEFAULT_VALUES)]}", opts.case.consts)
         for i, n in enumerate(free)]
     result.free = free
-    run = run_case(source, line, CaseOptions(bindings=bindings, consts=opts.case.consts,
-                                             of=opts.case.of, backward=False))
+    run = run_forward(source, line, CaseOptions(bindings=bindings, consts=opts.case.consts,
+                                                of=opts.case.of, backward=False))
     if run.error is not None:
         raise run.error
     out = run.output_tensor
@@ -98,8 +101,6 @@ def _derive(source, line, opts, result):
 
 
 def _wrt_names(requested, run, leaves, ranks) -> list:
-    from ..engine.tensor import Tensor
-
     if requested:
         for name in requested:
             value = run.variables.get(name)
@@ -134,9 +135,6 @@ def scan_names(source: str):
     that no earlier statement assigns, that are not modules or torch constants (pi, e,
     dtypes), nor bound by an enclosing list comprehension. Syntax errors are left to
     run_case to report."""
-    from ..parser.grammar import parse
-    from ..parser.runtime import modules
-
     try:
         statements = parse(source, start="case")
     except GradcliError:

@@ -1,5 +1,6 @@
-"""Cases: one line of statements (`y=(x+w)*(w+1)`), evaluated into graph nodes and then
-differentiated. The result lists every node in creation order, as the commands show it.
+"""Cases: one line of statements (`y=(x+w)*(w+1)`), run forward into graph nodes. The
+result lists every node in creation order, as the commands show it; what each command
+then does with it (backward, check, explain, graph, derive) is gradcli.tasks' business.
 
 Rules (SPEC section 2): a name assigned an expression that uses no variable is a leaf
 that requires grad (float, like --at); literals inside expressions are constants; every
@@ -10,12 +11,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..engine import api, autograd, dtypes
-from ..engine.errors import GradcliError, type_error
-from ..engine.tensor import Tensor
+from ...engine import api, dtypes
+from ...engine.errors import GradcliError, type_error
+from ...engine.tensor import Tensor
+from ..grammar import parse
+from ..runtime import Runtime, modules
 from .evaluate import evaluate
-from .grammar import parse
-from .runtime import Runtime, modules
 
 EXPR_SHOWN = 200
 
@@ -151,14 +152,13 @@ def parse_binding(spec: str, const_names=()) -> Binding:
     return Binding(name, text.strip(), parse(text.strip(), start="expr"), name in const_names)
 
 
-def run_case(source: str, line: int, opts: CaseOptions) -> CaseResult:
-    """Evaluate one case and (unless opts.backward is False) run its backward pass."""
+def run_forward(source: str, line: int, opts: CaseOptions) -> CaseResult:
+    """Run one case's statements forward (no backward: see gradcli.tasks.eval); an error
+    becomes result.error."""
     result = CaseResult(line=line, source=source)
     rt = CaseRuntime(source, result)
     try:
         _forward(source, opts, rt, result)
-        if opts.backward:
-            _backward(opts, rt, result)
     except GradcliError as e:
         result.error = e
     return result
@@ -236,36 +236,3 @@ def _node_id(rt, value):
         if n.tensor is value:
             return n.id
     return None
-
-
-def _backward(opts, rt, result):
-    out = result.output_tensor
-    if out is None:
-        return
-    seed = None
-    if opts.grad is not None:
-        rt.tracking = False
-        value = evaluate(parse(opts.grad, start="expr"), rt)
-        seed = value if isinstance(value, Tensor) else Tensor(
-            np.asarray(api.data_to_array(value), dtype=out.data.dtype))
-        if seed.data.dtype != out.data.dtype and seed.data.dtype.kind != "f":
-            seed = Tensor(seed.data.astype(out.data.dtype))
-        result.seed = seed
-    if opts.retain_grad:
-        for n in result.nodes:
-            if n.tensor.requires_grad and n.tensor.grad_fn is not None:
-                n.tensor.retains_grad = True
-    if opts.wrt:
-        inputs = []
-        for name in opts.wrt:
-            if name not in rt.vars or not isinstance(rt.vars[name], Tensor):
-                raise GradcliError(f"name '{name}' is not defined", type_name="NameError")
-            inputs.append(rt.vars[name])
-        grads = autograd.grad([out], inputs, [seed], allow_unused=opts.allow_unused)
-        by_id = {id(t): g for t, g in zip(inputs, grads, strict=False)}
-        for n in result.nodes:
-            n.grad = by_id.get(id(n.tensor))
-        return
-    autograd.run_backward([out], [seed])
-    for n in result.nodes:
-        n.grad = n.tensor.grad

@@ -12,7 +12,8 @@ import numpy as np
 from ..engine import autograd, dtypes, gradcheck
 from ..engine.errors import GradcliError
 from ..engine.tensor import Tensor
-from .case import CaseOptions, CaseResult, evaluate_expression, run_case
+from ..parser.interpreter.case import CaseOptions, CaseResult, evaluate_expression, run_forward
+from .steps import grad_seed
 
 
 @dataclass
@@ -195,16 +196,9 @@ def _close(claimed, engine, opts) -> bool:
 
 
 def _seed(run: CaseResult, opts):
-    """The gradient vector: --grad evaluated in the case, or ones (one-element outputs)."""
-    out = run.output_tensor
-    if opts.case.grad is None:
-        if out.data.size != 1:
-            raise GradcliError("grad can be implicitly created only for scalar outputs",
-                               type_name="RuntimeError")
-        return Tensor(np.ones_like(out.data))
-    value = evaluate_expression(opts.case.grad, run)
-    data = value.data if isinstance(value, Tensor) else np.asarray(value)
-    return Tensor(np.asarray(data, dtype=out.data.dtype))
+    """The gradient vector: --grad evaluated in the case (tasks/steps.py), or None for the
+    implicit ones, which autograd makes (or refuses for a non-scalar output)."""
+    return grad_seed(run, opts.case.grad)
 
 
 def _inputs(run: CaseResult, wrt) -> list:
@@ -236,7 +230,7 @@ def _kinks(run: CaseResult) -> list:
 
 def _run(source, line, case_opts, float64=False) -> CaseResult:
     with _default_float(np.float64 if float64 else None):
-        run = run_case(source, line, case_opts)
+        run = run_forward(source, line, case_opts)
     if run.error is not None:
         raise run.error
     if run.output_tensor is None:

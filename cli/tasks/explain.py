@@ -1,0 +1,62 @@
+"""`gradcli explain` on one case: the backward pass traced step by step (the engine's
+explain_backward), and for a non-scalar output the vector-Jacobian product."""
+
+from dataclasses import dataclass, field, replace
+
+from ..engine.errors import GradcliError
+from ..engine.explain import JACOBIAN_LIMIT, VJP, explain_backward, vector_jacobian
+from ..parser.interpreter.case import CaseOptions
+from .steps import forward_only, grad_seed, retain_grads
+
+
+@dataclass
+class ExplainResult:
+    line: int
+    source: str
+    output: str | None = None
+    error: object = None
+    explanation: object = None
+    output_shape: tuple = ()
+    output_value: object = None
+    notes: list = field(default_factory=list)
+
+
+def explain_case(text: str, line: int, opts: CaseOptions) -> ExplainResult:
+    r = forward_only(text, line, opts)
+    res = ExplainResult(line=line, source=text, output=r.output, error=r.error)
+    if r.error is not None:
+        return res
+    out = r.output_tensor
+    res.output_shape, res.output_value = tuple(out.data.shape), out.data
+    try:
+        seed = grad_seed(r, opts.grad)
+        if opts.retain_grad:
+            retain_grads(r.nodes)
+        res.explanation = exp = explain_backward(out, seed, r.nodes, opts.consts)
+    except GradcliError as e:
+        res.error = e
+        return res
+    if out.data.size > 1:
+        exp.vjp = _vjp_on_fresh_run(text, line, opts, r, exp)
+    return res
+
+
+def _vjp_on_fresh_run(text, line, opts, first, exp):
+    """J needs a graph the traced pass has not released: run the case again with every
+    leaf pinned to the first run's value (so random inputs cannot differ)."""
+    if exp.seed.size > JACOBIAN_LIMIT:  # no Jacobian to show: spare the second run
+        return vector_jacobian(first.output_tensor, [], exp.seed, exp.grads)
+    counts: dict = {}
+    for n in first.nodes:
+        counts[n.id] = counts.get(n.id, 0) + 1
+    pins = {n.id: n.tensor.data for n in first.nodes
+            if n.tensor.grad_fn is None and n.id.isidentifier() and counts[n.id] == 1}
+    fresh = forward_only(text, line, replace(opts, overrides=pins))
+    if fresh.error is not None:
+        return VJP(v=exp.seed, output_shape=tuple(exp.seed.shape),
+                   skipped=f"the fresh run failed: {fresh.error.message}")
+    by_id: dict = {}
+    for n in fresh.nodes:
+        by_id.setdefault(n.id, n.tensor)
+    leaves = [(i, by_id[i]) for i in exp.leaves if i in by_id]
+    return vector_jacobian(fresh.output_tensor, leaves, exp.seed, exp.grads)

@@ -33,14 +33,18 @@ def parser(grammar: str = "case.lark", start: tuple = ("case", "expr"), postlex=
 def lean_driver(grammar: str, starts: tuple):
     """The lean LALR loop for a grammar without postlexer (parser/lalr_driver.py), ~2x
     faster than lark's own; its tables come from the on-disk cache when it holds them for
-    this very grammar text, so lark is not even imported. None where GRADCLI_PURE_PARSER
-    is set, or where lark's internals are not what the driver reads: lark alone then."""
+    this very grammar text and lark version, so lark is not even imported. None where
+    GRADCLI_PURE_PARSER is set, where lark is a version the driver was not tested on, or
+    where lark's internals are not what the driver reads: lark alone then."""
     if os.environ.get("GRADCLI_PURE_PARSER"):
         return None
     from .ast import Builder
-    from .lalr_driver import LalrDriver, tables_from_lark
+    from .lalr_driver import LalrDriver, lark_version, tables_from_lark, tested
 
-    path = tables_path(grammar, starts)
+    version = lark_version()
+    if not tested(version):
+        return None
+    path = tables_path(grammar, starts, version)
     tables = _read_tables(path) if path is not None else None
     if tables is not None:
         try:
@@ -56,21 +60,25 @@ def lean_driver(grammar: str, starts: tuple):
     return driver
 
 
-def tables_path(grammar: str, starts: tuple):
+def tables_path(grammar: str, starts: tuple, lark: str | None = None):
     """Where the driver's tables for `grammar` are cached: the name holds a checksum of
-    every grammar file's text, the table format and the Python version, so an edited
-    grammar (or a new gradcli) never meets stale tables."""
+    every grammar file's text, the table format, the Python version and lark's version
+    (default: the installed one), so an edited grammar, a new gradcli or another lark
+    never meets stale tables."""
     import sys
     import zlib
     from pathlib import Path
 
-    from .lalr_driver import FORMAT
+    from .lalr_driver import FORMAT, lark_version
+
+    if lark is None:
+        lark = lark_version()
 
     folder = resources.files("gradcli.grammars")
     texts = "\0".join(f"{f.name}\0{f.read_text(encoding='utf-8')}"
                       for f in sorted(folder.iterdir(), key=lambda f: f.name)
                       if f.name.endswith(".lark"))
-    key = f"{FORMAT}\0{sys.version_info[:2]}\0{starts}\0{texts}".encode()
+    key = f"{FORMAT}\0{sys.version_info[:2]}\0{lark}\0{starts}\0{texts}".encode()
     checksum = f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}{len(key):x}"
     base = os.environ.get("XDG_CACHE_HOME", "")
     if not os.path.isabs(base):  # unset or relative: the XDG default

@@ -19,6 +19,48 @@ the two to the same trees and the same errors."""
 
 FORMAT = 1  # of the tables: bump when tables_from_lark changes what it writes
 
+# The lark versions whose internals this driver was tested on (tests/test_lalr_versions.py
+# runs tests/test_lalr_driver.py under the lower and the upper one): 1.1.9 up to 1.3.x,
+# as pyproject's `lark>=1.1.9,<1.4`. On any other lark the driver steps aside.
+TESTED_LARK = ((1, 1, 9), (1, 4))
+
+
+def lark_version() -> str | None:
+    """The installed lark's version, read from its __init__.py without importing lark (the
+    cached tables exist to spare that import; importlib.metadata would cost ~30 ms).
+    None when lark is not found or does not say."""
+    import importlib.util
+    import re
+
+    try:
+        spec = importlib.util.find_spec("lark")
+        if spec is None or spec.origin is None:
+            return None
+        with open(spec.origin, encoding="utf-8") as f:
+            text = f.read()
+    except (ImportError, OSError, ValueError):
+        return None
+    m = re.search(r"""^__version__\s*(?::\s*str\s*)?=\s*["']([^"']+)["']""", text, re.M)
+    return m.group(1) if m else None
+
+
+def tested(version: str | None) -> bool:
+    """Whether the driver may read this lark's internals (a version the tests ran)."""
+    if version is None:
+        return False
+    parts = []
+    for piece in version.split(".")[:3]:
+        digits = ""
+        for c in piece:
+            if not c.isdigit():
+                break
+            digits += c
+        if not digits:
+            return False
+        parts.append(int(digits))
+    low, high = TESTED_LARK
+    return low <= tuple(parts) < high
+
 
 class Token(str):
     """A token as the Builder reads it: its text (the str itself), type, span, line and

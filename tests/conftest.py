@@ -8,15 +8,47 @@ from pathlib import Path
 import pytest
 
 TESTS = Path(__file__).parent
-SHARED = TESTS.parent.parent / "shared"
+SHARED = TESTS.parent.parent / "shared"  # the project's shared material, when beside us
+
+
+def _entry_point() -> list:
+    """The installed `gradcli` command, by its path: the console script next to this
+    Python (a venv's bin, whether or not it is on PATH), else `python -m gradcli`."""
+    folder = Path(sys.executable).parent
+    for name in ("gradcli", "gradcli.exe"):
+        if (folder / name).is_file():
+            return [str(folder / name)]
+    return [sys.executable, "-m", "gradcli"]
+
+
+GRADCLI = _entry_point()
 
 
 def run_gradcli(*args, input=None, env=None, timeout=120):
     """Run `gradcli ARGS...`; returns CompletedProcess with text stdout/stderr."""
     full_env = dict(os.environ, **(env or {}))
     full_env.pop("COLUMNS", None)
-    return subprocess.run(["gradcli", *map(str, args)], input=input, capture_output=True,
+    return subprocess.run([*GRADCLI, *map(str, args)], input=input, capture_output=True,
                           text=True, env=full_env, timeout=timeout)
+
+
+def _have(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `torch`, `sympy` or `graphviz` need that oracle or tool: each skips,
+    saying so, where it is missing (the rest of its module still runs)."""
+    import shutil
+
+    missing = {"torch": not _have("torch"), "sympy": not _have("sympy"),
+               "graphviz": shutil.which("dot") is None}
+    for item in items:
+        for name, absent in missing.items():
+            if absent and item.get_closest_marker(name) is not None:
+                item.add_marker(pytest.mark.skip(reason=f"needs {name}, not installed"))
 
 
 @pytest.fixture

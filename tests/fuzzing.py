@@ -6,6 +6,7 @@ bench/fuzz.py (a timed run that reports how many inputs it tried)."""
 import subprocess
 from pathlib import Path
 
+from conftest import GRADCLI
 from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,13 +89,13 @@ def assert_graceful(proc, what: str) -> None:
 
 def run_batch(command: str, lines: list) -> None:
     data = b"\n".join(lines) + b"\n"
-    proc = subprocess.run(["gradcli", command, *OPTIONS], input=data, capture_output=True,
+    proc = subprocess.run([*GRADCLI, command, *OPTIONS], input=data, capture_output=True,
                           timeout=TIMEOUT)
     assert_graceful(proc, f"gradcli {command} on {data[:2000]!r}")
 
 
 def run_program(text: str) -> None:
-    proc = subprocess.run(["gradcli", "run", "-", "--max-steps", "100000",
+    proc = subprocess.run([*GRADCLI, "run", "-", "--max-steps", "100000",
                            "--max-elements", "1000000"], input=text.encode("utf-8", "replace"),
                           capture_output=True, timeout=TIMEOUT)
     assert_graceful(proc, f"gradcli run on {text[:2000]!r}")

@@ -14,7 +14,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import no_traceback, run_gradcli
+from conftest import GRADCLI, no_traceback, run_gradcli
 from gradcli.engine import dtypes
 from gradcli.engine.apply import apply
 from gradcli.engine.ops import OPS
@@ -522,7 +522,7 @@ def test_cli_plain_is_the_text_format_and_unreadable_lines_are_records():
         "dy/dx = w + 1\ndy/dw = x + 2*w + 1\n"
     import subprocess
 
-    proc = subprocess.run(["gradcli", "derive", "--format", "json"], input=b"y=x**2\n\xff\ny=x\n",
+    proc = subprocess.run([*GRADCLI, "derive", "--format", "json"], input=b"y=x**2\n\xff\ny=x\n",
                           capture_output=True, timeout=60)
     assert proc.returncode == 1 and b"internal error" not in proc.stderr
     records = [json.loads(line) for line in proc.stdout.splitlines()]

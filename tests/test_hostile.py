@@ -7,7 +7,7 @@ import os
 import subprocess
 
 import pytest
-from conftest import no_traceback, run_gradcli
+from conftest import GRADCLI, no_traceback, run_gradcli
 
 CANARY = "/tmp/gradcli-pwned"
 
@@ -158,7 +158,7 @@ def test_file_faults(tmp_path):
 
 def test_bad_bytes_crlf_empty_and_semicolons(tmp_path):
     data = b"y=x+1\r\ny=x*\xff\r\n\r\n;\n;;;\ny=x*3\n"
-    proc = subprocess.run(["gradcli", "eval", "--at", "x=1", "--format", "json"], input=data,
+    proc = subprocess.run([*GRADCLI, "eval", "--at", "x=1", "--format", "json"], input=data,
                           capture_output=True, timeout=60)
     assert proc.returncode == 1
     assert b"Traceback" not in proc.stderr
@@ -172,7 +172,7 @@ def test_bad_bytes_crlf_empty_and_semicolons(tmp_path):
     assert empty.returncode == 0 and empty.stdout == ""
     prog = run_gradcli("run", "-", input="import torch\r\nprint(torch.ones(2))\r\n")
     assert prog.returncode == 0 and prog.stdout == "tensor([1., 1.])\n"
-    bad = subprocess.run(["gradcli", "run", "-"], input=b"print(1)\n\xff\n", capture_output=True)
+    bad = subprocess.run([*GRADCLI, "run", "-"], input=b"print(1)\n\xff\n", capture_output=True)
     assert bad.returncode == 1 and b"UTF-8" in bad.stderr and b"Traceback" not in bad.stderr
 
 

@@ -485,7 +485,7 @@ def check_against_torch(sc: Scenario):
         expected.append(("y" if last else f"%{i + 1}", text(tree) if last else text(node), t))
     assert [n.id for n in result.nodes] == [i for i, _, _ in expected]
     for n, (_, want, _) in zip(result.nodes, expected, strict=True):
-        # past EXPR_SHOWN characters the middle of an expr is elided (parser/case.py)
+        # past EXPR_SHOWN characters the middle of an expr is elided (parser/interpreter/case.py)
         if len(want) <= getattr(case_module, "EXPR_SHOWN", len(want)):
             assert n.expr == want
         else:

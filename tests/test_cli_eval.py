@@ -6,6 +6,7 @@ import math
 import os
 import pty
 import re
+import shlex
 import subprocess
 
 import pytest
@@ -575,7 +576,7 @@ def head_pipeline(tmp_path_factory):
     big = tmp / "big.txt"
     big.write_text("y = (ones(40, 40) * x).sum(dim=0) * x\n" * 300)  # ~3 MB of JSON
     err, status = tmp / "err.txt", tmp / "status.txt"
-    script = (f"gradcli eval -f '{big}' --at x=2 --grad 'ones(40)' --format json "
+    script = (f"{shlex.join(GRADCLI)} eval -f '{big}' --at x=2 --grad 'ones(40)' --format json "
               f"2>'{err}' | head -1; echo \"${{PIPESTATUS[0]}}\" >'{status}'")
     proc = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr

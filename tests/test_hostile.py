@@ -4,6 +4,7 @@ exit 1 (2 for usage), never a traceback, never an internal error (exit 3)."""
 
 import json
 import os
+import shlex
 import subprocess
 
 import pytest
@@ -179,7 +180,7 @@ def test_bad_bytes_crlf_empty_and_semicolons(tmp_path):
 def test_closed_pipe_is_quiet(tmp_path):
     big = tmp_path / "big.txt"
     big.write_text("y=x*2+1\n" * 20000)
-    proc = subprocess.run(f"gradcli eval -f {big} --at x=1 --format json | head -1",
+    proc = subprocess.run(f"{shlex.join(GRADCLI)} eval -f {big} --at x=1 --format json | head -1",
                           shell=True, capture_output=True, text=True, timeout=120)
     assert proc.stdout.count("\n") == 1 and json.loads(proc.stdout)["line"] == 1
     assert proc.stderr == "", proc.stderr

@@ -63,6 +63,71 @@ MaxElementsOpt = Annotated[int, typer.Option(
     min=1)]
 
 
+# name -> (annotation, default): the block of options the case commands share
+SHARED = {
+    "case": (CaseArg, None), "at": (AtOpt, None), "const": (ConstOpt, None),
+    "grad": (GradOpt, None), "of": (OfOpt, None), "wrt": (WrtOpt, None),
+    "retain_grad": (RetainOpt, False), "allow_unused": (AllowUnusedOpt, False),
+    "dtype": (DTypeOpt, DType.float32), "file": (FileOpt, None),
+    "no_color": (NoColorOpt, False), "max_elements": (MaxElementsOpt, 10**8),
+}
+
+
+class Shared:
+    """The shared options one command was given (those it does not offer: their
+    defaults), read as attributes: `o.case`, `o.file`, `o.case_options()`."""
+
+    def __init__(self, values: dict):
+        for name, (_, default) in SHARED.items():
+            setattr(self, name, values.get(name, default))
+
+    def case_options(self, backward: bool = True):
+        return build_case_options(self.at, self.const, self.grad, self.of, self.wrt,
+                                  self.retain_grad, self.allow_unused, self.dtype,
+                                  self.max_elements, backward=backward)
+
+
+def case_command(*order: str):
+    """Declare a command's options once: `order` lists its parameters as --help shows
+    them, the shared ones (SHARED) by name among the command's own (its keyword
+    parameters after the first, which receives the shared values as one `Shared`). A
+    shared name the command declares itself (derive's --dtype default) is its own."""
+    import inspect
+
+    def wrap(body):
+        own = dict(list(inspect.signature(body).parameters.items())[1:])
+        hints = {k: v for k, v in body.__annotations__.items() if k != "return"}
+        params, annotations = [], {}
+        for name in order:
+            if name in own:
+                p = own[name]
+                annotations[name] = hints.get(name, p.annotation)
+            else:
+                annotation, default = SHARED[name]
+                p = inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                      default=default, annotation=annotation)
+                annotations[name] = annotation
+            params.append(p.replace(kind=inspect.Parameter.POSITIONAL_OR_KEYWORD))
+        missing = set(own) - set(order)
+        if missing:
+            raise TypeError(f"{body.__name__}: parameters not in the order: {missing}")
+        signature = inspect.Signature(params, return_annotation=None)
+
+        def command(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            values = bound.arguments
+            shared = Shared({k: v for k, v in values.items() if k in SHARED})
+            return body(shared, **{k: v for k, v in values.items() if k in own})
+
+        command.__signature__ = signature
+        command.__annotations__ = {**annotations, "return": None}
+        command.__name__, command.__qualname__ = body.__name__, body.__qualname__
+        command.__doc__, command.__module__ = body.__doc__, body.__module__
+        return command
+    return wrap
+
+
 def build_case_options(at, const, grad, of, wrt, retain_grad, allow_unused, dtype,
                        max_elements, backward=True):
     """Apply the global settings and parse --at once; usage errors exit with status 2."""

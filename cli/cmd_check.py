@@ -5,21 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .case_options import (
-    AtOpt,
-    CaseArg,
-    ConstOpt,
-    DType,
-    DTypeOpt,
-    FileOpt,
-    Format,
-    GradOpt,
-    MaxElementsOpt,
-    NoColorOpt,
-    OfOpt,
-    WrtOpt,
-    offered,
-)
+from .case_options import Format, Shared, case_command, offered
 
 CheckFormat = offered(Format.table, Format.json, Format.plain)
 
@@ -30,14 +16,11 @@ ClaimOpt = Annotated[Optional[list[str]], typer.Option(
     show_default=False)]
 
 
+@case_command("case", "at", "const", "grad", "of", "wrt", "dtype", "claim", "order", "eps",
+              "atol", "rtol", "samples", "seed", "range_", "format", "file", "no_color",
+              "max_elements")
 def check_command(
-    case: CaseArg = None,
-    at: AtOpt = None,
-    const: ConstOpt = None,
-    grad: GradOpt = None,
-    of: OfOpt = None,
-    wrt: WrtOpt = None,
-    dtype: DTypeOpt = DType.float32,
+    o: Shared,
     claim: ClaimOpt = None,
     order: Annotated[int, typer.Option("--order", min=1, max=2,
                                        help="2 also checks second derivatives.")] = 1,
@@ -51,20 +34,15 @@ def check_command(
     = "-2,2",
     format: Annotated[CheckFormat, typer.Option("--format", help="table, json or plain.")]
     = CheckFormat.table,
-    file: FileOpt = None,
-    no_color: NoColorOpt = False,
-    max_elements: MaxElementsOpt = 10**8,
 ) -> None:
     """Gradient check (reverse mode vs central differences, like torch.autograd.gradcheck)
     and claimed-derivative check. Exit 0 when all is right, 1 when anything is wrong."""
     from . import render_check
     from .batch import Batch, print_rich
-    from .case_options import build_case_options
     from .edge import usage_error
     from .tasks.check import CheckOptions, CheckResult, check_case
 
-    case_opts = build_case_options(at, const, grad, of, wrt, False, False, dtype,
-                                   max_elements, backward=False)
+    case_opts = o.case_options(backward=False)
     claims = []
     for spec in claim or ():
         name, sep, text = spec.partition(":")
@@ -78,7 +56,7 @@ def check_command(
     opts = CheckOptions(case=case_opts, eps=eps, atol=atol, rtol=rtol, order=order,
                         claims=claims, samples=samples, seed=seed, low=low, high=high)
     format = Format(format.value)
-    batch = Batch(case, file)
+    batch = Batch(o.case, o.file)
     total = passed = 0
     for r in batch.results(lambda text, line: check_case(text, line, opts), CheckResult):
         total += 1
@@ -92,7 +70,7 @@ def check_command(
         else:
             from rich.console import Group
 
-            print_rich(Group(*render_check.renderables(r)), no_color)
+            print_rich(Group(*render_check.renderables(r)), o.no_color)
     if batch.many:
         summary = f"{passed} of {total} cases passed\n"
         if format is Format.json:  # stdout stays pure JSON Lines

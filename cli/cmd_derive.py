@@ -7,32 +7,17 @@ from typing import Annotated
 
 import typer
 
-from .case_options import (
-    AtOpt,
-    CaseArg,
-    ConstOpt,
-    DType,
-    DTypeOpt,
-    FileOpt,
-    Format,
-    MaxElementsOpt,
-    NoColorOpt,
-    OfOpt,
-    WrtOpt,
-    offered,
-)
+from .case_options import DType, DTypeOpt, Format, Shared, case_command, offered
 
 MAX_ORDER = 8  # each order differentiates the previous expression: sizes grow fast
 # plain: the other commands' name for colourless line text, the same output as text here
 DeriveFormat = offered(Format.text, Format.plain, Format.json)
 
 
+@case_command("case", "at", "const", "of", "wrt", "order", "latex", "dtype", "format",
+              "file", "no_color", "max_elements")
 def derive_command(
-    case: CaseArg = None,
-    at: AtOpt = None,
-    const: ConstOpt = None,
-    of: OfOpt = None,
-    wrt: WrtOpt = None,
+    o: Shared,
     order: Annotated[int, typer.Option(
         "--order", min=1, max=MAX_ORDER,
         help="Differentiate N times (d2y/dx2 for 2) with respect to each input.")] = 1,
@@ -43,9 +28,6 @@ def derive_command(
     format: Annotated[DeriveFormat, typer.Option(
         "--format", help="text or plain (one line per derivative) or json (JSON Lines, "
         "one object per case).")] = DeriveFormat.text,
-    file: FileOpt = None,
-    no_color: NoColorOpt = False,
-    max_elements: MaxElementsOpt = 10**8,
 ) -> None:
     """Symbolic derivatives: d(output)/d(input) for each input as an expression in the
     case's variables, simplified. Names the case uses without binding are variables.
@@ -53,14 +35,12 @@ def derive_command(
     evaluated and compared with reverse mode (a mismatch exits 1)."""
     from . import render_derive
     from .batch import Batch
-    from .case_options import build_case_options
     from .tasks.derive import DeriveOptions, DeriveResult, derive_case
 
-    case_opts = build_case_options(at, const, None, of, wrt, False, False, dtype,
-                                   max_elements, backward=False)
+    case_opts = o.case_options(backward=False)
     opts = DeriveOptions(case=case_opts, order=order, dtype=dtype.value)
     format = Format(format.value)
-    batch = Batch(case, file)
+    batch = Batch(o.case, o.file)
     out = sys.stdout
     for r in batch.results(lambda text, line: derive_case(text, line, opts), DeriveResult):
         if r.error is None:

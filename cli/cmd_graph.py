@@ -7,21 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .case_options import (
-    AtOpt,
-    CaseArg,
-    ConstOpt,
-    DType,
-    DTypeOpt,
-    FileOpt,
-    Format,
-    GradOpt,
-    MaxElementsOpt,
-    NoColorOpt,
-    OfOpt,
-    RetainOpt,
-    offered,
-)
+from .case_options import Format, Shared, case_command, offered
 
 RENDER_TYPES = ("svg", "png", "pdf")
 NO_DOT = ("Graphviz's `dot` is not installed: install it with `apt install graphviz` or "
@@ -55,14 +41,10 @@ def run_dot(dot_exe: str, dot_text: str, path: str) -> str | None:
     return None
 
 
+@case_command("case", "at", "const", "grad", "of", "retain_grad", "dtype", "format", "render",
+              "file", "no_color", "max_elements")
 def graph_command(
-    case: CaseArg = None,
-    at: AtOpt = None,
-    const: ConstOpt = None,
-    grad: GradOpt = None,
-    of: OfOpt = None,
-    retain_grad: RetainOpt = False,
-    dtype: DTypeOpt = DType.float32,
+    o: Shared,
     format: Annotated[Optional[GraphFormat], typer.Option(
         "--format", help="tree (a Rich tree, the default), dot (Graphviz), mermaid "
         "(a flowchart for Markdown) or json (nodes and edges, JSON Lines).",
@@ -71,9 +53,6 @@ def graph_command(
         "--render", help="Draw the graph into FILE.svg, .png or .pdf with Graphviz's dot "
         "(must be installed). Nothing else is printed unless --format is given.",
         show_default=False)] = None,
-    file: FileOpt = None,
-    no_color: NoColorOpt = False,
-    max_elements: MaxElementsOpt = 10**8,
 ) -> None:
     """The autograd graph as PyTorch holds it: grad_fn nodes linked by next_functions,
     AccumulateGrad for leaves that require grad, constants and detached inputs as such."""
@@ -81,7 +60,6 @@ def graph_command(
 
     from . import render_graph
     from .batch import Batch, print_rich
-    from .case_options import build_case_options
     from .edge import Exit, usage_error
     from .tasks.graph import GraphResult, graph_case
 
@@ -94,9 +72,8 @@ def graph_command(
             sys.stderr.write(f"gradcli: {NO_DOT}\n")
             raise Exit(1)
     shown = Format(format.value) if format is not None else (None if render else Format.tree)
-    opts = build_case_options(at, const, grad, of, None, retain_grad, False, dtype,
-                              max_elements, backward=False)
-    batch = Batch(case, file)
+    opts = o.case_options(backward=False)
+    batch = Batch(o.case, o.file)
     for r in batch.results(lambda text, line: graph_case(text, line, opts), GraphResult):
         if shown is Format.json:
             sys.stdout.write(render_graph.json_line(r) + "\n")
@@ -106,7 +83,7 @@ def graph_command(
             elif shown is Format.mermaid:
                 sys.stdout.write(render_graph.mermaid(r))
             elif shown is Format.tree:
-                print_rich(render_graph.tree(r), no_color)
+                print_rich(render_graph.tree(r), o.no_color)
         if dot_exe is not None and r.view is not None:
             target = render_target(render, batch.many, r.line)
             problem = run_dot(dot_exe, render_graph.dot(r), target)

@@ -5,7 +5,7 @@ the command body, so `gradcli --help` starts without numpy or lark."""
 
 import typer
 
-from . import cmd_check, cmd_derive, cmd_eval, cmd_explain, cmd_graph, cmd_run
+from . import cmd_check, cmd_derive, cmd_eval, cmd_explain, cmd_graph, cmd_plot, cmd_run
 
 app = typer.Typer(
     name="gradcli",
@@ -30,6 +30,7 @@ app.command("check")(cmd_check.check_command)
 app.command("graph")(cmd_graph.graph_command)
 app.command("explain")(cmd_explain.explain_command)
 app.command("derive")(cmd_derive.derive_command)
+app.command("plot")(cmd_plot.plot_command)
 
 
 def main() -> None:

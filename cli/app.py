@@ -19,8 +19,22 @@ app = typer.Typer(
 
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"gradcli {version('gradcli')}")
+        except PackageNotFoundError:
+            typer.echo("gradcli (version unknown: not installed as a package)")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,  # noqa: B008
+                                 help="Print gradcli's version and exit."),
+) -> None:
     """Autograd in PyTorch notation, from the command line."""
 
 

@@ -11,7 +11,7 @@ app = typer.Typer(
     name="gradcli",
     help="Autograd in PyTorch notation, from the command line: evaluate, differentiate "
          "and check expressions and small PyTorch programs, without PyTorch.",
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,

@@ -53,6 +53,12 @@ def render(result, width: int, title: str) -> list[list[tuple[str, str | None]]]
         lines.append([("(no finite values in this range)", None)])
         return lines
     ymin, ymax = float(finite.min()), float(finite.max())
+    clipped = False
+    lo2, hi2 = (float(v) for v in np.percentile(finite, [2, 98]))
+    if hi2 > lo2 and ymax - ymin > 20 * (hi2 - lo2):
+        # a pole (1/x, tan) would flatten everything else: show the bulk of the values
+        # and let the spikes run off the frame
+        ymin, ymax, clipped = lo2 - (hi2 - lo2) * 0.25, hi2 + (hi2 - lo2) * 0.25, True
     if ymax - ymin < 1e-12 * max(1.0, abs(ymax)):
         pad = max(1.0, abs(ymax)) * 0.5
         ymin, ymax = ymin - pad, ymax + pad
@@ -85,13 +91,15 @@ def render(result, width: int, title: str) -> list[list[tuple[str, str | None]]]
         drawn = np.zeros(len(x), bool)
         for i in range(len(x) - 1):
             if ok[i] and ok[i + 1] and not s.breaks[i]:
-                _line(bits, owner, k, int(dx[i]), int(dy[i]), int(dx[i + 1]), int(dy[i + 1]))
+                _line(bits, owner, k, float(dx[i]), float(dy[i]), float(dx[i + 1]),
+                      float(dy[i + 1]))
                 drawn[i] = drawn[i + 1] = True
         for i in np.nonzero(ok & ~drawn)[0]:  # an isolated point: one dot
-            _dot(bits, owner, k, int(dx[i]), int(dy[i]))
+            if 0 <= dy[i] < 4 * rows:
+                _dot(bits, owner, k, int(dx[i]), int(dy[i]))
         last = np.nonzero(ok)[0]
         if last.size:
-            ends.append((int(dy[last[-1]]) // 4, k))
+            ends.append((min(max(int(dy[last[-1]]), 0), 4 * rows - 1) // 4, k))
     tick_rows = {}
     for t, label in zip(yticks, ylabels, strict=True):
         r = int(py(np.float64(t))) // 4
@@ -125,6 +133,8 @@ def render(result, width: int, title: str) -> list[list[tuple[str, str | None]]]
     for k, name in enumerate(names):
         legend.append(("  " if k else " " * gutter, None))
         legend.append((f"━━ {name}", COLORS[k % len(COLORS)]))
+    if clipped:
+        legend.append(("  (values beyond the frame cut off)", None))
     lines.append(legend)
     return lines
 
@@ -137,7 +147,17 @@ def _dot(bits, owner, k, x, y):
 
 
 def _line(bits, owner, k, x0, y0, x1, y1):
-    """Bresenham's line between two dots."""
+    """The dots of a straight line, cut to the frame's rows first (a spike running off
+    the frame must not cost a dot per unit of its height)."""
+    top, bottom = -0.5, bits.shape[0] * 4 - 0.5
+    if (y0 < top and y1 < top) or (y0 > bottom and y1 > bottom):
+        return
+    if y0 != y1:
+        t0, t1 = (top - y0) / (y1 - y0), (bottom - y0) / (y1 - y0)
+        lo, hi = max(0.0, min(t0, t1)), min(1.0, max(t0, t1))
+        x0, y0, x1, y1 = (x0 + (x1 - x0) * lo, y0 + (y1 - y0) * lo,
+                          x0 + (x1 - x0) * hi, y0 + (y1 - y0) * hi)
+    x0, y0, x1, y1 = (int(round(v)) for v in (x0, y0, x1, y1))
     n = max(abs(x1 - x0), abs(y1 - y0))
     if n == 0:
         _dot(bits, owner, k, x0, y0)

@@ -22,7 +22,6 @@ matplotlib is imported only by write(); the recorder itself needs numpy alone.""
 import os
 
 import numpy as np
-
 from gradcli.engine.tensor import Tensor
 
 # pyplot functions that act on the current axes (replayed as pyplot calls there)

@@ -13,7 +13,6 @@ relu's derivative, the pole of 1/x, the corner of |x| in dy/dx."""
 from dataclasses import dataclass, field
 
 import numpy as np
-
 from gradcli.engine import autograd, dtypes
 from gradcli.engine.errors import GradcliError
 from gradcli.engine.tensor import Tensor
@@ -27,8 +26,6 @@ from gradcli.parser.case import (
     run_case,
 )
 from gradcli.parser.grammar import parse
-
-MAX_POINTS = 100_000
 
 # Calls whose result's i-th element depends on the i-th element of each argument only:
 # a case made of these (and arithmetic, comparisons, numbers) is evaluated at every point

@@ -176,6 +176,11 @@ class Recorder:
     def get_fignums(self):
         return sorted(self._open)
 
+    def matplotlib_module(self):
+        """What `import matplotlib` gives the program: .pyplot (this recorder), .use()
+        (a no-op: the backend is always Agg, when drawing), .rcParams, .cm."""
+        return _Matplotlib(self)
+
     def _shown(self, fig):
         n = len(fig._calls)
         last = next((e for e in reversed(self._entries) if e[0] is fig), None)
@@ -294,6 +299,10 @@ class _Axes(_Obj):
     _TYPE = "Axes"
     _METHODS = AXES_METHODS
 
+    def __init__(self, fig):
+        super().__init__(fig)
+        fig._axes.append(self)
+
     @property
     def figure(self):
         return self._fig
@@ -318,6 +327,7 @@ class _Figure(_Obj):
         self._rc = dict(recorder.rcParams)
         self._styles = list(recorder._styles)
         self._calls: list = []
+        self._axes: list = []      # its Axes, in creation order (fig.axes)
         self._subplots: dict = {}
         self._gca = None
         self._live = False
@@ -359,8 +369,13 @@ class _Figure(_Obj):
         self._gca = grid[-1, -1]
         return axes
 
+    @property
+    def axes(self):
+        return list(self._axes)
+
     def clf(self, keep_observers=False):
         self._record(self, "clf", (), {})
+        self._axes.clear()
         self._subplots.clear()
         self._gca = None
 
@@ -378,6 +393,19 @@ class _Figure(_Obj):
 
     def show(self, warn=True):
         self._rec._shown(self)
+
+
+class _Matplotlib:
+    def __init__(self, recorder):
+        self.pyplot = recorder
+        self.rcParams = recorder.rcParams
+        self.cm = recorder.cm
+
+    def use(self, backend, force=True):
+        pass
+
+    def __repr__(self):
+        return "<module 'matplotlib'>"
 
 
 class _Colormap:
@@ -531,38 +559,3 @@ def _bind(proxy, out, real):
         for p, o in zip(proxy.reshape(-1), outs, strict=False):
             _bind(p, o, real)
 
-
-# -- `gradcli run --plots DIR`: the edge's two calls around the program
-
-
-def for_run(plots_dir: str | None) -> Recorder:
-    """The recorder a program's `matplotlib.pyplot` is bound to. With --plots, matplotlib
-    must be importable: checked before the program runs (one line, exit 2)."""
-    if plots_dir is not None:
-        import sys
-
-        from .edge import Exit
-        from .render_plot_file import missing_matplotlib
-
-        missing = missing_matplotlib("run --plots")
-        if missing:
-            sys.stderr.write(f"gradcli: {missing}\n")
-            raise Exit(2)
-    return Recorder(enabled=plots_dir is not None)
-
-
-def write_plots(recorder: Recorder, plots_dir: str | None) -> int:
-    """Write the program's figures (with --plots); 1 if one could not be drawn or DIR
-    cannot be written, else 0. Problems are reported one line each on stderr."""
-    if plots_dir is None:
-        return 0
-    import sys
-
-    try:
-        _written, errors = recorder.write(plots_dir)
-    except OSError as e:
-        sys.stderr.write(f"gradcli: --plots {plots_dir}: {e.strerror or e}\n")
-        return 1
-    for line in errors:
-        sys.stderr.write(f"gradcli: --plots {plots_dir}: {line}\n")
-    return 1 if errors else 0

@@ -1,7 +1,9 @@
-"""`gradcli plot -o FILE`: the same plot drawn by matplotlib (the optional extra `plot`).
+"""Pictures in files, through matplotlib (the optional extra `plot`): `gradcli plot -o
+FILE`, and the figures of `gradcli run --plots DIR` (the recorder's calls around a program).
 
-matplotlib is imported only here, when a file is asked for; its Figure is used without
-pyplot, so no window system or global state is involved."""
+matplotlib is imported only when a file is asked for. `plot -o` draws on a Figure of its
+own, without pyplot: no window system, no global state (the recorder's replay, in
+plot_recorder.py, runs pyplot itself on the Agg backend, for pyplot's own semantics)."""
 
 import os
 
@@ -60,3 +62,40 @@ def write(result, path: str) -> None:
     if path.lower().endswith(".pdf"):
         metadata = {"CreationDate": None}
     fig.savefig(path, metadata=metadata)
+
+
+# -- `gradcli run --plots DIR`: the edge's two calls around the program
+
+
+def for_run(plots_dir: str | None):
+    """The recorder a program's `matplotlib.pyplot` is bound to. With --plots, matplotlib
+    must be importable: checked before the program runs (one line, exit 2)."""
+    from .plot_recorder import Recorder
+
+    if plots_dir is not None:
+        import sys
+
+        from .edge import Exit
+
+        missing = missing_matplotlib("run --plots")
+        if missing:
+            sys.stderr.write(f"gradcli: {missing}\n")
+            raise Exit(2)
+    return Recorder(enabled=plots_dir is not None)
+
+
+def write_plots(recorder, plots_dir: str | None) -> int:
+    """Write the program's figures (with --plots); 1 if one could not be drawn or DIR
+    cannot be written, else 0. Problems are reported one line each on stderr."""
+    if plots_dir is None:
+        return 0
+    import sys
+
+    try:
+        _written, errors = recorder.write(plots_dir)
+    except OSError as e:
+        sys.stderr.write(f"gradcli: --plots {plots_dir}: {e.strerror or e}\n")
+        return 1
+    for line in errors:
+        sys.stderr.write(f"gradcli: --plots {plots_dir}: {line}\n")
+    return 1 if errors else 0

@@ -36,7 +36,7 @@ def read_source(file: str) -> str:
 
 
 def run_file(file: str, max_steps: int, max_elements: int, plots_dir: str | None = None) -> None:
-    from .plot_recorder import for_run, write_plots
+    from .render_plot_file import for_run, write_plots
 
     # what the program's `matplotlib.pyplot` is to be bound to (once the runner takes
     # it); its figures go to --plots DIR after the program, even after the program's error

@@ -458,7 +458,10 @@ def test_pyplot_state_rules():
     f2 = plt.figure()
     assert (f1.number, f2.number) == (1, 2) and plt.figure(1) is f1
     plt.sca(b)
-    assert plt.gcf() is f1
+    assert plt.gcf() is f1 and f1.axes == [a, b]
+    mpl = plt.matplotlib_module()
+    mpl.use("TkAgg")
+    assert mpl.pyplot is plt and mpl.rcParams is plt.rcParams
     plt.close("all")
     assert plt.get_fignums() == [] and plt.figure().number == 1
 

@@ -239,6 +239,8 @@ class Recorder:
         """Draw every picture into `directory` (made if missing). Returns (the paths
         written, one error line per picture that matplotlib could not draw)."""
         entries = self._plan()
+        if not entries:  # nothing drawn: DIR is not even made
+            return [], []
         os.makedirs(directory, exist_ok=True)
         import matplotlib
 

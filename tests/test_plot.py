@@ -527,3 +527,13 @@ def test_version_from_package_metadata():
 
     proc = gradcli("--version")
     assert proc.returncode == 0 and proc.stdout == f"gradcli {version('gradcli')}\n"
+
+
+def test_plain_columns_and_order_zero():
+    proc = gradcli("plot", "y = x**2", "--range=-1,1", "--points", "3", "--format", "plain")
+    assert proc.returncode == 0
+    assert proc.stdout == ("# line=1\tsource=y = x**2\nx\ty\tdy/dx\n"
+                           "-1.0\t1.0\t-2.0\n0.0\t0.0\t0.0\n1.0\t1.0\t2.0\n")
+    proc, (rec,) = plot_json("y = exp(x)", "--range=0,1", "--points", "2", "--order", "0")
+    assert [s["label"] for s in rec["series"]] == ["y"]
+    np.testing.assert_allclose(series(rec)["y"], np.exp([0.0, 1.0]), rtol=1e-6)

@@ -5,13 +5,13 @@ the command body, so `gradcli --help` starts without numpy or lark."""
 
 import typer
 
-from . import cmd_check, cmd_derive, cmd_eval, cmd_explain, cmd_graph, cmd_run
+from . import cmd_check, cmd_derive, cmd_eval, cmd_explain, cmd_graph, cmd_plot, cmd_run
 
 app = typer.Typer(
     name="gradcli",
     help="Autograd in PyTorch notation, from the command line: evaluate, differentiate "
          "and check expressions and small PyTorch programs, without PyTorch.",
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -19,8 +19,22 @@ app = typer.Typer(
 
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"gradcli {version('gradcli')}")
+        except PackageNotFoundError:
+            typer.echo("gradcli (version unknown: not installed as a package)")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,  # noqa: B008
+                                 help="Print gradcli's version and exit."),
+) -> None:
     """Autograd in PyTorch notation, from the command line."""
 
 
@@ -30,6 +44,7 @@ app.command("check")(cmd_check.check_command)
 app.command("graph")(cmd_graph.graph_command)
 app.command("explain")(cmd_explain.explain_command)
 app.command("derive")(cmd_derive.derive_command)
+app.command("plot")(cmd_plot.plot_command)
 
 
 def main() -> None:

@@ -35,7 +35,22 @@ def read_source(file: str) -> str:
         raise Exit(1) from None
 
 
-def run_file(file: str, max_steps: int, max_elements: int) -> None:
+def run_file(file: str, max_steps: int, max_elements: int, plots_dir: str | None = None) -> None:
+    from .render_plot_file import for_run, write_plots
+
+    # what the program's `matplotlib.pyplot` is to be bound to (once the runner takes
+    # it); its figures go to --plots DIR after the program, even after the program's error
+    pyplot = for_run(plots_dir)
+    try:
+        _run_file(file, max_steps, max_elements)
+    finally:
+        sys.stdout.flush()
+        plots_status = write_plots(pyplot, plots_dir)
+    if plots_status:
+        raise Exit(plots_status)
+
+
+def _run_file(file: str, max_steps: int, max_elements: int) -> None:
     from gradcli.engine import apply
     from gradcli.engine.errors import GradcliError
     from gradcli.parser.program import run_program

@@ -68,7 +68,7 @@ def plot_command(
 
     if range_ is None:
         raise usage_error("plot needs --range LO,HI (e.g. --range=-3,3)")
-    from . import plot_task
+    from .tasks import plot as plot_task
 
     try:
         lo, hi = plot_task.parse_range(range_)

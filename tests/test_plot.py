@@ -99,9 +99,9 @@ def test_float64_points_are_numpys_linspace():
 
 def test_pointwise_and_vectorized_paths_give_the_same_numbers():
     from gradcli.engine import dtypes
-    from gradcli.parser.case import CaseOptions
+    from gradcli.parser.interpreter.case import CaseOptions
     from gradcli.parser.grammar import parse
-    from gradcli.plot_task import PlotOptions, _elementwise, _pointwise, _vectorized
+    from gradcli.tasks.plot import PlotOptions, _elementwise, _pointwise, _vectorized
 
     dtypes.set_default_float("float32")
     xs = np.linspace(-3, 3, 31).astype(np.float32)
@@ -119,7 +119,7 @@ def test_pointwise_and_vectorized_paths_give_the_same_numbers():
 def test_non_elementwise_case_runs_point_by_point_against_torch():
     torch = pytest.importorskip("torch")
     from gradcli.parser.grammar import parse
-    from gradcli.plot_task import _elementwise
+    from gradcli.tasks.plot import _elementwise
 
     case = "y = sum(softmax(w*x, 0) * w)"
     assert not _elementwise(parse(case, start="case"))
@@ -164,8 +164,8 @@ def test_non_finite_values_are_null():
 
 def _breaks(case, order=1, points=201):
     from gradcli.engine import dtypes
-    from gradcli.parser.case import CaseOptions
-    from gradcli.plot_task import PlotOptions, plot_case
+    from gradcli.parser.interpreter.case import CaseOptions
+    from gradcli.tasks.plot import PlotOptions, plot_case
 
     dtypes.set_default_float("float64")
     r = plot_case(case, 1, PlotOptions(CaseOptions(), -2, 2, points, order))
@@ -247,8 +247,8 @@ def test_terminal_fits_the_width_and_names_every_series(columns):
 
 def test_terminal_colours_one_per_series():
     from gradcli.engine import dtypes
-    from gradcli.parser.case import CaseOptions
-    from gradcli.plot_task import PlotOptions, plot_case
+    from gradcli.parser.interpreter.case import CaseOptions
+    from gradcli.tasks.plot import PlotOptions, plot_case
     from gradcli.render_plot_terminal import COLORS, render
 
     dtypes.set_default_float("float32")

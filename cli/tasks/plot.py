@@ -13,19 +13,20 @@ relu's derivative, the pole of 1/x, the corner of |x| in dy/dx."""
 from dataclasses import dataclass, field
 
 import numpy as np
-from gradcli.engine import autograd, dtypes
-from gradcli.engine.errors import GradcliError
-from gradcli.engine.tensor import Tensor
-from gradcli.parser.ast import Node
-from gradcli.parser.case import (
+
+from ..engine import autograd, dtypes
+from ..engine.errors import GradcliError
+from ..engine.tensor import Tensor
+from ..parser.ast import Node
+from ..parser.grammar import parse
+from ..parser.interpreter.case import (
     Binding,
     CaseOptions,
     CaseResult,
     CaseRuntime,
     evaluate_expression,
-    run_case,
 )
-from gradcli.parser.grammar import parse
+from .eval import run_case
 
 # Calls whose result's i-th element depends on the i-th element of each argument only:
 # a case made of these (and arithmetic, comparisons, numbers) is evaluated at every point

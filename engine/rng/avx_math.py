@@ -64,7 +64,7 @@ def log256(x):
     y = y * xm
     y = _fma(y, z, e * _LOG_Q1)          # y*z + e*q1: the first product is fused
     y = _fma(-z, _HALF, y)               # y - z*0.5
-    return _fma(e, _LOG_Q2, xm + y)      # (x + y) + e*q2
+    return (xm + y) + e * _LOG_Q2        # (x + y) + e*q2: e*q2 is exact (q2 has 9 bits)
 
 
 def sincos256(x):
@@ -72,12 +72,13 @@ def sincos256(x):
     j = (x * _FOPI).astype(np.int32)
     j = (j + 1) & ~1
     y = j.astype(F32)
-    sign_sin = (j & 4) != 0
+    sign_sin = (j & 4) << 29           # sign bits to xor in, as the kernel does
     poly_sin = (j & 2) == 0            # True where the sine takes the sine polynomial
-    xr = _fma(y, _DP1, x)
-    xr = _fma(y, _DP2, xr)
+    # y is an even integer <= 8 and DP1, DP2 have 8 and 11 significant bits: those products
+    # are exact in float32, so their fused add is a plain add
+    xr = (x + y * _DP1) + y * _DP2
     xr = _fma(y, _DP3, xr)
-    sign_cos = ((j - 2) & 4) == 0
+    sign_cos = (~(j - 2) & 4) << 29
     z = xr * xr
     yc = _fma(_COS_P[0], z, _COS_P[1])
     yc = _fma(yc, z, _COS_P[2])
@@ -88,8 +89,8 @@ def sincos256(x):
     ys = _fma(ys, z, _SIN_P[2])
     ys = ys * z
     ys = _fma(ys, xr, xr)
-    s = np.where(poly_sin, ys, yc)
-    c = np.where(poly_sin, yc, ys)
-    s = np.where(sign_sin, -s, s)
-    c = np.where(sign_cos, -c, c)
-    return s, c
+    s = np.where(poly_sin, ys, yc).view(np.int32)
+    c = np.where(poly_sin, yc, ys).view(np.int32)
+    s ^= sign_sin
+    c ^= sign_cos
+    return s.view(F32), c.view(F32)

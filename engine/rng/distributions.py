@@ -203,3 +203,26 @@ def dropout_noise(gen: Generator, shape, dtype, p: float) -> np.ndarray:
     div_(1 - p) in the input's dtype; the caller multiplies the input by it."""
     mask = bernoulli_scalar(gen, shape, dtype, 1 - p)
     return mask / np.dtype(dtype).type(1 - p)
+
+
+def multinomial(gen: Generator, probs: np.ndarray, n: int, replacement: bool) -> np.ndarray:
+    """torch.multinomial on a checked 1-d or 2-d probs array. Without replacement, or for
+    one sample, Distributions.cpp takes the exponential trick: q ~ Exp(1) drawn like
+    probs, then argmax / topk of probs / q. With replacement, MultinomialKernel.cpp: per
+    row the running sum in the probs' dtype divided by the total, the last bucket forced
+    to 1, and for each sample a double uniform located by binary search."""
+    if not replacement or n == 1:
+        q = exponential(gen, probs.shape, probs.dtype, 1.0)
+        ratio = probs / q
+        if n == 1:
+            return np.argmax(ratio, axis=-1, keepdims=True).astype(np.int64)
+        order = np.argsort(-ratio, axis=-1, kind="stable")
+        return order[..., :n].astype(np.int64)
+    rows = probs.reshape(-1, probs.shape[-1])
+    out = np.empty((rows.shape[0], n), np.int64)
+    for i, row in enumerate(rows):
+        cum = np.cumsum(row, dtype=row.dtype)  # sequential, like the kernel's loop
+        cum = cum / cum[-1]
+        cum[-1] = 1
+        out[i] = np.searchsorted(cum.astype(F64), unit(gen, n, F64), side="left")
+    return out.reshape(probs.shape[:-1] + (n,))

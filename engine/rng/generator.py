@@ -11,7 +11,7 @@ import struct
 
 import numpy as np
 
-from ..errors import runtime
+from ..errors import runtime, value_error
 
 _N = 624
 _STATE = struct.Struct("<QiiQ624Qdddi4xf?3x")  # CPUGeneratorImplState, x86-64 layout
@@ -22,13 +22,9 @@ _U64 = 1 << 64
 
 def _as_seed(seed) -> int:
     """PyTorch's unpack of a seed: an int in [-2**63, 2**64), negatives taken mod 2**64."""
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        try:
-            seed = int(seed)
-        except (TypeError, ValueError):
-            raise runtime("manual_seed expected a long, but got " + type(seed).__name__) from None
+    seed = int(seed)  # torch.manual_seed's own int(seed): 1.5 seeds with 1
     if not -(1 << 63) <= seed < _U64:
-        raise runtime("Overflow when unpacking long long")
+        raise value_error("Overflow when unpacking long long")
     return seed % _U64
 
 

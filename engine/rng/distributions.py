@@ -36,12 +36,15 @@ def unit(gen: Generator, n: int, dtype) -> np.ndarray:
 
 
 def uniform(gen: Generator, shape, dtype, low=0.0, high=1.0) -> np.ndarray:
-    """uniform_kernel: x * (to - from) + from in the tensor's dtype (from/to cast to it)."""
+    """uniform_kernel: x * (to - from) + from in the tensor's dtype (from/to cast to it),
+    a value equal to `to` replaced by `from`."""
     dt = _floating(dtype, "uniform_")
     x = unit(gen, math.prod(shape), dt)
     lo, hi = dt.type(low), dt.type(high)
     if lo != 0 or hi != 1:
-        x = x * (hi - lo) + lo
+        # GCC contracts the kernel's x * (to - from) + from into one fused multiply-add
+        x = avx_math._fma(x, hi - lo, lo) if dt == F32 else _fma64(x, hi - lo, lo)
+        x[x == hi] = lo  # the kernel's clamp of a value rounded up to `to`
     return x.reshape(shape)
 
 
@@ -50,16 +53,34 @@ def _glibc(fn, x: np.ndarray) -> np.ndarray:
     return np.fromiter(map(fn, x.tolist()), F64, x.size)
 
 
+def _two_sum(a, b):
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
 def _fma64(a, b, c):
-    """fl(a*b + c) for float64: Dekker's exact product, then one addition of the parts
-    (correct except where the low parts straddle a rounding boundary; exact when b is 1
-    and c is 0, the randn case)."""
+    """fl(a*b + c) for float64 (std::fma, and the contracted x * (to - from) + from):
+    a*b = p + e exactly (Dekker's product with Veltkamp's split), p + c = s + t exactly
+    (TwoSum); the tail t + e is rounded to odd, so adding it to s rounds once."""
+    a, b, c = np.asarray(a, F64), np.asarray(b, F64), np.asarray(c, F64)
     p = a * b
-    e = np.subtract(np.multiply(a, b, dtype=np.longdouble), p, dtype=np.longdouble)
-    s = p + c
-    bb = s - p
-    t = (p - (s - bb)) + (c - bb)
-    return s + (t + e.astype(F64))
+    split = 134217729.0  # 2**27 + 1
+    ah = a * split
+    ah = ah - (ah - a)
+    al = a - ah
+    bh = b * split
+    bh = bh - (bh - b)
+    bl = b - bh
+    e = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    s, t = _two_sum(p, c)
+    v, r = _two_sum(t, e)
+    bits = v.view(np.uint64)
+    even = (bits & np.uint64(1)) == 0
+    fix = (r != 0) & even
+    if fix.any():
+        v = np.where(fix, np.nextafter(v, np.where(r > 0, np.inf, -np.inf)), v)
+    return s + v
 
 
 def _normal_scalar(gen: Generator, n: int, dtype, mean: float, std: float) -> np.ndarray:
@@ -76,7 +97,9 @@ def _normal_scalar(gen: Generator, n: int, dtype, mean: float, std: float) -> np
             gen.next_double_normal = r * math.sin(theta)
             ret = r * math.cos(theta)
         out[i] = ret
-    return (out * std + mean).astype(dtype)
+    if mean == 0 and std == 1:
+        return out.astype(dtype)
+    return _fma64(out, std, mean).astype(dtype)  # val * std + mean, contracted by GCC
 
 
 def _fill16_f32(d: np.ndarray, mean, std) -> np.ndarray:

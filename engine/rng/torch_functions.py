@@ -326,7 +326,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
 
 
 # ---------------------------------------------------------------- dropout
-@api.torch_fn("dropout", "nn.functional.dropout")
+@api.torch_fn("dropout")
 def dropout(input, p=0.5, training=True, inplace=False, train=None):
     """F.dropout / torch.dropout on the CPU (Dropout.cpp's _dropout_impl): the input times
     bernoulli_(1 - p) noise divided by 1 - p, so the graph records a MulBackward0."""

@@ -156,13 +156,31 @@ def normal(gen: Generator, shape, dtype, mean=0.0, std=1.0) -> np.ndarray:
 
 # ---------------------------------------------------------------- integers
 def random_from_to(gen: Generator, shape, dtype, low: int, high: int) -> np.ndarray:
-    """uniform_int_from_to_distribution: (v % range) + base, with v from random64() when
-    range >= 2**28, else from random()."""
+    """uniform_int_from_to_distribution: (v % range) + base in uint64 arithmetic, then
+    int64, then the dtype; v from random64() when range >= 2**28, else from random()."""
     rng = high - low
     n = math.prod(shape)
     v = gen.random64(n) if rng >= 1 << 28 else gen.random(n)
-    vals = (v % np.uint64(rng)).astype(np.int64) + np.int64(low)
-    return vals.astype(dtype).reshape(shape)
+    with np.errstate(over="ignore"):
+        vals = ((v % np.uint64(rng)) + np.uint64(low % (1 << 64))).view(np.int64)
+    return _from_int64(vals, dtype).reshape(shape)
+
+
+def _from_int64(v: np.ndarray, dtype) -> np.ndarray:
+    """static_cast<T>(int64): one rounding. numpy takes int64 -> float32 through float64,
+    which can round twice; a float64 landing exactly halfway between two float32 is moved
+    toward the integer's side first (round to odd)."""
+    dt = np.dtype(dtype)
+    if dt != F32:
+        return v.astype(dt)
+    d = v.astype(F64)
+    with np.errstate(invalid="ignore", over="ignore"):  # d = 2**63 wraps; it is no tie
+        rest = v - d.astype(np.int64)  # exact otherwise: d is within 2**10 of v
+    bits = d.view(np.uint64)
+    tie = ((bits & np.uint64(0x1FFFFFFF)) == np.uint64(0x10000000)) & (rest != 0)
+    if tie.any():
+        d = np.where(tie, np.nextafter(d, np.where(rest > 0, np.inf, -np.inf)), d)
+    return d.astype(F32)
 
 
 def random_full(gen: Generator, shape, dtype) -> np.ndarray:
@@ -181,12 +199,12 @@ def random_full(gen: Generator, shape, dtype) -> np.ndarray:
         v = gen.random(n) % np.uint64(1 << 31)
     else:
         raise NotImplementedError(f"random_: gradcli does not draw {dt}")
-    return v.astype(dt).reshape(shape)
+    return _from_int64(v.astype(np.int64), dt).reshape(shape)
 
 
 def random_full_64(gen: Generator, shape, dtype) -> np.ndarray:
     """random_(from=-2**63, to=None): the whole int64 range from random64()."""
-    return gen.random64(math.prod(shape)).view(np.int64).astype(dtype).reshape(shape)
+    return _from_int64(gen.random64(math.prod(shape)).view(np.int64), dtype).reshape(shape)
 
 
 def randperm(gen: Generator, n: int) -> np.ndarray:

@@ -170,12 +170,61 @@ def _int_arg(x, fname, name, pos):
     return x
 
 
-def _check_range(low, high, dt):
-    if low >= high:
-        raise runtime(f"random_ expects 'from' to be less than 'to', but got from={low} >= "
-                      f"to={high}")
-    if dt == np.bool_ and (low < 0 or high - 1 > 1):
-        raise runtime(f"{'from' if low < 0 else 'to - 1'} is out of bounds for bool")
+def _as_float_int(v: int, dt) -> int:
+    """static_cast<int64_t>(static_cast<scalar_t>(v))."""
+    return int(D._from_int64(np.array([v], np.int64), dt)[0])
+
+
+def _update_from(v: int, dt) -> int:
+    """DistributionTemplates.h's update_from: `from` moved right to the next value the
+    dtype holds, so no draw lands below it after the cast."""
+    plus1 = _as_float_int(v + 1, dt)
+    if plus1 < v:
+        n = abs(v + 1).bit_length() - 1
+        v = plus1 + (1 << (n - (np.finfo(dt).nmant + 1) + 1))
+    return v
+
+
+def _update_to(v: int, dt) -> int:
+    minus1 = _as_float_int(v - 1, dt)
+    if minus1 >= v:
+        n = abs(v - 1).bit_length() - 1
+        v = minus1 - (1 << (n - (np.finfo(dt).nmant + 1) + 1))
+    return v
+
+
+def _check_bounds(value: int, name: str, dt):
+    if dt == np.bool_ and not 0 <= value <= 1 or \
+            dt.kind in "iu" and not np.iinfo(dt).min <= value <= np.iinfo(dt).max:
+        raise runtime(f"{name} is out of bounds for {str(dtypes.dtype_object(dt))[6:]}")
+
+
+def _random_from_to(gen, shape, dt, from_: int, to):
+    """random_from_to_impl: [from, to), or [from, the dtype's top] when to is None."""
+    if to is not None:
+        if from_ >= to:
+            raise runtime(f"random_ expects 'from' to be less than 'to', but got from={from_} "
+                          f">= to={to}")
+        if dtypes.is_floating(dt):
+            from_, to = _update_from(from_, dt), _update_to(to, dt)
+            if from_ >= to:
+                raise runtime(f"random_ expects 'from' casted to dtype to be less than 'to' "
+                              f"casted to dtype, but got from={from_} >= to={to}")
+        _check_bounds(from_, "from", dt)
+        _check_bounds(to - 1, "to - 1", dt)
+        return D.random_from_to(gen, shape, dt, from_, to)
+    if from_ == -(1 << 63):
+        return D.random_full_64(gen, shape, dt)
+    if dtypes.is_floating(dt):
+        to_inc = 1 << (np.finfo(dt).nmant + 1)
+        from_ = _update_from(from_, dt)
+        if from_ >= to_inc:
+            raise runtime(f"random_ expects 'from' casted to dtype to be less than or equal to "
+                          f"'to_inc' casted to dtype, but got from={from_} > to_inc={to_inc}")
+    else:
+        to_inc = 1 if dt == np.bool_ else int(np.iinfo(dt).max)
+    _check_bounds(from_, "from", dt)
+    return D.random_from_to(gen, shape, dt, from_, to_inc + 1)
 
 
 @api.torch_fn("randint")
@@ -195,8 +244,7 @@ def randint(*args, generator=None, out=None, dtype=None, layout=None, device=Non
     high = _int_arg(high, "randint", "high", 2 if args and len(args) == 3 else 1)
     shape = api._size_args((size,), "randint")
     dt = _dtype(dtype, dtypes.INT64)
-    _check_range(low, high, dt)
-    return _new(D.random_from_to(G.get(generator), shape, dt, low, high), requires_grad)
+    return _new(_random_from_to(G.get(generator), shape, dt, low, high), requires_grad)
 
 
 @api.torch_fn("randint_like")
@@ -224,14 +272,7 @@ def random_(self, *args, generator=None, **kw):
     dt, gen, shape = self.data.dtype, G.get(generator), self.data.shape
     if not has_from and to is None:
         return _fill(self, D.random_full(gen, shape, dt))
-    from_ = from_ or 0
-    if to is None:  # up to the dtype's largest value, inclusive
-        if from_ == -(1 << 63) and dt == np.int64:
-            return _fill(self, D.random_full_64(gen, shape, dt))
-        to = (1 << 63) if dt == np.int64 else (1 << np.finfo(dt).nmant + 1) + 1 \
-            if dtypes.is_floating(dt) else 2
-    _check_range(from_, to, dt)
-    return _fill(self, D.random_from_to(gen, shape, dt, from_, to))
+    return _fill(self, _random_from_to(gen, shape, dt, from_ or 0, to))
 
 
 @api.torch_fn("randperm")

@@ -43,7 +43,11 @@ def uniform(gen: Generator, shape, dtype, low=0.0, high=1.0) -> np.ndarray:
     lo, hi = dt.type(low), dt.type(high)
     if lo != 0 or hi != 1:
         # GCC contracts the kernel's x * (to - from) + from into one fused multiply-add
-        x = avx_math._fma(x, hi - lo, lo) if dt == F32 else _fma64(x, hi - lo, lo)
+        if dt == F32:
+            x = avx_math._fma(x.reshape(-1, 1), hi - lo, lo, x.reshape(-1, 1),
+                              avx_math.Work(x.size, 1)).reshape(-1)
+        else:
+            x = _fma64(x, hi - lo, lo)
         x[x == hi] = lo  # the kernel's clamp of a value rounded up to `to`
     return x.reshape(shape)
 
@@ -102,22 +106,6 @@ def _normal_scalar(gen: Generator, n: int, dtype, mean: float, std: float) -> np
     return _fma64(out, std, mean).astype(dtype)  # val * std + mean, contracted by GCC
 
 
-def _fill16_f32(d: np.ndarray, mean, std) -> np.ndarray:
-    """NormalFill16<float> (AVX2) over rows of 16 uniforms: lanes 0-7 are u1, 8-15 u2."""
-    u1 = avx_math.F32(1.0) - d[:, :8]
-    radius = np.sqrt(avx_math.F32(-2.0) * avx_math.log256(u1))
-    sin, cos = avx_math.sincos256(avx_math.TWO_PI * d[:, 8:])
-    out = np.empty_like(d)
-    m, s = F32.type(mean), F32.type(std)
-    if m == 0 and s == 1:  # fmadd(n, 1, 0) is n
-        np.multiply(radius, cos, out=out[:, :8])
-        np.multiply(radius, sin, out=out[:, 8:])
-    else:
-        out[:, :8] = avx_math._fma(radius * cos, s, m)
-        out[:, 8:] = avx_math._fma(radius * sin, s, m)
-    return out
-
-
 def _fill16_f64(d: np.ndarray, mean, std) -> np.ndarray:
     """NormalFill16<double>: glibc log, cos, sin; std::fma(radius * cos, std, mean)."""
     u1 = 1.0 - d[:, :8]
@@ -132,7 +120,7 @@ def _fill16_f64(d: np.ndarray, mean, std) -> np.ndarray:
     return out
 
 
-_CHUNK = 4096  # rows of 16 per block: the pipeline's arrays stay in cache (measured best)
+_CHUNK = 1024  # rows of 16 per block: the scratch arrays stay in cache (measured best)
 
 
 def normal(gen: Generator, shape, dtype, mean=0.0, std=1.0) -> np.ndarray:
@@ -143,14 +131,21 @@ def normal(gen: Generator, shape, dtype, mean=0.0, std=1.0) -> np.ndarray:
     n = math.prod(shape)
     if n < 16:
         return _normal_scalar(gen, n, dt, mean, std).reshape(shape)
-    fill = _fill16_f32 if dt == F32 else _fill16_f64
     data = unit(gen, n, dt)
     full = n // 16 * 16
     rows = data[:full].reshape(-1, 16)
+    if dt == F32:
+        work = avx_math.Work(min(rows.shape[0], _CHUNK))
+        for k in range(0, rows.shape[0], _CHUNK):
+            avx_math.box_muller_rows(rows[k:k + _CHUNK], mean, std, work)
+        if n % 16:
+            tail = unit(gen, 16, dt).reshape(1, 16)
+            data[n - 16:] = avx_math.box_muller_rows(tail, mean, std, avx_math.Work(1)).ravel()
+        return data.reshape(shape)
     for k in range(0, rows.shape[0], _CHUNK):
-        rows[k:k + _CHUNK] = fill(rows[k:k + _CHUNK], mean, std)
+        rows[k:k + _CHUNK] = _fill16_f64(rows[k:k + _CHUNK], mean, std)
     if n % 16:
-        data[n - 16:] = fill(unit(gen, 16, dt).reshape(1, 16), mean, std).ravel()
+        data[n - 16:] = _fill16_f64(unit(gen, 16, dt).reshape(1, 16), mean, std).ravel()
     return data.reshape(shape)
 
 

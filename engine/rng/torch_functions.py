@@ -148,9 +148,9 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
             raise runtime("normal expects all elements of std >= 0.0")
         dt = _float_dtype(mean.data.dtype, "normal_kernel_cpu")
         shape = api.broadcast_shape(mean.data.shape, std.data.shape)
-        out_ = D.normal(gen, shape, dt)
-        out_ = (out_ * std.data.astype(dt)).astype(dt)
-        return _new((out_ + mean.data.astype(dt)).astype(dt))
+        out_ = D.normal(gen, shape, dt)  # in-place mul_/add_: the promoted dtype, cast back
+        out_ = (out_ * std.data).astype(dt)
+        return _new((out_ + mean.data).astype(dt))
     if mt:
         _check_std(std)
         dt = _float_dtype(mean.data.dtype, "normal_kernel_cpu")

@@ -314,3 +314,27 @@ def test_layer_initialisation(seed, i, o, bias):
     lstm = [p.shape for p in torch.nn.LSTM(i, o, 2).parameters()]
     seed_both(seed)
     check(I.rnn(lstm, o), torch.nn.LSTM(i, o, 2))
+
+
+IN_PLACE = [("normal_", ()), ("normal_", (1.0, 2.0)), ("uniform_", (-1.0, 3.0)),
+            ("bernoulli_", (0.3,)), ("exponential_", ()), ("random_", (0, 50))]
+
+
+@settings(max_examples=20, **COMMON)
+@given(seed=seeds, rows=st.integers(1, 24), cols=st.integers(1, 24), dt=float_dtypes,
+       method=st.sampled_from(IN_PLACE), view=st.sampled_from(["t", "columns", "whole"]))
+def test_in_place_fills_of_views_walk_memory_order(seed, rows, cols, dt, method, view):
+    """A transposed or sliced view is filled in TensorIterator's (memory) order, and a
+    non-contiguous normal_ takes the scalar path; the base tensor sees the values."""
+    name, args = method
+    seed_both(seed)
+    base_t, base_g = torch.zeros(rows, cols, dtype=tdt(dt)), F["zeros"](rows, cols, dtype=gdt(dt))
+    if view == "t":
+        vt, vg = base_t.t(), M["t"](base_g)
+    elif view == "columns":
+        vt, vg = base_t[:, cols // 2:], base_g[:, cols // 2:]
+    else:
+        vt, vg = base_t, base_g
+    getattr(vt, name)(*args)
+    M[name](vg, *args)
+    same(base_g, base_t)

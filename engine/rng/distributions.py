@@ -87,7 +87,7 @@ def _fma64(a, b, c):
     return s + v
 
 
-def _normal_scalar(gen: Generator, n: int, dtype, mean: float, std: float) -> np.ndarray:
+def normal_scalar(gen: Generator, n: int, dtype, mean: float, std: float) -> np.ndarray:
     """at::normal_distribution<double>, one value at a time (tensors under 16 elements):
     Box–Muller on two doubles, the second result cached in the generator."""
     out = np.empty(n, F64)
@@ -130,7 +130,7 @@ def normal(gen: Generator, shape, dtype, mean=0.0, std=1.0) -> np.ndarray:
     dt = _floating(dtype, "normal_")
     n = math.prod(shape)
     if n < 16:
-        return _normal_scalar(gen, n, dt, mean, std).reshape(shape)
+        return normal_scalar(gen, n, dt, mean, std).reshape(shape)
     data = unit(gen, n, dt)
     full = n // 16 * 16
     rows = data[:full].reshape(-1, 16)

@@ -43,6 +43,24 @@ def _fill(self: Tensor, data) -> Tensor:
     return api.inplace(self, Tensor(np.asarray(data, dtype=self.data.dtype)))
 
 
+def _walk(a: np.ndarray):
+    """The axes' order in which TensorIterator visits a tensor it fills: memory order,
+    largest stride outermost (C order for a contiguous one, as a transposed view is
+    visited down its columns)."""
+    if a.flags.c_contiguous:
+        return None
+    return sorted(range(a.ndim), key=lambda k: -abs(a.strides[k]))
+
+
+def _fill_walked(self: Tensor, draw) -> Tensor:
+    """Fill self in place with draw(shape, contiguous), drawn in TensorIterator's order."""
+    perm = _walk(self.data)
+    if perm is None:
+        return _fill(self, draw(self.data.shape, True))
+    vals = draw(tuple(self.data.shape[k] for k in perm), False)
+    return _fill(self, vals.transpose(np.argsort(perm)))
+
+
 # ---------------------------------------------------------------- seeding
 api.FUNCTIONS["Generator"] = G.Generator
 api.FUNCTIONS["manual_seed"] = G.manual_seed
@@ -101,7 +119,8 @@ def uniform_(self, from_=0, to=1, *, generator=None, **kw):
     if from_ > to:
         raise runtime(f"uniform_ expects to return a [from, to) range, but found from={from_} "
                       f"> to={to}")
-    return _fill(self, D.uniform(G.get(generator), self.data.shape, dt, from_, to))
+    gen = G.get(generator)
+    return _fill_walked(self, lambda shape, _: D.uniform(gen, shape, dt, from_, to))
 
 
 def _check_std(std):
@@ -113,7 +132,13 @@ def _check_std(std):
 def normal_(self, mean=0, std=1, *, generator=None):
     dt = _float_dtype(self.data.dtype, "normal_kernel_cpu")
     _check_std(std)
-    return _fill(self, D.normal(G.get(generator), self.data.shape, dt, mean, std))
+    gen = G.get(generator)
+
+    def draw(shape, contiguous):  # a non-contiguous tensor takes the scalar path throughout
+        if contiguous:
+            return D.normal(gen, shape, dt, mean, std)
+        return D.normal_scalar(gen, int(np.prod(shape)), dt, mean, std).reshape(shape)
+    return _fill_walked(self, draw)
 
 
 def _no_grad_inputs(*ts):
@@ -269,10 +294,11 @@ def random_(self, *args, generator=None, **kw):
         vals = list(args) + [None] * (2 - len(args))
         from_, to = kw.get("from", vals[0]), kw.get("to", vals[1])
         has_from = from_ is not None
-    dt, gen, shape = self.data.dtype, G.get(generator), self.data.shape
+    dt, gen = self.data.dtype, G.get(generator)
     if not has_from and to is None:
-        return _fill(self, D.random_full(gen, shape, dt))
-    return _fill(self, _random_from_to(gen, shape, dt, from_ or 0, to))
+        return _fill_walked(self, lambda shape, _: D.random_full(gen, shape, dt))
+    _random_from_to(gen, (0,), dt, from_ or 0, to)  # the argument checks, before any draw
+    return _fill_walked(self, lambda shape, _: _random_from_to(gen, shape, dt, from_ or 0, to))
 
 
 @api.torch_fn("randperm")
@@ -313,14 +339,16 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 
 @api.tensor_method("bernoulli_")
 def bernoulli_(self, p=0.5, *, generator=None):
-    gen = G.get(generator)
+    gen, dt = G.get(generator), self.data.dtype
     if isinstance(p, Tensor):
         _float_dtype(p.data.dtype, "bernoulli_tensor_cpu_p_")
         pd = api.expand(p, *self.data.shape).data
         _check_p_tensor(pd)
-        return _fill(self, D.bernoulli_tensor(gen, pd, self.data.dtype))
+        perm = _walk(self.data)
+        walked = pd if perm is None else pd.transpose(perm)
+        return _fill_walked(self, lambda shape, _: D.bernoulli_tensor(gen, walked, dt))
     _check_p(p)
-    return _fill(self, D.bernoulli_scalar(gen, self.data.shape, self.data.dtype, p))
+    return _fill_walked(self, lambda shape, _: D.bernoulli_scalar(gen, shape, dt, p))
 
 
 @api.tensor_method("exponential_")
@@ -331,7 +359,8 @@ def exponential_(self, lambd=1, *, generator=None):
                       f"must be a floating point but you specified {_SCALAR_NAME.get(dt, dt)}")
     if not lambd > 0:
         raise runtime(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
-    return _fill(self, D.exponential(G.get(generator), self.data.shape, dt, lambd))
+    gen = G.get(generator)
+    return _fill_walked(self, lambda shape, _: D.exponential(gen, shape, dt, lambd))
 
 
 @api.torch_fn("multinomial", method="multinomial")

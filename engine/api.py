@@ -287,32 +287,6 @@ def full_like(input, fill_value, dtype=None, requires_grad=False, device=None):
     return _leaf(np.full(t.data.shape, fill_value, dtype=_dt(dtype, t.data.dtype)), requires_grad)
 
 
-_rng = [np.random.default_rng(0)]
-
-
-@torch_fn("manual_seed")
-def manual_seed(seed):
-    _rng[0] = np.random.default_rng(seed)
-    return None
-
-
-def _random(kind):
-    def make(*size, dtype=None, requires_grad=False, device=None):
-        shape = _size_args(size)
-        r = _rng[0].random(shape) if kind == "rand" else _rng[0].standard_normal(shape)
-        return _leaf(np.asarray(r, dtype=_dt(dtype, dtypes.default_float())), requires_grad)
-    return make
-
-
-FUNCTIONS["rand"] = _random("rand")
-FUNCTIONS["randn"] = _random("randn")
-
-
-@torch_fn("rand_like", "randn_like")
-def rand_like(input, dtype=None, requires_grad=False):
-    return FUNCTIONS["rand"](*input.data.shape, dtype=dtype, requires_grad=requires_grad)
-
-
 # ---------------------------------------------------------------- arithmetic
 def _binary(name, a, b):
     return apply(OPS[name], (a, b))
@@ -1279,3 +1253,6 @@ def _attach_operators():
 
 
 _attach_operators()
+
+# torch's random functions and methods, PyTorch's generator bit for bit: engine/rng/
+from .rng import torch_functions as _rng_functions  # noqa: E402,F401

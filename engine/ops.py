@@ -232,9 +232,20 @@ def _nll_vjp(g, out, logp, target, reduction="mean", ignore_index=-100):
 
 
 def _prod_vjp(g, out, a):
+    """PyTorch's prod_backward: grad * result / self without zeros; with a zero, the
+    product of every other entry (prod_safe_zeros_backward), kept in the graph under
+    create_graph so second derivatives are right at a zero (x=[1.5, 0, 2])."""
     x = raw(a)
+    if x.ndim == 0:
+        return g
     if np.all(x != 0):
         return D.mul(g, D.div(out, a))
+    if isinstance(a, D.Tensor):  # create_graph: differentiable products of the others
+        flat = D.reshape(a, shape=(x.size,))
+        eye = np.eye(x.size, dtype=bool)
+        others = D.stack(*(D.prod(D.where(1.0, flat, cond=eye[k])) for k in range(x.size)),
+                         dim=0)
+        return D.reshape(D.mul(g, others), shape=x.shape)
     flat = x.reshape(-1)
     left = np.concatenate([[1], np.cumprod(flat[:-1])])
     right = np.concatenate([np.cumprod(flat[::-1][:-1])[::-1], [1]])

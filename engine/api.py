@@ -12,20 +12,24 @@ import numpy as np
 from . import autograd, dtypes, grad_mode
 from .apply import apply, broadcast_shape, check_elements
 from .errors import GradcliError, index_error, runtime, type_error, value_error
-from .ops import OPS
+from .ops import OPS, surface
 from .tensor import AccumulateGrad, Node, Tensor
 
 FUNCTIONS: dict = {}
 METHODS: dict = {}
 ATTRIBUTES: dict = {}
 SETTERS: dict = {}
+NN_FUNCTIONS: dict = {}  # torch.nn.functional
 
 
-def torch_fn(*names, method=None):
-    """Register a function under torch/F names and, with method=..., as tensor methods."""
+def torch_fn(*names, method=None, nn=False):
+    """Register a function under torch names, with nn=True also under torch.nn.functional,
+    and with method=... as tensor methods."""
     def deco(fn):
         for n in names:
             FUNCTIONS[n] = fn
+            if nn:
+                NN_FUNCTIONS[n] = fn
         for m in ((method,) if isinstance(method, str) else method or ()):
             METHODS[m] = fn
         return fn
@@ -481,19 +485,8 @@ def clamp(input, min=None, max=None):
     return apply(OPS["clamp"], (t,), {"min": min, "max": max})
 
 
-def _unary(name, fname=None):
-    def fn(input):
-        return apply(OPS[name], (_tensor(input, fname or name),))
-    fn.__name__ = name
-    return fn
-
-
-for _n in ("exp", "log", "log1p", "sqrt", "rsqrt", "sin", "cos", "tan", "atan", "asin", "tanh",
-           "sigmoid", "abs", "sign", "relu", "floor", "erf"):
-    FUNCTIONS[_n] = METHODS[_n] = _unary(_n)
-FUNCTIONS["arctan"] = METHODS["arctan"] = FUNCTIONS["atan"]
-FUNCTIONS["arcsin"] = METHODS["arcsin"] = FUNCTIONS["asin"]
-FUNCTIONS["absolute"] = FUNCTIONS["abs"]
+# the rows with a signature (exp, log, sigmoid, relu, silu, ...): wrappers generated
+surface.register(FUNCTIONS, METHODS, NN_FUNCTIONS)
 
 
 @torch_fn("leaky_relu")
@@ -678,7 +671,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     return apply(OPS["mse_loss"], (a, t), {"reduction": _reduction_arg(reduction)})
 
 
-@torch_fn("l1_loss")
+@torch_fn("l1_loss", nn=True)
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     # PyTorch composes it too: its result's grad_fn is MeanBackward0 / SumBackward0.
     d = abs_(sub(_tensor(input, "l1_loss"), _tensor(target, "l1_loss", "target", 2)))
@@ -718,7 +711,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
                                              _reduction_arg(reduction), "ignore_index": ignore_index})
 
 
-@torch_fn("cross_entropy")
+@torch_fn("cross_entropy", nn=True)
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
                   reduction="mean", label_smoothing=0.0):
     x = _tensor(input, "cross_entropy")
@@ -1076,7 +1069,7 @@ def _inplace_method(fn):
 for _m, _fn in (("add_", add), ("sub_", sub), ("mul_", mul), ("div_", div), ("pow_", pow),
                 ("clamp_", clamp), ("neg_", neg)):
     METHODS[_m] = _inplace_method(_fn)
-METHODS["relu_"] = _inplace_method(FUNCTIONS["relu"])
+METHODS["relu_"] = _inplace_method(lambda t: apply(OPS["relu"], (t,)))
 
 
 @tensor_method("zero_")
@@ -1231,6 +1224,12 @@ NODE_ATTRIBUTES = {
 NODE_METHODS = {"name": lambda n: "torch::autograd::AccumulateGrad"
                 if isinstance(n, AccumulateGrad) else n.name()}
 NODE_TYPES = (Node, AccumulateGrad)
+
+
+# torch.nn.functional names that rows declare but a hand-written wrapper above serves
+for _n in surface.nn_names():
+    if _n not in NN_FUNCTIONS:
+        NN_FUNCTIONS[_n] = FUNCTIONS[_n]
 
 
 # ---------------------------------------------------------------- Python operators on Tensor

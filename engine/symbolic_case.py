@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .errors import GradcliError
 from .symbolic import Derivation, Derivative
-from .symbolic_expr import TooLarge, reset
+from .symbolic.expr import TooLarge, reset
 
 DEFAULT_VALUES = (0.7, 1.3, 0.4, 1.9, 0.55, 1.15)
 

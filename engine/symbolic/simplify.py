@@ -16,7 +16,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from .symbolic_expr import (
+from ..ops import OPS
+from .expr import (
     Expr,
     FrozenArray,
     const,
@@ -215,8 +216,6 @@ SHAPE_ONLY = frozenset({"reshape", "unsafe_view", "unsqueeze", "squeeze", "squee
 def _elementwise() -> frozenset:
     """Ops of one tensor and no required parameter whose result has the input's shape
     (sin, relu, ...): they commute with expand and fold on constants. The rows say so."""
-    from .ops import OPS
-
     return frozenset(n for n, op in OPS.items() if op.elementwise and n not in IDENTITIES)
 
 
@@ -325,8 +324,6 @@ def fn(op: str, args, params, shape) -> Expr:
 def _fold(op: str, value):
     """op(constant) when the result is an exact small number (sin(0), exp(0), sqrt(4));
     log(2) and the like stay symbolic."""
-    from .ops import OPS
-
     try:
         r = np.asarray(OPS[op].forward(np.asarray(float(value))), dtype=float)
     except Exception:  # noqa: BLE001 - a forward that cannot take a float is not folded

@@ -5,9 +5,9 @@ precedence) with LaTeX spelling: `\\frac{}{}`, `x^{2}`, `\\sin\\left(x\\right)`,
 import math
 import re
 
-from .ops.surface import latex_functions
-from .symbolic_layout import ADD, ATOM, MUL, POW, Named
-from .symbolic_text import _CMP, _INDEXING, _MATMUL, LIMIT, Printer, _call_name
+from ..ops.surface import latex_functions
+from .layout import ADD, ATOM, MUL, POW, Named
+from .text import _CMP, _INDEXING, _MATMUL, LIMIT, Printer, _call_name
 
 _FUNCS = latex_functions()  # the rows' LaTeX names: sin -> \\sin, sigmoid -> \\sigma
 _KNOWN = {"pi": r"\pi", "sqrt(2)": r"\sqrt{2}", "sqrt(3)": r"\sqrt{3}",

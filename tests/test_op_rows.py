@@ -104,7 +104,11 @@ def test_new_rows_second_derivative_grad_fn():
 @pytest.mark.parametrize("call", ["torch.exp(x, foo=1)", "torch.exp(x, 1)", "torch.exp()",
                                   "x.exp(foo=1)", "x.exp(1)", "torch.log2('a')",
                                   "torch.nn.functional.silu(x, foo=1)",
-                                  "torch.nn.functional.silu()", "torch.expm1(1.0)"])
+                                  "torch.nn.functional.silu()", "torch.expm1(1.0)",
+                                  "x.sum(dims=0)", "torch.sum(x, dims=0)", "x.mean(dims=0)",
+                                  "x.sum(0, foo=1)", "x.sum(keepdim=True)", "x.sum(True)",
+                                  "x.sum(0, True, torch.float64)", "torch.sum(dim=0)",
+                                  "x.sum('a')"])
 def test_generated_argument_errors_match_torch(call):
     torch = pytest.importorskip("torch")
     x = torch.tensor([1.0, 2.0])

@@ -53,7 +53,8 @@ op("pow_scalar", "PowBackward0", np.power,
                        D.mul(D.mul(g, float(raw(p))), D.pow_scalar(a, float(raw(p)) - 1))),
    None, formulas=("grad * exponent * self**(exponent - 1)",), scalar_overload=True,
    args=('self', 'exponent'),
-   samples=lambda s: [((s.positive(2, 3), 3.0), {}), ((s.positive(4), 0.5), {}), ((s.normal(3), 2.0), {})])
+   samples=lambda s: [((s.positive(2, 3), 3.0), {}), ((s.positive(4), 0.5), {}), ((s.normal(3), 2.0), {})],
+   text="pow")
 op("rpow", "PowBackward2", lambda a, base: np.power(base, a),
    lambda g, o, a, base: D.mul(D.mul(g, o), math.log(float(raw(base)))), None,
    formulas=("grad * result * log(base)",), dtype_rule="float", scalar_overload=True,

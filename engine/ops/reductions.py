@@ -17,7 +17,7 @@ from .helpers import (
     raw,
     zeros_like,
 )
-from .table import op
+from .table import op, reduction
 
 
 def _log_softmax(a, dim):
@@ -123,20 +123,24 @@ def _cumsum_vjp(g, out, a, dim):
 
 op("sum", "SumBackward0", _sum, lambda g, o, a: D.expand(g, shape=raw(a).shape),
    formulas=("grad expanded to self's shape",), saves=False, dtype_rule="same",
+   torch=("sum",), methods=("sum",), signature=reduction("sum"), generated=False,
    samples=lambda s: [((s.normal(2, 3),), {})])
 op("sum_dim", "SumBackward1", lambda a, dims, keepdim=False: _sum(a, dims, keepdim),
    lambda g, o, a, dims, keepdim=False: _unreduce(g, raw(a).shape, dims, keepdim),
    formulas=("grad expanded along dim",), saves=False, dtype_rule="same",
-   samples=lambda s: [((s.normal(2, 3, 4),), {"dims": (1,), "keepdim": False}), ((s.normal(2, 3),), {"dims": (0, 1), "keepdim": True})])
+   samples=lambda s: [((s.normal(2, 3, 4),), {"dims": (1,), "keepdim": False}), ((s.normal(2, 3),), {"dims": (0, 1), "keepdim": True})],
+   text="sum")
 op("mean", "MeanBackward0", _mean,
    lambda g, o, a: D.div(D.expand(g, shape=raw(a).shape), max(raw(a).size, 1)),
    formulas=("grad expanded / numel",), saves=False, dtype_rule="same",
+   torch=("mean",), methods=("mean",), signature=reduction("mean"), generated=False,
    samples=lambda s: [((s.normal(2, 3),), {})])
 op("mean_dim", "MeanBackward1", lambda a, dims, keepdim=False: _mean(a, dims, keepdim),
    lambda g, o, a, dims, keepdim=False: D.div(_unreduce(g, raw(a).shape, dims, keepdim),
                                               _count(raw(a).shape, dims)),
    formulas=("grad expanded along dim / size",), saves=False, dtype_rule="same",
-   samples=lambda s: [((s.normal(2, 3, 4),), {"dims": (0, 2), "keepdim": False})])
+   samples=lambda s: [((s.normal(2, 3, 4),), {"dims": (0, 2), "keepdim": False})],
+   text="mean")
 op("prod", "ProdBackward0", lambda a: np.prod(a), _prod_vjp,
    formulas=("grad * result / self",), dtype_rule="same",
    samples=lambda s: [((s.positive(2, 3),), {}), ((np.array([1.5, 0.0, 2.0]),), {})])
@@ -151,11 +155,13 @@ op("min", "MinBackward1", np.min, _minmax_all_vjp,
 op("max_dim", "MaxBackward0", _extreme_dim(np.max),
    _minmax_dim_vjp(True), formulas=("grad at the argmax",), dtype_rule="same",
    kink=lambda a, dim, keepdim=False: _ties(a, dim, np.max),
-   samples=lambda s: [((s.distinct(3, 4),), {"dim": 1, "keepdim": False}), ((s.distinct(3, 4),), {"dim": 0, "keepdim": True})])
+   samples=lambda s: [((s.distinct(3, 4),), {"dim": 1, "keepdim": False}), ((s.distinct(3, 4),), {"dim": 0, "keepdim": True})],
+   text="max")
 op("min_dim", "MinBackward0", _extreme_dim(np.min),
    _minmax_dim_vjp(False), formulas=("grad at the argmin",), dtype_rule="same",
    kink=lambda a, dim, keepdim=False: _ties(a, dim, np.min),
-   samples=lambda s: [((s.distinct(3, 4),), {"dim": 1, "keepdim": False})])
+   samples=lambda s: [((s.distinct(3, 4),), {"dim": 1, "keepdim": False})],
+   text="min")
 op("norm", "LinalgVectorNormBackward0", lambda a: np.sqrt(np.sum(a * a, dtype=a.dtype)),
    lambda g, o, a: D.mul(D.div(g, o), a) if float(raw(o)) != 0 else zeros_like(a),
    formulas=("grad * self / result",), dtype_rule="float",
@@ -166,7 +172,8 @@ op("norm_dim", "LinalgVectorNormBackward0",
    lambda g, o, a, dims, keepdim=False: _norm_dim_vjp(g, o, a, dims, keepdim),
    formulas=("grad * self / result (0 where result is 0)",), dtype_rule="float",
    kink=lambda a, dims, keepdim=False: bool(np.any(_sum(a * a, dims, keepdim) == 0)),
-   samples=lambda s: [((s.normal(2, 3),), {"dims": (1,), "keepdim": False}), ((s.normal(2, 3),), {"dims": (0, 1), "keepdim": True})])
+   samples=lambda s: [((s.normal(2, 3),), {"dims": (1,), "keepdim": False}), ((s.normal(2, 3),), {"dims": (0, 1), "keepdim": True})],
+   text="norm")
 op("var", "VarBackward0", _var_like, _var_vjp,
    formulas=("grad * 2 * (self - mean) / (N - correction)",), dtype_rule="same",
    samples=lambda s: [((s.normal(2, 3),), {"dims": None, "correction": 1, "keepdim": False}), ((s.normal(3, 4),), {"dims": (1,), "correction": 0, "keepdim": True})])

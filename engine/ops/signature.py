@@ -29,11 +29,11 @@ def type_name(x) -> str:
 
 
 def _is_int(x) -> bool:
-    return isinstance(x, int)
+    return isinstance(x, int) and not isinstance(x, bool)
 
 
-def _matches(kind: str, x, default) -> bool:
-    if x is None and default is None:
+def _matches(kind: str, x, default, nullable=False) -> bool:
+    if x is None and (default is None or nullable):
         return True
     if kind == "Tensor":
         return isinstance(x, Tensor)
@@ -51,10 +51,13 @@ def _matches(kind: str, x, default) -> bool:
 
 
 class Param:
-    __slots__ = ("kind", "name", "default", "kwonly")
+    __slots__ = ("kind", "name", "default", "kwonly", "nullable")
 
     def __init__(self, kind, name, default, kwonly):
-        self.kind, self.name, self.default, self.kwonly = kind, name, default, kwonly
+        # "tuple of ints? dim": None is accepted; torch prints the type without the `?`
+        self.nullable = kind.endswith("?")
+        self.kind = kind.rstrip("?")
+        self.name, self.default, self.kwonly = name, default, kwonly
 
     @property
     def required(self) -> bool:
@@ -65,7 +68,6 @@ class Overload:
     """One of a function's signatures: its parameters and its printed form."""
 
     def __init__(self, text: str):
-        self.text = text
         self.params: list = []
         kwonly = False
         inner = text.strip()[1:-1]
@@ -79,71 +81,88 @@ class Overload:
             d = m.group("default")
             self.params.append(Param(m.group("type"), m.group("name"),
                                      _MISSING if d is None else ast.literal_eval(d), kwonly))
+        self.text = _printed(self.params)  # as torch prints it
+        self.spec = _printed(self.params, marks=True)  # as written, nullable marks kept
         self.positional = [p for p in self.params if not p.kwonly]
         self.by_name = {p.name: p for p in self.params}
         self.min_args = sum(p.required for p in self.params)
 
     def without(self, *names) -> "Overload":
-        kept, star = [], False
-        for p in self.params:
-            if p.name in names:
-                continue
-            if p.kwonly and not star:
-                kept.append("*")
-                star = True
-            d = "" if p.required else f" = {_show(p.default)}"
-            kept.append(f"{p.kind} {p.name}{d}")
-        while kept and kept[-1] == "*":
-            kept.pop()
-        return Overload("(" + ", ".join(kept) + ")")
+        return Overload(_printed([p for p in self.params if p.name not in names], marks=True))
 
     def bind(self, fname, args, kwargs, raise_errors: bool, python: bool):
-        """name -> value (defaults filled), or None when it does not match."""
+        """name -> value (defaults filled), or None when it does not match. Errors come in
+        the order each parser finds them: CPython's (python=True) checks keywords before
+        missing arguments; torch's walks the parameters, then reports leftover keywords."""
         pos = self.positional
         if len(args) > len(pos):
             if not raise_errors:
                 return None
             _too_many(fname, len(args), self, python)
-        out = {}
-        for p, a in zip(pos, args, strict=False):
-            out[p.name] = a
-        for k, v in kwargs.items():
-            p = self.by_name.get(k)
-            if p is None or k in out:
+        out = dict(zip((p.name for p in pos), args, strict=False))
+        if python:
+            self._check_keywords(fname, out, kwargs, raise_errors)
+        for p in self.params:
+            if p.name in out:
+                v = out[p.name]
+            elif p.name in kwargs:
+                v = out[p.name] = kwargs[p.name]
+            elif p.required:
                 if not raise_errors:
                     return None
-                if p is None:
-                    raise type_error(f"{fname}() got an unexpected keyword argument '{k}'")
-                raise type_error(f"{fname}() got multiple values for argument '{k}'")
-            out[k] = v
-        missing = [p.name for p in self.params if p.required and p.name not in out]
-        if missing:
-            if not raise_errors:
-                return None
-            if python:
-                n = len(missing)
-                names = (f"'{missing[0]}'" if n == 1 else
-                         ", ".join(f"'{m}'" for m in missing[:-1]) + f" and '{missing[-1]}'")
-                raise type_error(f"{fname}() missing {n} required positional argument"
-                                 f"{'s' if n > 1 else ''}: {names}")
-            names = ", ".join(f'"{m}"' for m in missing)
-            raise type_error(f"{fname}() missing {len(missing)} required positional arguments: "
-                             f"{names}")
-        for p in self.params:
-            if p.name not in out:
+                _missing(fname, [q.name for q in self.params if q.required and q.name not in out
+                                 and q.name not in kwargs], python)
+            else:
                 out[p.name] = p.default
                 continue
-            v = out[p.name]
             if python and p.kind != "Tensor":
                 continue
-            if not _matches(p.kind, v, p.default):
+            if not _matches(p.kind, v, p.default, p.nullable):
                 if not raise_errors:
                     return None
                 where = (f" (position {pos.index(p) + 1})"
                          if p.name not in kwargs and not p.kwonly else "")
                 raise type_error(f"{fname}(): argument '{p.name}'{where} must be {p.kind}, "
                                  f"not {type_name(v)}")
+        if not python and not self._check_keywords(fname, dict(zip((p.name for p in pos), args, strict=False)),
+                                                   kwargs, raise_errors):
+            return None
         return out
+
+    def _check_keywords(self, fname, positional, kwargs, raise_errors) -> bool:
+        for k in kwargs:
+            p = self.by_name.get(k)
+            if p is None or k in positional:
+                if not raise_errors:
+                    return False
+                if p is None:
+                    raise type_error(f"{fname}() got an unexpected keyword argument '{k}'")
+                raise type_error(f"{fname}() got multiple values for argument '{k}'")
+        return True
+
+
+def _missing(fname, missing, python):
+    n = len(missing)
+    if python:
+        names = (f"'{missing[0]}'" if n == 1 else
+                 ", ".join(f"'{m}'" for m in missing[:-1]) + f" and '{missing[-1]}'")
+        raise type_error(f"{fname}() missing {n} required positional argument"
+                         f"{'s' if n > 1 else ''}: {names}")
+    names = ", ".join(f'"{m}"' for m in missing)
+    raise type_error(f"{fname}() missing {n} required positional arguments: {names}")
+
+
+def _printed(params, marks=False) -> str:
+    """An overload's text: torch's spelling ("tuple of ints dim, bool keepdim = False"),
+    or with marks=True our own (nullable types keep their `?`)."""
+    kept, star = [], False
+    for p in params:
+        if p.kwonly and not star:
+            kept.append("*")
+            star = True
+        d = "" if p.required else f" = {_show(p.default)}"
+        kept.append(f"{p.kind}{'?' if marks and p.nullable else ''} {p.name}{d}")
+    return "(" + ", ".join(kept) + ")"
 
 
 def _show(v) -> str:
@@ -176,7 +195,7 @@ class Signature:
         obs = [o.without(first, "out") for o in self.overloads]
         if all(not o.params for o in obs):
             return Signature(self.name, style="noargs")
-        return Signature(self.name, *(o.text for o in obs), style=self.style)
+        return Signature(self.name, *(o.spec for o in obs), style=self.style)
 
     def bind(self, args, kwargs) -> tuple:
         """(overload index, name -> value) or PyTorch's TypeError."""

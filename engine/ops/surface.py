@@ -49,7 +49,7 @@ def method(op, sig):
 def register(functions: dict, methods: dict, nn: dict) -> None:
     """Put every generated wrapper of the table under its names."""
     for op in OPS.values():
-        if op.signature is None:
+        if op.signature is None or not op.generated:
             continue
         fn = function(op, op.signature)
         for n in op.torch:

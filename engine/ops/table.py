@@ -53,9 +53,13 @@ class Op:
     signature: Signature | None = None
     nn_signature: Signature | None = None  # F.X when it differs (a Python def)
     params: tuple = ()       # signature arguments passed to the forward as params
+    # False: a hand-written wrapper (engine/torch_api/) binds the signature itself, because
+    # the call picks among several rows (sum or sum_dim) or returns more than one tensor
+    generated: bool = True
     # ---- explain and derive
     args: tuple = ("self", "other")  # the inputs' names in formulas (derivatives.yaml)
-    latex: str | None = None  # LaTeX of op(x): a template with {0}; None: \operatorname
+    text: str | None = None  # the name derive prints for a call (sum_dim -> sum); None: name
+    latex: str | None = None  # LaTeX function name (\sin, \sigma); None: \operatorname{name}
     elementwise: bool = False  # one tensor in, same shape out: commutes with expand
     # samples(rng) -> [(inputs, params)]: inputs are arrays (None-free) or Python numbers
     samples: Callable | None = None
@@ -74,6 +78,13 @@ def op(name, grad_fn, forward, *vjps, formulas=(), **kw) -> Op:
 
 
 UNARY = "(Tensor input, *, Tensor out = None)"
+
+
+def reduction(name: str) -> Signature:
+    """torch.sum / torch.mean: over everything, or over dims."""
+    return Signature(name, "(Tensor input, *, torch.dtype? dtype = None)",
+                     "(Tensor input, tuple of ints? dim, bool keepdim = False, *, "
+                     "torch.dtype? dtype = None, Tensor? out = None)")
 
 
 def unary(name: str) -> Signature:

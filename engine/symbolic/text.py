@@ -284,8 +284,9 @@ class Printer:
 
 
 def _call_name(op: str) -> str:
-    return {"sum_dim": "sum", "norm_dim": "norm", "mean_dim": "mean", "max_dim": "max",
-            "min_dim": "min", "pow_scalar": "pow"}.get(op, op)
+    """The name a call prints with: the row's `text` (sum_dim -> sum), else its name."""
+    row = OPS.get(op)
+    return row.text or op if row is not None else op
 
 
 def _same(a, b) -> bool:

@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import dtypes
 from ..apply import apply
-from ..errors import index_error, runtime, value_error
+from ..errors import UnsupportedError, index_error, runtime, value_error
 from ..ops import OPS
 from ..tensor import Tensor
 from .args import _SCALAR_TYPE, ReturnTypes, Size, _dim, _reduce_dims, _scalar_type, _tensor
@@ -28,17 +28,41 @@ def _reduction(all_op, dim_op, fname):
     return fn
 
 
-FUNCTIONS["sum"] = METHODS["sum"] = _reduction("sum", "sum_dim", "sum")
+def _parsed(core, row: str):
+    """torch.X and Tensor.X of a reduction, their arguments parsed by the row's signature
+    (PyTorch's TypeErrors); a call with no argument but the tensor skips the parser."""
+    sig = OPS[row].signature
+    msig = sig.method()
+
+    def fn(*args, **kwargs):
+        if len(args) == 1 and not kwargs and type(args[0]) is Tensor:
+            return core(args[0])
+        b = sig.bind(args, kwargs)[1]
+        if b.get("out") is not None:
+            raise UnsupportedError(f"{row}(): the out= argument is not supported by gradcli")
+        return core(b["input"], b.get("dim"), b.get("keepdim", False), b["dtype"])
+
+    def method(self, *args, **kwargs):
+        if not args and not kwargs:
+            return core(self)
+        b = msig.bind(args, kwargs)[1]
+        return core(self, b.get("dim"), b.get("keepdim", False), b["dtype"])
+    return fn, method
+
+
+FUNCTIONS["sum"], METHODS["sum"] = _parsed(_reduction("sum", "sum_dim", "sum"), "sum")
 _mean = _reduction("mean", "mean_dim", "mean")
 
 
-@torch_fn("mean", method="mean")
-def mean(input, dim=None, keepdim=False, dtype=None):
+def _mean_core(input, dim=None, keepdim=False, dtype=None):
     t = _tensor(input, "mean")
     if t.data.dtype.kind != "f" and dtype is None:
         raise runtime(f"mean(): could not infer output dtype. Input dtype must be either a floating "
                       f"point or complex dtype. Got: {_SCALAR_TYPE.get(t.data.dtype.name, 'Long')}")
     return _mean(t, dim, keepdim, dtype)
+
+
+FUNCTIONS["mean"], METHODS["mean"] = _parsed(_mean_core, "mean")
 
 
 @torch_fn("prod", method="prod")

@@ -1,7 +1,7 @@
 """A row's PyTorch surface as callables: torch.X, Tensor.X and torch.nn.functional.X
 generated from the row's signature, for rows whose call is one op on its tensor inputs
 (the unary functions and activations). Rows dispatching to several ops keep hand-written
-wrappers in engine/api.py; either way the names are registered in api's dicts.
+wrappers in engine/torch_api/; either way the names are registered in api's dicts.
 
 The fast path (one Tensor, no keywords) costs one type test before `apply`; the
 generated parser runs only for any other call."""

@@ -3,7 +3,7 @@
 A `Sym` pairs an expression with its numeric value at the point being derived (shapes,
 dtypes and the constants a rule reads come from the value). `dual.f(sym)` calls
 `sym.trace_op`, which builds the canonical expression of the op and computes its value
-with the op's own forward, so the very rules of `engine/ops.py` produce symbolic
+with the op's own forward, so the very rules of the op table (`engine/ops/`) produce symbolic
 derivatives and there is no second table of derivative rules.
 
 Rules also use numpy on `raw(x)` for masks. On a Sym these mean what they say where they

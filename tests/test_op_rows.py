@@ -71,14 +71,20 @@ def test_new_rows_agree_with_torch(case, leaf, vals, fname, grad_fn):
     by_id = {r["id"]: r for r in rows}
     assert np.allclose(np.array(by_id[leaf]["grad"], float), x.grad.numpy(), rtol=1e-12)
     assert any(r.get("grad_fn") == grad_fn for r in rows)
-    # explain: the row's formula and grad_fn; derive: a derivative matching PyTorch's grad
-    code, stdout, err = _gradcli("explain", case, "--at", f"{leaf}=torch.tensor({lit})",
-                                 "--dtype", "float64")
+    # explain: the row's grad_fn and formula, and PyTorch's grad; derive: a derivative
+    # whose value at the point is PyTorch's grad
+    at = ("--at", f"{leaf}=torch.tensor({lit})")
+    code, stdout, err = _gradcli("explain", case, *at, "--dtype", "float64", "--format", "json")
     assert code == 0, err
-    assert grad_fn in stdout and OPS[fname].formulas[0].split(" ")[0] in stdout
-    code, stdout, err = _gradcli("derive", case, "--format", "json")
+    record = json.loads(stdout.splitlines()[0])
+    step = next(s for s in record["steps"] if s.get("grad_fn") == grad_fn)
+    assert step["rules"][0]["formula"] == OPS[fname].formulas[0]
+    assert np.allclose(np.array(record["grads"][leaf], float), x.grad.numpy(), rtol=1e-12)
+    code, stdout, err = _gradcli("derive", case, *at, "--format", "json")
     assert code == 0, err
-    assert fname in stdout
+    (d,) = json.loads(stdout.splitlines()[0])["derivatives"]
+    assert d["match"] and np.allclose(np.array(d["value"], float), x.grad.numpy(), rtol=1e-12)
+    assert d["text"] and d["latex"]
 
 
 @pytest.mark.torch

@@ -114,7 +114,13 @@ def test_new_rows_second_derivative_grad_fn():
                                   "x.sum(dims=0)", "torch.sum(x, dims=0)", "x.mean(dims=0)",
                                   "x.sum(0, foo=1)", "x.sum(keepdim=True)", "x.sum(True)",
                                   "x.sum(0, True, torch.float64)", "torch.sum(dim=0)",
-                                  "x.sum('a')"])
+                                  "x.sum('a')", "torch.nn.functional.softplus(x, 'a')",
+                                  "torch.nn.functional.leaky_relu(x, 'a')",
+                                  "torch.nn.functional.softplus(x, foo=1)",
+                                  "torch.nn.functional.leaky_relu(x, 0.1, False, 1)",
+                                  "torch.nn.functional.softplus(x, 1, 2, 3)",
+                                  "torch.nn.functional.softplus()",
+                                  "torch.nn.functional.leaky_relu()"])
 def test_generated_argument_errors_match_torch(call):
     torch = pytest.importorskip("torch")
     x = torch.tensor([1.0, 2.0])

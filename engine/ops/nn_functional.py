@@ -33,14 +33,18 @@ op("leaky_relu", "LeakyReluBackward0",
        g, np.where(raw(a) > 0, 1.0, negative_slope).astype(raw(a).dtype)),
    formulas=("grad * (self > 0 ? 1 : negative_slope)",), dtype_rule="same",
    kink=lambda a, negative_slope=0.01: bool(np.any(a == 0)),
-   nn=('leaky_relu',),
+   torch=("leaky_relu",), nn=("leaky_relu",), params=("negative_slope",),
+   signature=Signature("leaky_relu", "(Tensor input, Number negative_slope = 0.01, "
+                       "bool inplace = False)", style="python"),
    elementwise=True,
    samples=lambda s: [((s.away_from_zero(2, 3),), {"negative_slope": 0.1})])
 op("softplus", "SoftplusBackward0", _softplus,
    lambda g, o, a, beta=1.0, threshold=20.0: D.mul(g, D.where(
        D.sigmoid(D.mul(a, beta)), 1.0, cond=raw(a) * beta <= threshold)),
    formulas=("grad * sigmoid(beta * self)",), dtype_rule="float",
-   nn=('softplus',),
+   torch=("softplus",), nn=("softplus",), params=("beta", "threshold"),
+   signature=Signature("softplus", "(Tensor input, Number beta = 1.0, Number threshold = 20.0, "
+                       "*, Tensor? out = None)"),
    elementwise=True,
    samples=lambda s: [((s.normal(2, 3),), {"beta": 1.0, "threshold": 20.0}), ((s.normal(5) * 3,), {"beta": 2.0, "threshold": 1.5})])
 op("gelu", "GeluBackward0", _gelu,

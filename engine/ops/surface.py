@@ -26,6 +26,12 @@ def _call(op, bound):
 
 
 def function(op, sig):
+    if op.params:  # every parameter recorded on the node, defaults too (explain shows them)
+        def fn(*args, **kwargs):
+            return _call(op, sig.bind(args, kwargs)[1])
+        fn.__name__ = fn.__qualname__ = sig.name
+        return fn
+
     def fn(*args, **kwargs):
         if not kwargs and len(args) == 1 and type(args[0]) is Tensor:
             return apply(op, args)

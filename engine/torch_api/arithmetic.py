@@ -186,18 +186,6 @@ def clamp(input, min=None, max=None):
 surface.register(FUNCTIONS, METHODS, NN_FUNCTIONS)
 
 
-@torch_fn("leaky_relu")
-def leaky_relu(input, negative_slope=0.01, inplace=False):
-    return apply(OPS["leaky_relu"], (_tensor(input, "leaky_relu"),),
-                 {"negative_slope": negative_slope})
-
-
-@torch_fn("softplus")
-def softplus(input, beta=1.0, threshold=20.0):
-    return apply(OPS["softplus"], (_tensor(input, "softplus"),),
-                 {"beta": beta, "threshold": threshold})
-
-
 @torch_fn("gelu")
 def gelu(input, approximate="none"):
     if approximate != "none":

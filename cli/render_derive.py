@@ -22,7 +22,7 @@ def label(r, d) -> str:
 
 
 def latex_label(r, d) -> str:
-    from gradcli.engine.symbolic_latex import latex_name
+    from gradcli.engine.symbolic.latex import latex_name
 
     n = "" if d.order == 1 else f"^{{{d.order}}}"
     x = rf"\partial {latex_name(d.wrt)}{n}"

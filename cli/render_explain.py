@@ -8,10 +8,12 @@ import re
 
 import numpy as np
 
+from .engine.ops.surface import formula_functions
 from .records import error_record, json_number, json_value
 
 MAX_PANELS = 300  # Rich panels for a 100,000-step pass help nobody: plain/json show all
-_FUNCS = {"cos", "sin", "exp", "log", "sqrt", "sign", "floor", "sigmoid", "tanh"}
+# the function names a formula may call (the op table's elementwise rows)
+_FUNCS = formula_functions()
 _WORD = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
 _NOT_ARITHMETIC = re.compile(r"[\[\]?~]|\w\.[A-Za-z_]")
 

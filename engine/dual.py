@@ -5,8 +5,9 @@ autograd.numpy): during a plain backward they receive numpy arrays and run as nu
 with create_graph they receive Tensors and every call is recorded in the graph, so the
 same rule yields differentiable gradients (second derivatives) for free.
 
-`dual.exp(x)` is the op named "exp" in `ops.OPS`; `dual.raw(x)` is the array inside."""
+`dual.exp(x)` is the op named "exp" in `ops.OPS` (the table declares it here); `dual.raw(x)` is the array inside."""
 
+from .apply import apply
 from .tensor import Tensor
 
 
@@ -24,9 +25,9 @@ def raw(x):
     return x.data if isinstance(x, Tensor) else x
 
 
-def _make(op):
-    from .apply import apply
-
+def make(op):
+    """The function `dual.<op name>`: the op table declares each row here (ops/table.py),
+    so this module never imports the table (no cycle)."""
     forward = op.forward
 
     recorded = (Tensor, Traced)
@@ -41,13 +42,3 @@ def _make(op):
 
     call.__name__ = op.name
     return call
-
-
-def __getattr__(name):
-    from .ops import OPS
-
-    if name not in OPS:
-        raise AttributeError(name)
-    fn = _make(OPS[name])
-    globals()[name] = fn
-    return fn

@@ -20,12 +20,6 @@ from .graph_view import build_graph, is_cut
 
 # What the op table's formulas call each tensor input (derivatives.yaml names); input 0
 # is `self`, the second `other` unless listed here.
-ARG_NAMES = {
-    "pow_scalar": ("self", "exponent"), "pow": ("self", "exponent"), "rpow": ("self", "base"),
-    "where": ("self", "other", "condition"), "mm": ("self", "mat2"), "mv": ("self", "vec"),
-    "dot": ("self", "tensor"), "mse_loss": ("self", "target"),
-    "binary_cross_entropy": ("self", "target"),
-}
 # a formula's free names (not attributes: `self.shape` reads self, not a `shape` param)
 _WORD = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
 
@@ -40,7 +34,7 @@ def formula_names(formula: str) -> tuple:
 def input_name(op, index: int) -> str:
     if op.variadic:
         return f"tensors[{index}]"
-    names = ARG_NAMES.get(op.name, ("self", "other"))
+    names = op.args  # the row's input names
     return names[index] if index < len(names) else f"input{index}"
 
 

@@ -2,7 +2,8 @@
 
 A Tensor wraps a numpy array. A non-leaf tensor (one made by a recorded op) has a
 `grad_fn` Node holding the op, its input tensors and the op's parameters; leaves have
-grad_fn None. Operators (`+`, `*`, `@`, ...) are attached by `api` at the bottom."""
+grad_fn None. Its Python operators (`+`, `*`, `@`, `<`, `[]`, ...) are torch's functions,
+attached by engine/torch_api/operators.py (which needs the whole PyTorch surface)."""
 
 import numpy as np
 

@@ -37,17 +37,15 @@ class BoundMethod:
         return f"<built-in method {self.name} of {type_label(self.obj)} object>"
 
 
-# torch.nn.functional's names (the rest of api.FUNCTIONS are torch.X)
-NN_FUNCTIONAL = ("relu", "leaky_relu", "softplus", "gelu", "sigmoid", "tanh", "softmax",
-                 "log_softmax", "mse_loss", "l1_loss", "binary_cross_entropy", "cross_entropy",
-                 "nll_loss")
+# torch.nn.functional's names: declared by the op table's rows (and api's composites)
+NN_FUNCTIONAL = tuple(api.NN_FUNCTIONS)
 
 
 @functools.lru_cache(maxsize=None)
 def modules() -> dict:
     """The importable namespaces: torch, torch.nn, torch.nn.functional, torch.autograd."""
     functional = Namespace("torch.nn.functional",
-                           {n: api.FUNCTIONS[n] for n in NN_FUNCTIONAL})
+                           dict(api.NN_FUNCTIONS))
     nn = Namespace("torch.nn", {"functional": functional})
     autograd = Namespace("torch.autograd", {
         "grad": api.FUNCTIONS["autograd.grad"], "backward": api.FUNCTIONS["autograd.backward"],

@@ -19,10 +19,10 @@ from gradcli.engine import dtypes
 from gradcli.engine.apply import apply
 from gradcli.engine.ops import OPS
 from gradcli.engine.symbolic import Derivation, engine_derivative
-from gradcli.engine.symbolic_eval import evaluate
-from gradcli.engine.symbolic_expr import TooLarge, const, reset, symbol
-from gradcli.engine.symbolic_simplify import add, fn, mul, pow_
-from gradcli.engine.symbolic_text import to_text
+from gradcli.engine.symbolic.evaluate import evaluate
+from gradcli.engine.symbolic.expr import TooLarge, const, reset, symbol
+from gradcli.engine.symbolic.simplify import add, fn, mul, pow_
+from gradcli.engine.symbolic.text import to_text
 from gradcli.engine.tensor import Tensor
 from gradcli.parser.interpreter.case import CaseOptions, parse_binding
 from gradcli.tasks.derive import DeriveOptions, derive_case, scan_names
@@ -225,7 +225,7 @@ def test_every_op_against_reverse_mode_elsewhere(name, i):
 def test_elementwise_ops_are_all_symbolic():
     """Every unary/binary elementwise op of the table derives symbolically (no op of the
     kind may fall back to an error)."""
-    from gradcli.engine.symbolic_simplify import elementwise
+    from gradcli.engine.symbolic.simplify import elementwise
 
     unary = elementwise() & {n for n, op in OPS.items() if op.differentiable}
     binary = {n for n, op in OPS.items() if op.broadcast and op.differentiable}

@@ -142,9 +142,6 @@ def test_no_import_cycles_above_the_engine():
     assert _cycles(above) == []
 
 
-@pytest.mark.xfail(strict=False, reason="engine/dual <-> engine/ops and the symbolic_expr "
-                   "<-> symbolic_text cycles: the engine's restructuring (issue 13, point 3) "
-                   "removes them; drop this mark when it lands")
 def test_no_import_cycles_in_the_engine():
     engine = [m for m in MODULES if layer(m) == 0]
     assert _cycles(engine) == []

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..engine.errors import GradcliError
 from ..engine.symbolic import Derivation, Derivative
-from ..engine.symbolic_expr import TooLarge, reset
+from ..engine.symbolic.expr import TooLarge, reset
 from ..engine.tensor import Tensor
 from ..parser.grammar import parse
 from ..parser.interpreter.case import CaseOptions, parse_binding, run_forward

@@ -4,7 +4,13 @@ distributions.py on the default generator or the one passed as generator=."""
 
 import numpy as np
 
-from .. import api, dtypes, grad_mode
+from .. import dtypes, grad_mode
+from ..apply import broadcast_shape
+from ..torch_api.args import _leaf, _size_args, _tensor, _type_name
+from ..torch_api.arithmetic import mul
+from ..torch_api.indexing import _check_inplace, inplace
+from ..torch_api.registry import FUNCTIONS, tensor_method, torch_fn
+from ..torch_api.shapes import expand
 from ..errors import TorchError, runtime, type_error, value_error
 from ..tensor import Tensor
 from . import distributions as D
@@ -34,13 +40,13 @@ def _dtype(dtype, default):
 
 
 def _new(data, requires_grad=False) -> Tensor:
-    return api._leaf(np.ascontiguousarray(data), requires_grad)
+    return _leaf(np.ascontiguousarray(data), requires_grad)
 
 
 def _fill(self: Tensor, data) -> Tensor:
     """An in-place random fill: the in-place rules of api's other in-place methods."""
-    api._check_inplace(self)
-    return api.inplace(self, Tensor(np.asarray(data, dtype=self.data.dtype)))
+    _check_inplace(self)
+    return inplace(self, Tensor(np.asarray(data, dtype=self.data.dtype)))
 
 
 def _walk(a: np.ndarray):
@@ -62,20 +68,20 @@ def _fill_walked(self: Tensor, draw) -> Tensor:
 
 
 # ---------------------------------------------------------------- seeding
-api.FUNCTIONS["Generator"] = G.Generator
-api.FUNCTIONS["manual_seed"] = G.manual_seed
-api.FUNCTIONS["seed"] = G.seed
-api.FUNCTIONS["initial_seed"] = G.initial_seed
+FUNCTIONS["Generator"] = G.Generator
+FUNCTIONS["manual_seed"] = G.manual_seed
+FUNCTIONS["seed"] = G.seed
+FUNCTIONS["initial_seed"] = G.initial_seed
 
 
-@api.torch_fn("get_rng_state")
+@torch_fn("get_rng_state")
 def get_rng_state():
     return Tensor(G.default_generator.get_state())
 
 
-@api.torch_fn("set_rng_state")
+@torch_fn("set_rng_state")
 def set_rng_state(new_state):
-    G.default_generator.set_state(api._tensor(new_state, "set_rng_state", "new_state").data)
+    G.default_generator.set_state(_tensor(new_state, "set_rng_state", "new_state").data)
 
 
 # ---------------------------------------------------------------- uniform, normal
@@ -85,7 +91,7 @@ def _creator(kind):
     def make(*size, generator=None, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False):
         _no_out(out, kind)
-        shape = api._size_args(size, kind)
+        shape = _size_args(size, kind)
         dt = _float_dtype(_dtype(dtype, dtypes.default_float()), kernel)
         gen = G.get(generator)
         data = D.uniform(gen, shape, dt) if kind == "rand" else D.normal(gen, shape, dt)
@@ -93,24 +99,24 @@ def _creator(kind):
     return make
 
 
-api.FUNCTIONS["rand"] = _creator("rand")
-api.FUNCTIONS["randn"] = _creator("randn")
+FUNCTIONS["rand"] = _creator("rand")
+FUNCTIONS["randn"] = _creator("randn")
 
 
 def _like(kind):
     def make(input, *, dtype=None, layout=None, device=None, requires_grad=False,
              memory_format=None, generator=None):
-        t = api._tensor(input, f"{kind}_like")
-        return api.FUNCTIONS[kind](*t.data.shape, dtype=_dtype(dtype, t.data.dtype),
+        t = _tensor(input, f"{kind}_like")
+        return FUNCTIONS[kind](*t.data.shape, dtype=_dtype(dtype, t.data.dtype),
                                    requires_grad=requires_grad, generator=generator)
     return make
 
 
-api.FUNCTIONS["rand_like"] = _like("rand")
-api.FUNCTIONS["randn_like"] = _like("randn")
+FUNCTIONS["rand_like"] = _like("rand")
+FUNCTIONS["randn_like"] = _like("randn")
 
 
-@api.tensor_method("uniform_")
+@tensor_method("uniform_")
 def uniform_(self, from_=0, to=1, *, generator=None, **kw):
     from_ = kw.pop("from", from_)
     if kw:
@@ -128,7 +134,7 @@ def _check_std(std):
         raise runtime(f"normal expects std >= 0.0, but found std {std}")
 
 
-@api.tensor_method("normal_")
+@tensor_method("normal_")
 def normal_(self, mean=0, std=1, *, generator=None):
     dt = _float_dtype(self.data.dtype, "normal_kernel_cpu")
     _check_std(std)
@@ -147,7 +153,7 @@ def _no_grad_inputs(*ts):
                                   "for a mean or std that requires grad")
 
 
-@api.torch_fn("normal")
+@torch_fn("normal")
 def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
            device=None, pin_memory=False, requires_grad=False):
     """The four overloads of Distributions.cpp: (Tensor, Tensor) draws randn of the
@@ -160,8 +166,8 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
     if not mt and not st:
         if size is None:
             raise type_error(f"normal() received an invalid combination of arguments - got "
-                             f"({api._type_name(mean)}, {api._type_name(std)})")
-        shape = api._size_args((size,), "normal")
+                             f"({_type_name(mean)}, {_type_name(std)})")
+        shape = _size_args((size,), "normal")
         dt = _float_dtype(_dtype(dtype, dtypes.default_float()), "normal_kernel_cpu")
         _check_std(std)
         return _new(D.normal(gen, shape, dt, mean, std), requires_grad)
@@ -172,7 +178,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
         if (std.data < 0).any():
             raise runtime("normal expects all elements of std >= 0.0")
         dt = _float_dtype(mean.data.dtype, "normal_kernel_cpu")
-        shape = api.broadcast_shape(mean.data.shape, std.data.shape)
+        shape = broadcast_shape(mean.data.shape, std.data.shape)
         out_ = D.normal(gen, shape, dt)  # in-place mul_/add_: the promoted dtype, cast back
         out_ = (out_ * std.data).astype(dt)
         return _new((out_ + mean.data).astype(dt))
@@ -191,7 +197,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
 def _int_arg(x, fname, name, pos):
     if isinstance(x, bool) or not isinstance(x, int):
         raise type_error(f"{fname}(): argument '{name}' (position {pos}) must be int, not "
-                         f"{api._type_name(x)}")
+                         f"{_type_name(x)}")
     return x
 
 
@@ -252,7 +258,7 @@ def _random_from_to(gen, shape, dt, from_: int, to):
     return D.random_from_to(gen, shape, dt, from_, to_inc + 1)
 
 
-@api.torch_fn("randint")
+@torch_fn("randint")
 def randint(*args, generator=None, out=None, dtype=None, layout=None, device=None,
             pin_memory=False, requires_grad=False, low=None, high=None, size=None):
     _no_out(out, "randint")
@@ -267,22 +273,22 @@ def randint(*args, generator=None, out=None, dtype=None, layout=None, device=Non
         raise type_error("randint() received an invalid combination of arguments")
     low = _int_arg(low, "randint", "low", 1)
     high = _int_arg(high, "randint", "high", 2 if args and len(args) == 3 else 1)
-    shape = api._size_args((size,), "randint")
+    shape = _size_args((size,), "randint")
     dt = _dtype(dtype, dtypes.INT64)
     return _new(_random_from_to(G.get(generator), shape, dt, low, high), requires_grad)
 
 
-@api.torch_fn("randint_like")
+@torch_fn("randint_like")
 def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=None,
                  device=None, requires_grad=False, memory_format=None):
-    t = api._tensor(input, "randint_like")
+    t = _tensor(input, "randint_like")
     if high is None:
         low, high = 0, low
     return randint(low, high, t.data.shape, generator=generator,
                    dtype=_dtype(dtype, t.data.dtype), requires_grad=requires_grad)
 
 
-@api.tensor_method("random_")
+@tensor_method("random_")
 def random_(self, *args, generator=None, **kw):
     """random_(), random_(to), random_(from, to) with to=None meaning the dtype's top."""
     bad = set(kw) - {"from", "to"}
@@ -301,12 +307,12 @@ def random_(self, *args, generator=None, **kw):
     return _fill_walked(self, lambda shape, _: _random_from_to(gen, shape, dt, from_ or 0, to))
 
 
-@api.torch_fn("randperm")
+@torch_fn("randperm")
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
              pin_memory=False, requires_grad=False):
     _no_out(out, "randperm")
     n = _int_arg(n, "randperm", "n", 1)
-    api._size_args((n,), "randperm")
+    _size_args((n,), "randperm")
     dt = _dtype(dtype, dtypes.INT64)
     return _new(D.randperm(G.get(generator), n).astype(dt), requires_grad)
 
@@ -324,10 +330,10 @@ def _check_p_tensor(p: np.ndarray):
                       "to PyTorch.)")
 
 
-@api.torch_fn("bernoulli", method="bernoulli")
+@torch_fn("bernoulli", method="bernoulli")
 def bernoulli(input, p=None, *, generator=None, out=None):
     _no_out(out, "bernoulli")
-    t = api._tensor(input, "bernoulli")
+    t = _tensor(input, "bernoulli")
     gen = G.get(generator)
     if p is None:  # p is the input itself
         _float_dtype(t.data.dtype, "bernoulli_tensor_cpu_p_")
@@ -337,12 +343,12 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     return _new(D.bernoulli_scalar(gen, t.data.shape, t.data.dtype, p))
 
 
-@api.tensor_method("bernoulli_")
+@tensor_method("bernoulli_")
 def bernoulli_(self, p=0.5, *, generator=None):
     gen, dt = G.get(generator), self.data.dtype
     if isinstance(p, Tensor):
         _float_dtype(p.data.dtype, "bernoulli_tensor_cpu_p_")
-        pd = api.expand(p, *self.data.shape).data
+        pd = expand(p, *self.data.shape).data
         _check_p_tensor(pd)
         perm = _walk(self.data)
         walked = pd if perm is None else pd.transpose(perm)
@@ -351,7 +357,7 @@ def bernoulli_(self, p=0.5, *, generator=None):
     return _fill_walked(self, lambda shape, _: D.bernoulli_scalar(gen, shape, dt, p))
 
 
-@api.tensor_method("exponential_")
+@tensor_method("exponential_")
 def exponential_(self, lambd=1, *, generator=None):
     dt = self.data.dtype
     if not dtypes.is_floating(dt):
@@ -363,10 +369,10 @@ def exponential_(self, lambd=1, *, generator=None):
     return _fill_walked(self, lambda shape, _: D.exponential(gen, shape, dt, lambd))
 
 
-@api.torch_fn("multinomial", method="multinomial")
+@torch_fn("multinomial", method="multinomial")
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
     _no_out(out, "multinomial")
-    t = api._tensor(input, "multinomial")
+    t = _tensor(input, "multinomial")
     p = t.data
     if p.ndim not in (1, 2):
         raise runtime("prob_dist must be 1 or 2 dim")
@@ -396,11 +402,11 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
 
 
 # ---------------------------------------------------------------- dropout
-@api.torch_fn("dropout")
+@torch_fn("dropout")
 def dropout(input, p=0.5, training=True, inplace=False, train=None):
     """F.dropout / torch.dropout on the CPU (Dropout.cpp's _dropout_impl): the input times
     bernoulli_(1 - p) noise divided by 1 - p, so the graph records a MulBackward0."""
-    t = api._tensor(input, "dropout")
+    t = _tensor(input, "dropout")
     if train is not None:
         training = train
     if p < 0 or p > 1:
@@ -410,6 +416,6 @@ def dropout(input, p=0.5, training=True, inplace=False, train=None):
     if p == 0 or not training or t.data.size == 0:
         return t
     if p == 1:
-        return api.mul(t, Tensor(np.zeros((), t.data.dtype)))
+        return mul(t, Tensor(np.zeros((), t.data.dtype)))
     noise = D.dropout_noise(G.default_generator, t.data.shape, t.data.dtype, p)
-    return api.mul(t, Tensor(noise))
+    return mul(t, Tensor(noise))

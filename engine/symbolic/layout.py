@@ -10,7 +10,7 @@ function calls, then parenthesised sums (`2*x*cos(x**2)`, `sigmoid(x)*(1 - sigmo
 import math
 from fractions import Fraction
 
-from .symbolic_expr import Expr
+from .expr import Expr
 
 BIG = 10**9
 

@@ -1,10 +1,10 @@
 """`gradcli derive`'s engine: the derivative of a graph's output with respect to its
 leaves, as simplified expressions (text and LaTeX), from the op table's own VJP rules.
 
-First derivatives come from reverse mode over the autograd graph (symbolic_reverse),
+First derivatives come from reverse mode over the autograd graph (reverse.py),
 higher ones from reverse mode over the previous derivative's expression; each is
-simplified as it is built (symbolic_simplify) and printed (symbolic_text,
-symbolic_latex). At a point, a derivative can be evaluated with the op table's forwards
+simplified as it is built (simplify.py) and printed (text.py,
+latex.py). At a point, a derivative can be evaluated with the op table's forwards
 and compared with the engine's own reverse mode (create_graph for higher orders).
 
 Non-scalar outputs are differentiated with a seed of ones, as `y.backward(ones_like(y))`:
@@ -14,14 +14,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import GradcliError
-from .symbolic_eval import _f64, evaluate
-from .symbolic_expr import Expr, symbol
-from .symbolic_latex import to_latex
-from .symbolic_reverse import ForwardMap, Poison, expr_grads, graph_grads
-from .symbolic_simplify import expand, zeros
-from .symbolic_sym import Sym, deriving
-from .symbolic_text import TooLarge, to_text
+from ..autograd import grad
+from ..errors import GradcliError
+from ..tensor import Tensor
+from .evaluate import _f64, evaluate
+from .expr import Expr, number, symbol
+from .latex import to_latex
+from .reverse import ForwardMap, Poison, expr_grads, graph_grads
+from .simplify import expand, zeros
+from .sym import Sym, deriving
+from .text import Printer, TooLarge, to_text
 
 TOLERANCE = {"float32": (1e-3, 1e-5), "float64": (1e-7, 1e-10)}
 
@@ -159,9 +161,6 @@ def _as_expr(g, shape):
 
 
 def _number_text(v) -> str:
-    from .symbolic_expr import number
-    from .symbolic_text import Printer
-
     a = np.asarray(v)
     if a.ndim == 0:
         return Printer().full(Printer().number_entry(number(a.item())))[0]
@@ -171,9 +170,6 @@ def _number_text(v) -> str:
 def engine_derivative(out, x, order: int) -> np.ndarray:
     """The engine's reverse mode: d^order(out)/dx^order with seeds of ones (create_graph
     between orders), zeros where x is not reached."""
-    from .autograd import grad
-    from .tensor import Tensor
-
     g = out
     for k in range(order):
         if not g.requires_grad:

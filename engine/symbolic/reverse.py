@@ -14,13 +14,14 @@ symbolically through <op>", while the other inputs still get theirs."""
 
 import numpy as np
 
-from . import dual as D
-from .autograd import topological_order
-from .symbolic_build import build
-from .symbolic_eval import _f64, evaluate_all
-from .symbolic_expr import MAX_SIZE, Expr, TooLarge, const, freeze, postorder, symbol, thaw
-from .symbolic_simplify import add, expand, mul
-from .symbolic_sym import NotSymbolic, Sym, to_expr
+from .. import dual as D
+from ..autograd import topological_order
+from ..ops import OPS
+from .build import build
+from .evaluate import _f64, evaluate_all
+from .expr import MAX_SIZE, Expr, TooLarge, const, freeze, postorder, symbol, thaw
+from .simplify import add, expand, mul
+from .sym import NotSymbolic, Sym, to_expr
 
 
 class Poison:
@@ -192,8 +193,6 @@ def _lazy_rest(make_expr, make_value) -> Sym:
 
 def _node_vjps(e: Expr, g: Sym, sym, wanted_syms):
     """(child, contribution) for every child of `e` that depends on a wanted symbol."""
-    from .ops import OPS
-
     out = sym(e)
     live = [i for i, c in enumerate(e.args) if c.syms & wanted_syms]
     k = e.kind

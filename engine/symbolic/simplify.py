@@ -16,7 +16,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from .symbolic_expr import (
+from ..ops import OPS
+from .expr import (
     Expr,
     FrozenArray,
     const,
@@ -214,21 +215,8 @@ SHAPE_ONLY = frozenset({"reshape", "unsafe_view", "unsqueeze", "squeeze", "squee
 
 def _elementwise() -> frozenset:
     """Ops of one tensor and no required parameter whose result has the input's shape
-    (sin, relu, ...): they commute with expand and fold on constants. Found by trying
-    each forward, so a new op of the table is recognised without a list here."""
-    from .ops import OPS
-
-    names = set()
-    for name, op in OPS.items():
-        if name in IDENTITIES or op.variadic:
-            continue
-        try:
-            ok = all(np.shape(op.forward(np.full(s, 0.5))) == s for s in ((2, 3), (1, 3), ()))
-        except Exception:  # noqa: BLE001 - an op needing more arguments is not one of these
-            ok = False
-        if ok:
-            names.add(name)
-    return frozenset(names)
+    (sin, relu, ...): they commute with expand and fold on constants. The rows say so."""
+    return frozenset(n for n, op in OPS.items() if op.elementwise and n not in IDENTITIES)
 
 
 _ELEMENTWISE: list = []
@@ -336,8 +324,6 @@ def fn(op: str, args, params, shape) -> Expr:
 def _fold(op: str, value):
     """op(constant) when the result is an exact small number (sin(0), exp(0), sqrt(4));
     log(2) and the like stay symbolic."""
-    from .ops import OPS
-
     try:
         r = np.asarray(OPS[op].forward(np.asarray(float(value))), dtype=float)
     except Exception:  # noqa: BLE001 - a forward that cannot take a float is not folded

@@ -5,12 +5,11 @@ precedence) with LaTeX spelling: `\\frac{}{}`, `x^{2}`, `\\sin\\left(x\\right)`,
 import math
 import re
 
-from .symbolic_layout import ADD, ATOM, MUL, POW, Named
-from .symbolic_text import _CMP, _INDEXING, _MATMUL, LIMIT, Printer, _call_name
+from ..ops.surface import latex_functions
+from .layout import ADD, ATOM, MUL, POW, Named
+from .text import _CMP, _INDEXING, _MATMUL, LIMIT, Printer, _call_name
 
-_FUNCS = {"sin": r"\sin", "cos": r"\cos", "tan": r"\tan", "atan": r"\arctan",
-          "asin": r"\arcsin", "tanh": r"\tanh", "log": r"\log", "sigmoid": r"\sigma",
-          "sign": r"\operatorname{sgn}"}
+_FUNCS = latex_functions()  # the rows' LaTeX names: sin -> \\sin, sigmoid -> \\sigma
 _KNOWN = {"pi": r"\pi", "sqrt(2)": r"\sqrt{2}", "sqrt(3)": r"\sqrt{3}",
           "sqrt(pi)": r"\sqrt{\pi}", "sqrt(2*pi)": r"\sqrt{2 \pi}", "log(2)": r"\log 2",
           "log(3)": r"\log 3", "log(2)**2": r"\log^{2} 2", "log(10)": r"\log 10", "exp(1)": "e"}

@@ -3,7 +3,7 @@
 A `Sym` pairs an expression with its numeric value at the point being derived (shapes,
 dtypes and the constants a rule reads come from the value). `dual.f(sym)` calls
 `sym.trace_op`, which builds the canonical expression of the op and computes its value
-with the op's own forward, so the very rules of `engine/ops.py` produce symbolic
+with the op's own forward, so the very rules of the op table (`engine/ops/`) produce symbolic
 derivatives and there is no second table of derivative rules.
 
 Rules also use numpy on `raw(x)` for masks. On a Sym these mean what they say where they
@@ -18,11 +18,12 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from . import dual as D
-from .dual import Traced
-from .symbolic_build import build
-from .symbolic_expr import Expr, array_node, const, freeze, is_number
-from .symbolic_simplify import expand
+from .. import dual as D
+from ..dual import Traced
+from ..ops import OPS
+from .build import build
+from .expr import Expr, array_node, const, freeze, is_number
+from .simplify import expand
 
 
 class NotSymbolic(Exception):
@@ -133,8 +134,6 @@ def trace(op, args, params) -> "Sym":
 
 
 def _op(name):
-    from .ops import OPS
-
     return OPS[name]
 
 
@@ -142,8 +141,6 @@ _FLIP = {"lt": "gt", "le": "ge", "gt": "lt", "ge": "le", "eq": "eq", "ne": "ne"}
 
 
 def _ufunc_ops() -> dict:
-    from .ops import OPS
-
     table = {}
     for name, op in OPS.items():
         if isinstance(op.forward, np.ufunc):

@@ -41,11 +41,6 @@ class Expr:
         extra = tuple(v for _, v in self.params if isinstance(v, Expr))
         return self.args + extra if extra else self.args
 
-    def __repr__(self) -> str:
-        from .symbolic_text import to_text
-
-        return f"Expr({to_text(self)})"
-
 
 class FrozenArray:
     """A numpy array as a hashable parameter value or constant (compared by content)."""

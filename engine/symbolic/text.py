@@ -1,6 +1,6 @@
 """Printing expressions as text in PyTorch notation (`2*x*cos(x**2)`), with `-` and `/`
 restored and only the parentheses Python's precedence needs. The text is a valid gradcli
-expression. The printer base here also drives the LaTeX printer (symbolic_latex.py),
+expression. The printer base here also drives the LaTeX printer (latex.py),
 which changes only the spelling.
 
 Nodes are printed children first from an explicit stack, each from its children's text,
@@ -11,8 +11,9 @@ import inspect
 import math
 from fractions import Fraction
 
-from .symbolic_expr import FrozenArray, FrozenSlice, TooLarge, postorder
-from .symbolic_layout import (
+from ..ops import OPS
+from .expr import Expr, FrozenArray, FrozenSlice, TooLarge, postorder
+from .layout import (
     ADD,
     ATOM,
     CMP,
@@ -22,6 +23,7 @@ from .symbolic_layout import (
     Named,
     is_negative,
     mul_layout,
+    number_parts,
     term_order,
 )
 
@@ -38,8 +40,6 @@ _DEFAULTS: dict = {}
 def _defaults(op_name: str) -> dict:
     """The forward's default parameter values (omitted when printing a call)."""
     if op_name not in _DEFAULTS:
-        from .ops import OPS
-
         try:
             sig = inspect.signature(OPS[op_name].forward)
             _DEFAULTS[op_name] = {k: p.default for k, p in sig.parameters.items()
@@ -284,8 +284,9 @@ class Printer:
 
 
 def _call_name(op: str) -> str:
-    return {"sum_dim": "sum", "norm_dim": "norm", "mean_dim": "mean", "max_dim": "max",
-            "min_dim": "min", "pow_scalar": "pow"}.get(op, op)
+    """The name a call prints with: the row's `text` (sum_dim -> sum), else its name."""
+    row = OPS.get(op)
+    return row.text or op if row is not None else op
 
 
 def _same(a, b) -> bool:
@@ -303,8 +304,6 @@ def _slice_text(s: FrozenSlice) -> str:
 
 
 def _parts(v):
-    from .symbolic_layout import number_parts
-
     return number_parts(v)
 
 
@@ -313,3 +312,8 @@ def to_text(root, ranks=None, limit=LIMIT) -> str:
 
 
 __all__ = ["Printer", "TooLarge", "to_text", "is_negative"]
+
+
+# An expression's repr is its text. Set here, not in expr.py, so that expr (the node type,
+# imported by every other module of the subsystem) imports no printer: no import cycle.
+Expr.__repr__ = lambda self: f"Expr({to_text(self)})"

@@ -4,7 +4,8 @@ from an explicit stack. Used to check a derivative against reverse mode at a poi
 
 import numpy as np
 
-from .symbolic_expr import Expr, postorder, thaw
+from ..ops import OPS
+from .expr import Expr, postorder, thaw
 
 
 def _f64(x) -> np.ndarray:
@@ -14,8 +15,6 @@ def _f64(x) -> np.ndarray:
 
 def evaluate_all(root: Expr, env: dict) -> dict:
     """The value of every node under `root`; `env` maps symbol names to arrays."""
-    from .ops import OPS
-
     add, mul, power = OPS["add"].forward, OPS["mul"].forward, OPS["pow"].forward
     vals: dict = {}
     with np.errstate(all="ignore"):

@@ -2,8 +2,8 @@
 simplifier's sums, products and powers (so a - b is a + (-1)*b and a / b is a*b**-1),
 every other op a function node that keeps the op's name and parameters."""
 
-from .symbolic_expr import Expr, const
-from .symbolic_simplify import add, expand, fn, mul, neg, pow_
+from .expr import Expr, const
+from .simplify import add, expand, fn, mul, neg, pow_
 
 
 def _m1() -> Expr:

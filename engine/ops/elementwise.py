@@ -1,0 +1,142 @@
+"""Rows: elementwise functions of one tensor (torch.X and Tensor.X)."""
+
+import math
+
+import numpy as np
+
+from .. import dual as D
+from .helpers import _erf, _first_max, _first_min, _select, raw, zeros_like
+from .signature import Signature
+from .table import op, unary
+
+
+def _clamp_kink(a, min=None, max=None) -> bool:
+    return bool((min is not None and np.any(a == min)) or (max is not None and np.any(a == max)))
+
+
+def _clamp(a, min=None, max=None):
+    if min is not None:
+        a = _first_max(a, min)
+    if max is not None:
+        a = _first_min(a, max)
+    return a
+
+
+op("exp", "ExpBackward0", np.exp, lambda g, o, a: D.mul(g, o),
+   formulas=("grad * result",), dtype_rule="float",
+   torch=('exp',), methods=('exp',), signature=unary('exp'),
+   elementwise=True,
+   samples=lambda s: [((s.normal(2, 3),), {})])
+op("log", "LogBackward0", np.log, lambda g, o, a: D.div(g, a),
+   formulas=("grad / self",), dtype_rule="float",
+   torch=('log',), methods=('log',), signature=unary('log'),
+   latex='\\log',
+   elementwise=True,
+   samples=lambda s: [((s.positive(2, 3),), {})])
+op("log1p", "Log1PBackward0", np.log1p, lambda g, o, a: D.div(g, D.add(a, 1.0)),
+   formulas=("grad / (self + 1)",), dtype_rule="float",
+   torch=('log1p',), methods=('log1p',), signature=unary('log1p'),
+   elementwise=True,
+   samples=lambda s: [((s.positive(2, 3),), {})])
+op("sqrt", "SqrtBackward0", np.sqrt, lambda g, o, a: D.div(g, D.mul(o, 2.0)),
+   formulas=("grad / (2 * result)",), dtype_rule="float",
+   kink=lambda a: bool(np.any(a == 0)),
+   torch=('sqrt',), methods=('sqrt',), signature=unary('sqrt'),
+   elementwise=True,
+   samples=lambda s: [((s.positive(2, 3),), {})])
+op("rsqrt", "RsqrtBackward0", lambda a: 1 / np.sqrt(a),
+   lambda g, o, a: D.mul(D.mul(g, -0.5), D.pow_scalar(o, 3.0)),
+   formulas=("-0.5 * grad * result**3",), dtype_rule="float",
+   torch=('rsqrt',), methods=('rsqrt',), signature=unary('rsqrt'),
+   elementwise=True,
+   samples=lambda s: [((s.positive(2, 3),), {})])
+op("sin", "SinBackward0", np.sin, lambda g, o, a: D.mul(g, D.cos(a)),
+   formulas=("grad * cos(self)",), dtype_rule="float",
+   torch=('sin',), methods=('sin',), signature=unary('sin'),
+   latex='\\sin',
+   elementwise=True,
+   samples=lambda s: [((s.normal(2, 3),), {})])
+op("cos", "CosBackward0", np.cos, lambda g, o, a: D.mul(D.neg(g), D.sin(a)),
+   formulas=("-grad * sin(self)",), dtype_rule="float",
+   torch=('cos',), methods=('cos',), signature=unary('cos'),
+   latex='\\cos',
+   elementwise=True,
+   samples=lambda s: [((s.normal(2, 3),), {})])
+op("tan", "TanBackward0", np.tan, lambda g, o, a: D.mul(g, D.add(D.mul(o, o), 1.0)),
+   formulas=("grad * (1 + result**2)",), dtype_rule="float",
+   torch=('tan',), methods=('tan',), signature=unary('tan'),
+   latex='\\tan',
+   elementwise=True,
+   samples=lambda s: [((s.unit(2, 3),), {})])
+op("atan", "AtanBackward0", np.arctan, lambda g, o, a: D.div(g, D.add(D.mul(a, a), 1.0)),
+   formulas=("grad / (1 + self**2)",), dtype_rule="float",
+   torch=('atan', 'arctan'), methods=('atan', 'arctan'), signature=unary('atan'),
+   latex='\\arctan',
+   elementwise=True,
+   samples=lambda s: [((s.normal(2, 3),), {})])
+op("asin", "AsinBackward0", np.arcsin,
+   lambda g, o, a: D.div(g, D.sqrt(D.rsub(D.mul(a, a), 1.0))),
+   formulas=("grad / sqrt(1 - self**2)",), dtype_rule="float",
+   torch=('asin', 'arcsin'), methods=('asin', 'arcsin'), signature=unary('asin'),
+   latex='\\arcsin',
+   elementwise=True,
+   samples=lambda s: [((s.unit(2, 3),), {})])
+op("tanh", "TanhBackward0", np.tanh, lambda g, o, a: D.mul(g, D.rsub(D.mul(o, o), 1.0)),
+   formulas=("grad * (1 - result**2)",), dtype_rule="float",
+   torch=('tanh',), methods=('tanh',), signature=unary('tanh'),
+   nn=('tanh',), nn_signature=Signature('tanh', '(Tensor input)', style="python"),
+   latex='\\tanh',
+   elementwise=True,
+   samples=lambda s: [((s.normal(2, 3),), {})])
+op("sigmoid", "SigmoidBackward0", lambda a: 1 / (1 + np.exp(-a)),
+   lambda g, o, a: D.mul(D.mul(g, o), D.rsub(o, 1.0)),
+   formulas=("grad * result * (1 - result)",), dtype_rule="float",
+   torch=('sigmoid',), methods=('sigmoid',), signature=unary('sigmoid'),
+   nn=('sigmoid',), nn_signature=Signature('sigmoid', '(Tensor input)', style="python"),
+   latex='\\sigma',
+   elementwise=True,
+   samples=lambda s: [((s.normal(2, 3),), {})])
+op("erf", "ErfBackward0", _erf,
+   lambda g, o, a: D.mul(g, D.mul(D.exp(D.neg(D.mul(a, a))), 2 / math.sqrt(math.pi))),
+   formulas=("grad * 2 / sqrt(pi) * exp(-self**2)",), dtype_rule="float",
+   torch=('erf',), methods=('erf',), signature=unary('erf'),
+   elementwise=True,
+   samples=lambda s: [((s.normal(2, 3),), {})])
+op("abs", "AbsBackward0", np.abs, lambda g, o, a: D.mul(g, np.sign(raw(a))),
+   formulas=("grad * sign(self)",), dtype_rule="same",
+   kink=lambda a: bool(np.any(a == 0)),
+   torch=('abs', 'absolute'), methods=('abs',), signature=unary('abs'),
+   elementwise=True,
+   samples=lambda s: [((s.away_from_zero(2, 3),), {})])
+op("sign", "SignBackward0", np.sign, lambda g, o, a: zeros_like(g),
+   formulas=("0",), saves=False, dtype_rule="same",
+   kink=lambda a: bool(np.any(a == 0)),
+   torch=('sign',), methods=('sign',), signature=unary('sign'),
+   latex='\\operatorname{sgn}',
+   elementwise=True,
+   samples=lambda s: [((s.away_from_zero(2, 3),), {})])
+op("floor", "FloorBackward0", np.floor, lambda g, o, a: zeros_like(g),
+   formulas=("0",), saves=False, dtype_rule="same",
+   kink=lambda a: bool(np.any(a == np.floor(a))),
+   torch=('floor',), methods=('floor',), signature=unary('floor'),
+   elementwise=True,
+   samples=lambda s: [((s.positive(2, 3) + 0.05,), {})])
+op("clamp", "ClampBackward1",
+   lambda a, min=None, max=None: _clamp(a, min, max).astype(a.dtype),
+   lambda g, o, a, min=None, max=None: _select(g, (
+       ((raw(a) >= min) if min is not None else True)
+       & ((raw(a) <= max) if max is not None else True)).astype(raw(a).dtype)),
+   formulas=("grad * (min <= self <= max)",), dtype_rule="same",
+   kink=_clamp_kink,
+   elementwise=True,
+   samples=lambda s: [((s.distinct(2, 3) - 1.0,), {"min": -0.55, "max": 0.6})])
+op("expm1", "Expm1Backward0", np.expm1, lambda g, o, a: D.mul(g, D.add(o, 1.0)),
+   formulas=("grad * (result + 1)",), dtype_rule="float",
+   torch=("expm1",), methods=("expm1",), signature=unary("expm1"),
+   latex=r"\operatorname{expm1}", elementwise=True,
+   samples=lambda s: [((s.normal(2, 3),), {})])
+op("log2", "Log2Backward0", np.log2, lambda g, o, a: D.div(g, D.mul(a, math.log(2))),
+   formulas=("grad / (self * log(2))",), dtype_rule="float",
+   torch=("log2",), methods=("log2",), signature=unary("log2"),
+   latex=r"\log_{2}", elementwise=True,
+   samples=lambda s: [((s.positive(2, 3),), {})])

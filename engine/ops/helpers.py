@@ -1,0 +1,94 @@
+"""Pieces shared by the rows' forwards and VJP rules (reductions re-expanded,
+mask-like selections, torch's tie rules)."""
+
+import math
+
+import numpy as np
+
+from .. import dual as D
+
+raw = D.raw
+
+
+def zeros_like(x):
+    return D.mul(x, 0.0)
+
+
+def _keep_shape(shape, dims):
+    """`shape` with the reduced `dims` kept as size 1 (to re-expand a reduced grad)."""
+    dims = range(len(shape)) if dims is None else dims
+    return tuple(1 if i in dims else s for i, s in enumerate(shape))
+
+
+def _unreduce(g, shape, dims, keepdim):
+    """Bring a reduction's grad back to the input's shape (dims None: all dims)."""
+    if not keepdim:
+        g = D.reshape(g, shape=_keep_shape(shape, dims))
+    return D.expand(g, shape=shape)
+
+
+def _count(shape, dims):
+    return math.prod(shape[d] for d in (range(len(shape)) if dims is None else dims))
+
+
+def _sum_to(a, shape):
+    """Sum a broadcast array back down to `shape` (leading dims and size-1 dims)."""
+    lead = a.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape)
+                                      if s == 1 and a.shape[i + lead] != 1)
+    if axes:
+        a = a.sum(axis=axes, keepdims=True)
+    return a.reshape(shape) if lead else a
+
+
+def _sum(a, dims=None, keepdim=False):
+    dtype = np.int64 if a.dtype.kind in "bi" else None
+    return np.sum(a, axis=dims, keepdims=keepdim, dtype=dtype)
+
+
+def _mean(a, dims=None, keepdim=False):
+    return np.mean(a, axis=dims, keepdims=keepdim, dtype=a.dtype)
+
+
+def _erf(a):
+    return np.vectorize(math.erf, otypes=[a.dtype])(a) if a.size else a.copy()
+
+
+def _axis(dim):
+    """One dim as a reduction's dims; None (a 0-d input) is every dim."""
+    return None if dim is None else (dim,)
+
+
+def _select(g, weights):
+    """grad * weights for a mask-like rule (relu, clamp, where, max/min). torch selects
+    (where / masked_fill) instead of multiplying, so a masked-out entry is +0. even under a
+    negative grad, where grad * 0 would print -0.; symbolic tracing keeps the product."""
+    out = D.mul(g, weights)
+    if isinstance(out, (np.ndarray, D.Tensor)):
+        data = raw(out)
+        fixed = np.where(np.broadcast_to(weights, data.shape) != 0, data, 0).astype(data.dtype)
+        if isinstance(out, np.ndarray):
+            return fixed
+        out.data = fixed
+    return out
+
+
+def _first_max(a, b):
+    """torch's maximum/relu/clamp: the first operand wins ties, so relu(-0.) is -0. (numpy's
+    maximum returns the second), and NaN propagates."""
+    return np.where((a >= b) | np.isnan(a), a, b)
+
+
+def _first_min(a, b):
+    return np.where((a <= b) | np.isnan(a), a, b)
+
+
+def _inverse(n, numerator):
+    # numerator / n with IEEE semantics: no degrees of freedom gives inf (torch's nan grads)
+    return numerator / n if n else math.inf
+
+
+def _centered(a, dims):
+    if dims is None:
+        return D.sub(a, D.mean(a))
+    return D.sub(a, D.mean_dim(a, dims=dims, keepdim=True))

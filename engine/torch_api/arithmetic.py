@@ -1,0 +1,193 @@
+"""torch.X / Tensor.X wrappers of arithmetic, products, comparisons, where, clamp and the
+activations that take parameters; the rows with a signature get generated wrappers here
+(ops/surface.py). `add` and `mul` keep a fast path for `x + y` / `x * y`."""
+
+import numpy as np
+
+from .. import dtypes
+from ..apply import apply, broadcast_shape
+from ..errors import runtime, type_error
+from ..ops import OPS, surface
+from ..tensor import Tensor
+from .args import _tensor, _type_name
+from .factories import tensor
+from .registry import FUNCTIONS, METHODS, NN_FUNCTIONS, torch_fn
+
+
+# ---------------------------------------------------------------- arithmetic
+def _binary(name, a, b):
+    return apply(OPS[name], (a, b))
+
+
+_PLAIN = (Tensor, float, int)  # operand types `x + y` and `x * y` take without checks
+_OP_ADD, _OP_MUL = OPS["add"], OPS["mul"]
+
+
+def _operand(x, fname):
+    if isinstance(x, (Tensor, bool, int, float)):
+        return x
+    raise type_error(f"unsupported operand type(s) for {fname}: '{_type_name(x)}'")
+
+
+@torch_fn("add", method="add")
+def add(input, other, alpha=1):
+    if alpha == 1 and type(input) is Tensor and type(other) in _PLAIN:  # x + y, x + 1
+        return apply(_OP_ADD, (input, other))
+    if alpha != 1:
+        other = mul(other, alpha)
+    if not isinstance(input, Tensor):
+        return _binary("add", _operand(other, "+"), input)
+    return _binary("add", input, _operand(other, "+"))
+
+
+@torch_fn("sub", "subtract", method=("sub", "subtract"))
+def sub(input, other, alpha=1):
+    if alpha != 1:
+        other = mul(other, alpha)
+    if not isinstance(input, Tensor):
+        return apply(OPS["rsub"], (_operand(other, "-"), input))
+    return _binary("sub", input, _operand(other, "-"))
+
+
+@torch_fn("mul", "multiply", method=("mul", "multiply"))
+def mul(input, other):
+    if type(input) is Tensor and type(other) in _PLAIN:  # x * y, x * 2
+        return apply(_OP_MUL, (input, other))
+    if not isinstance(input, Tensor):
+        return _binary("mul", _operand(other, "*"), input)
+    return _binary("mul", input, _operand(other, "*"))
+
+
+@torch_fn("div", "divide", "true_divide", method=("div", "divide", "true_divide"))
+def div(input, other, rounding_mode=None):
+    if rounding_mode == "floor":
+        return floor_divide(input, other)
+    if not isinstance(input, Tensor):
+        return apply(OPS["rdiv"], (_operand(other, "/"), input))
+    return _binary("div", input, _operand(other, "/"))
+
+
+@torch_fn("floor_divide", method="floor_divide")
+def floor_divide(input, other):
+    if not isinstance(input, Tensor):
+        return _binary("floor_divide", tensor(input), other)
+    return _binary("floor_divide", input, _operand(other, "//"))
+
+
+@torch_fn("remainder", "fmod", method=("remainder",))
+def remainder(input, other):
+    if not isinstance(input, Tensor):
+        return _binary("remainder", tensor(input), other)
+    return _binary("remainder", input, _operand(other, "%"))
+
+
+@torch_fn("pow", method="pow")
+def pow(input, exponent):
+    if not isinstance(input, Tensor):
+        return apply(OPS["rpow"], (_tensor(exponent, "pow", "exponent", 2), input))
+    if isinstance(exponent, Tensor):
+        return _binary("pow", input, exponent)
+    return apply(OPS["pow_scalar"], (input, _operand(exponent, "**")))
+
+
+@torch_fn("square", method="square")
+def square(input):
+    return pow(_tensor(input, "square"), 2)
+
+
+@torch_fn("neg", "negative", method=("neg", "negative"))
+def neg(input):
+    return apply(OPS["neg"], (_tensor(input, "neg"),))
+
+
+@torch_fn("matmul", method="matmul")
+def matmul(input, other):
+    a, b = _tensor(input, "matmul"), _tensor(other, "matmul", "other", 2)
+    na, nb = a.data.ndim, b.data.ndim
+    if na == 0 or nb == 0:
+        raise runtime(f"both arguments to matmul need to be at least 1D, but they are {na}D and {nb}D")
+    if na == 1 and nb == 1:
+        return dot(a, b)
+    if na == 2 and nb == 2:
+        return mm(a, b)
+    if na == 2 and nb == 1:
+        return mv(a, b)
+    if na == 1 and nb == 2:
+        return _binary("vecmat", a, b)
+    return _binary("matmul", a, b)
+
+
+@torch_fn("mm", method="mm")
+def mm(input, mat2):
+    return _binary("mm", _tensor(input, "mm"), _tensor(mat2, "mm", "mat2", 2))
+
+
+@torch_fn("mv", method="mv")
+def mv(input, vec):
+    return _binary("mv", _tensor(input, "mv"), _tensor(vec, "mv", "vec", 2))
+
+
+@torch_fn("dot", "inner", method="dot")
+def dot(input, other):
+    return _binary("dot", _tensor(input, "dot"), _tensor(other, "dot", "tensor", 2))
+
+
+def _compare(name, sym):
+    def cmp(input, other):
+        if not isinstance(input, Tensor):
+            input = tensor(input)
+        return _binary(name, input, _operand(other, sym))
+    return cmp
+
+
+for _n, _sym, _alias in (("lt", "<", "less"), ("le", "<=", "less_equal"), ("gt", ">", "greater"),
+                         ("ge", ">=", "greater_equal"), ("eq", "==", "equal_"),
+                         ("ne", "!=", "not_equal")):
+    FUNCTIONS[_n] = FUNCTIONS[_alias] = METHODS[_n] = _compare(_n, _sym)
+
+
+@torch_fn("logical_not", method="logical_not")
+def logical_not(input):
+    return apply(OPS["logical_not"], (_tensor(input, "logical_not"),))
+
+
+@torch_fn("maximum", method="maximum")
+def maximum(input, other):
+    return _binary("maximum", _tensor(input, "maximum"), _tensor(other, "maximum", "other", 2))
+
+
+@torch_fn("minimum", method="minimum")
+def minimum(input, other):
+    return _binary("minimum", _tensor(input, "minimum"), _tensor(other, "minimum", "other", 2))
+
+
+@torch_fn("where", method="where")
+def where(condition, input, other):
+    cond = _tensor(condition, "where", "condition")
+    if cond.data.dtype != dtypes.BOOL:
+        raise runtime(f"where expected condition to be a boolean tensor, but got a tensor with "
+                      f"dtype {dtypes.torch_name(cond.data.dtype)[6:].capitalize()}")
+    shape = cond.data.shape
+    for x in (input, other):  # torch broadcasts condition, input, other in that order
+        if isinstance(x, Tensor):
+            shape = broadcast_shape(shape, x.data.shape)
+    return apply(OPS["where"], (input, other), {"cond": np.broadcast_to(cond.data, shape)})
+
+
+@torch_fn("clamp", "clip", method=("clamp", "clip"))
+def clamp(input, min=None, max=None):
+    t = _tensor(input, "clamp")
+    if min is None and max is None:
+        raise runtime("torch.clamp: At least one of 'min' or 'max' must not be None")
+    return apply(OPS["clamp"], (t,), {"min": min, "max": max})
+
+
+# the rows with a signature (exp, log, sigmoid, relu, silu, ...): wrappers generated
+surface.register(FUNCTIONS, METHODS, NN_FUNCTIONS)
+
+
+@torch_fn("gelu")
+def gelu(input, approximate="none"):
+    if approximate != "none":
+        raise runtime("gelu: only approximate='none' is supported by gradcli")
+    return apply(OPS["gelu"], (_tensor(input, "gelu"),))

@@ -1,0 +1,184 @@
+"""t[key] and t[key] = value as PyTorch applies them, and in-place updates (add_, zero_,
+copy_, requires_grad_, ...) with PyTorch's rules about leaves."""
+
+import numpy as np
+
+from .. import dtypes, grad_mode
+from ..apply import apply, broadcast_shape
+from ..errors import index_error, runtime, value_error
+from ..ops import OPS
+from ..tensor import Tensor
+from .args import _scalar_type, _tensor, _type_name
+from .arithmetic import add, clamp, div, mul, neg, pow, sub
+from .factories import data_to_array
+from .registry import METHODS, tensor_method
+from .shapes import expand
+
+
+# ---------------------------------------------------------------- indexing
+def _index_key(t: Tensor, key):
+    if not isinstance(key, tuple):
+        key = (key,)
+    return key
+
+
+def getitem(t: Tensor, key) -> Tensor:
+    """t[key] as PyTorch applies it: basic indices one at a time, left to right (select,
+    slice, unsqueeze: so the grad_fn is the last one's), advanced indices as one index op."""
+    key = _index_key(t, key)
+    if any(isinstance(k, (Tensor, list)) for k in key):
+        return _advanced(t, key)
+    n_real = sum(1 for k in key if k is not None and k is not Ellipsis)
+    if n_real > t.data.ndim:
+        raise index_error(f"too many indices for tensor of dimension {t.data.ndim}")
+    if sum(1 for k in key if k is Ellipsis) > 1:
+        raise index_error("an index can only have a single ellipsis ('...')")
+    out, dim = t, 0
+    for k in key:
+        if k is Ellipsis:
+            dim += t.data.ndim - n_real
+        elif k is None:
+            out = apply(OPS["unsqueeze"], (out,), {"dim": dim})
+            dim += 1
+        elif isinstance(k, (bool, int, np.integer)) and not isinstance(k, bool):
+            size = out.data.shape[dim]
+            if not -size <= k < size:
+                raise index_error(f"index {k} is out of bounds for dimension {dim} with size {size}")
+            out = apply(OPS["select"], (out,), {"key": (slice(None),) * dim + (int(k),)})
+        elif isinstance(k, slice):
+            if k.step is not None and k.step <= 0:
+                raise value_error("step must be greater than zero")
+            if k != slice(None):
+                out = apply(OPS["slice"], (out,), {"key": (slice(None),) * dim + (k,)})
+            dim += 1
+        else:
+            raise index_error("only integers, slices (`:`), ellipsis (`...`), None and long or "
+                              "byte Variables are valid indices (got " + _type_name(k) + ")")
+    if out is t:
+        out = apply(OPS["alias"], (t,), {"key": ()})
+    return out
+
+
+def _advanced(t: Tensor, key):
+    np_key = []
+    for k in key:
+        if isinstance(k, Tensor):
+            if k.data.dtype.kind not in "iub":
+                raise index_error("tensors used as indices must be long, int, byte or bool tensors")
+            np_key.append(k.data)
+        elif isinstance(k, list):
+            np_key.append(data_to_array(k))
+        else:
+            np_key.append(k)
+    np_key = tuple(np_key)
+    try:
+        t.data[np_key]
+    except IndexError as e:
+        raise index_error(str(e)) from None
+    return apply(OPS["index"], (t,), {"key": np_key})
+
+
+def setitem(t: Tensor, key, value) -> None:
+    """t[key] = value: an in-place write (allowed where PyTorch allows it without a graph)."""
+    _check_inplace(t)
+    if grad_mode.is_enabled() and (t.requires_grad or
+                                   isinstance(value, Tensor) and value.requires_grad):
+        raise runtime("gradcli does not record index assignment (t[...] = value) in the graph; "
+                      "do it under torch.no_grad() or on a tensor that does not require grad")
+    key = _index_key(t, key)
+    np_key = tuple(k.data if isinstance(k, Tensor) else k for k in key)
+    t.data[np_key] = value.data if isinstance(value, Tensor) else value
+
+
+# ---------------------------------------------------------------- in-place updates
+def _check_inplace(t: Tensor):
+    if grad_mode.is_enabled() and t.requires_grad and t.grad_fn is None:
+        raise runtime("a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+def inplace(t: Tensor, result: Tensor) -> Tensor:
+    """Make `t` hold `result` in place. Without a graph the array itself is overwritten (so
+    `.data` views and `.grad` references see it); with one, `t` takes over the result's
+    history and the node's reference to the old `t` is moved to a snapshot of it."""
+    if dtypes.category(result.data.dtype) > dtypes.category(t.data.dtype):
+        raise runtime(f"result type {_scalar_type(result.data.dtype)} can't be cast to the desired "
+                      f"output type {_scalar_type(t.data.dtype)}")
+    if result.grad_fn is not None:
+        old = Tensor(t.data.copy(), t.requires_grad, t.grad_fn)
+        fn = result.grad_fn
+        fn.inputs = tuple(old if x is t else x for x in fn.inputs)
+        t.data, t.grad_fn, t.requires_grad = result.data, fn, True
+        return t
+    if t.data.flags.writeable and t.data.shape == np.broadcast_shapes(t.data.shape,
+                                                                      result.data.shape):
+        np.copyto(t.data, result.data, casting="unsafe")
+    elif t.data.shape != np.broadcast_shapes(t.data.shape, result.data.shape):
+        raise runtime(f"output with shape [{', '.join(map(str, t.data.shape))}] doesn't match the "
+                      f"broadcast shape [{', '.join(map(str, result.data.shape))}]")
+    else:
+        t.data = result.data.astype(t.data.dtype)
+    return t
+
+
+def _inplace_method(fn):
+    def method(self, *args, **kwargs):
+        _check_inplace(self)
+        return inplace(self, fn(self, *args, **kwargs))
+    return method
+
+
+for _m, _fn in (("add_", add), ("sub_", sub), ("mul_", mul), ("div_", div), ("pow_", pow),
+                ("clamp_", clamp), ("neg_", neg)):
+    METHODS[_m] = _inplace_method(_fn)
+METHODS["relu_"] = _inplace_method(lambda t: apply(OPS["relu"], (t,)))
+
+
+@tensor_method("zero_")
+def zero_(self):
+    _check_inplace(self)
+    return inplace(self, Tensor(np.zeros_like(self.data)))
+
+
+@tensor_method("fill_")
+def fill_(self, value):
+    _check_inplace(self)
+    v = value.data if isinstance(value, Tensor) else value
+    return inplace(self, Tensor(np.full_like(self.data, v)))
+
+
+@tensor_method("copy_")
+def copy_(self, src):
+    _check_inplace(self)
+    src = _tensor(src, "copy_", "src")
+    if broadcast_shape(self.data.shape, src.data.shape) != self.data.shape:
+        raise runtime(f"output with shape [{', '.join(map(str, self.data.shape))}] doesn't "
+                      f"match the broadcast shape "
+                      f"[{', '.join(map(str, broadcast_shape(self.data.shape, src.data.shape)))}]")
+    if grad_mode.is_enabled() and src.requires_grad:
+        return inplace(self, apply(OPS["copy"], (expand(src, *self.data.shape),)))
+    return inplace(self, Tensor(np.broadcast_to(src.data, self.data.shape).astype(self.data.dtype)))
+
+
+@tensor_method("requires_grad_")
+def requires_grad_(self, requires_grad=True):
+    set_requires_grad(self, requires_grad)
+    return self
+
+
+def set_requires_grad(t: Tensor, value) -> None:
+    if t.grad_fn is not None and not value:
+        raise runtime("you can only change requires_grad flags of leaf variables. If you want to "
+                      "use a computed variable in a subgraph that doesn't require differentiation "
+                      "use var_no_grad = var.detach().")
+    if value and t.data.dtype.kind != "f":
+        raise runtime("only Tensors of floating point dtype can require gradients")
+    if t.grad_fn is None:
+        t.requires_grad = bool(value)
+
+
+@tensor_method("retain_grad")
+def retain_grad(self):
+    if not self.requires_grad:
+        raise runtime("can't retain_grad on Tensor that has requires_grad=False")
+    if self.grad_fn is not None:
+        self.retains_grad = True

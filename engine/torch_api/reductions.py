@@ -1,0 +1,244 @@
+"""Wrappers of reductions (all elements or along dims: which row, hence which grad_fn),
+softmaxes and the losses of torch.nn.functional."""
+
+import numpy as np
+
+from .. import dtypes
+from ..apply import apply
+from ..errors import UnsupportedError, index_error, runtime, value_error
+from ..ops import OPS
+from ..tensor import Tensor
+from .args import _SCALAR_TYPE, ReturnTypes, Size, _dim, _reduce_dims, _scalar_type, _tensor
+from .arithmetic import maximum, minimum, pow, sub
+from .registry import FUNCTIONS, METHODS, torch_fn
+
+
+# ---------------------------------------------------------------- reductions
+def _reduction(all_op, dim_op, fname):
+    def fn(input, dim=None, keepdim=False, dtype=None):
+        t = _tensor(input, fname)
+        if dtype is not None:
+            t = METHODS["to"](t, dtype)  # shapes.py's, registered after this file
+        if dim is None:
+            if keepdim:
+                return FUNCTIONS["reshape"](apply(OPS[all_op], (t,)), *((1,) * t.data.ndim))
+            return apply(OPS[all_op], (t,))
+        return apply(OPS[dim_op], (t,), {"dims": _reduce_dims(dim, t.data.ndim),
+                                         "keepdim": keepdim})
+    return fn
+
+
+def _parsed(core, row: str):
+    """torch.X and Tensor.X of a reduction, their arguments parsed by the row's signature
+    (PyTorch's TypeErrors); a call with no argument but the tensor skips the parser."""
+    sig = OPS[row].signature
+    msig = sig.method()
+
+    def fn(*args, **kwargs):
+        if len(args) == 1 and not kwargs and type(args[0]) is Tensor:
+            return core(args[0])
+        b = sig.bind(args, kwargs)[1]
+        if b.get("out") is not None:
+            raise UnsupportedError(f"{row}(): the out= argument is not supported by gradcli")
+        return core(b["input"], b.get("dim"), b.get("keepdim", False), b["dtype"])
+
+    def method(self, *args, **kwargs):
+        if not args and not kwargs:
+            return core(self)
+        b = msig.bind(args, kwargs)[1]
+        return core(self, b.get("dim"), b.get("keepdim", False), b["dtype"])
+    return fn, method
+
+
+FUNCTIONS["sum"], METHODS["sum"] = _parsed(_reduction("sum", "sum_dim", "sum"), "sum")
+_mean = _reduction("mean", "mean_dim", "mean")
+
+
+def _mean_core(input, dim=None, keepdim=False, dtype=None):
+    t = _tensor(input, "mean")
+    if t.data.dtype.kind != "f" and dtype is None:
+        raise runtime(f"mean(): could not infer output dtype. Input dtype must be either a floating "
+                      f"point or complex dtype. Got: {_SCALAR_TYPE.get(t.data.dtype.name, 'Long')}")
+    return _mean(t, dim, keepdim, dtype)
+
+
+FUNCTIONS["mean"], METHODS["mean"] = _parsed(_mean_core, "mean")
+
+
+@torch_fn("prod", method="prod")
+def prod(input, dim=None, keepdim=False):
+    t = _tensor(input, "prod")
+    if dim is not None:
+        raise runtime("prod(dim=...) is not supported by gradcli; use prod() over all elements")
+    return apply(OPS["prod"], (t,))
+
+
+def _extreme(name):
+    largest = name == "max"
+
+    def fn(input, dim=None, keepdim=False):
+        t = _tensor(input, name)
+        if isinstance(dim, Tensor):
+            return (maximum if largest else minimum)(t, dim)
+        if dim is None:
+            if t.data.size == 0:
+                raise runtime(f"{name}(): Expected reduction dim to be specified for input.numel() "
+                              f"== 0. Specify the reduction dim with the 'dim' argument.")
+            return apply(OPS[name], (t,))
+        d = _dim(dim, t.data.ndim)
+        values = apply(OPS[name + "_dim"], (t,), {"dim": d, "keepdim": keepdim})
+        if t.data.ndim == 0:
+            return ReturnTypes(name, values, Tensor(np.zeros((), dtypes.INT64)))
+        idx = (np.argmax if largest else np.argmin)(t.data, axis=d)
+        if keepdim:
+            idx = np.expand_dims(idx, d)
+        return ReturnTypes(name, values, Tensor(np.asarray(idx, dtype=dtypes.INT64)))
+    return fn
+
+
+FUNCTIONS["max"] = METHODS["max"] = _extreme("max")
+FUNCTIONS["min"] = METHODS["min"] = _extreme("min")
+FUNCTIONS["amax"] = METHODS["amax"] = lambda input, dim=None, keepdim=False: (
+    _extreme("max")(input, dim, keepdim)[0] if dim is not None else _extreme("max")(input))
+
+
+def _arg(name):
+    def fn(input, dim=None, keepdim=False):
+        t = _tensor(input, name)
+        f = np.argmax if name == "argmax" else np.argmin
+        if dim is None:
+            return Tensor(np.asarray(f(t.data), dtype=dtypes.INT64))
+        d = _dim(dim, t.data.ndim)
+        if t.data.ndim == 0:
+            return Tensor(np.zeros((), dtypes.INT64))
+        r = f(t.data, axis=d)
+        return Tensor(np.asarray(np.expand_dims(r, d) if keepdim else r, dtype=dtypes.INT64))
+    return fn
+
+
+FUNCTIONS["argmax"] = METHODS["argmax"] = _arg("argmax")
+FUNCTIONS["argmin"] = METHODS["argmin"] = _arg("argmin")
+
+
+@torch_fn("norm", method="norm")
+def norm(input, p="fro", dim=None, keepdim=False):
+    t = _tensor(input, "norm")
+    if p in ("fro", 2, 2.0) and dim is not None:
+        return apply(OPS["norm_dim"], (t,), {"dims": _reduce_dims(dim, t.data.ndim),
+                                             "keepdim": keepdim})
+    if p not in ("fro", 2, 2.0) or dim is not None:
+        diff = sub(t, 0) if p != "fro" else t
+        if dim is None:
+            return pow(sum_(pow(abs_(diff), p)), 1.0 / p)
+        return pow(FUNCTIONS["sum"](pow(abs_(diff), p), dim, keepdim), 1.0 / (2 if p == "fro" else p))
+    return apply(OPS["norm"], (t,))
+
+
+def sum_(t):
+    return apply(OPS["sum"], (t,))
+
+
+def abs_(t):
+    return apply(OPS["abs"], (t,))
+
+
+def _var_std(name):
+    def fn(input, dim=None, unbiased=True, keepdim=False, correction=None):
+        t = _tensor(input, name)
+        if isinstance(dim, bool):  # var(unbiased) positional form
+            dim, unbiased = None, dim
+        corr = correction if correction is not None else (1 if unbiased else 0)
+        dims = None if dim is None else _reduce_dims(dim, t.data.ndim)
+        return apply(OPS[name], (t,), {"dims": dims, "correction": corr, "keepdim": keepdim})
+    return fn
+
+
+FUNCTIONS["var"] = METHODS["var"] = _var_std("var")
+FUNCTIONS["std"] = METHODS["std"] = _var_std("std")
+
+
+@torch_fn("logsumexp", method="logsumexp")
+def logsumexp(input, dim, keepdim=False):
+    t = _tensor(input, "logsumexp")
+    return apply(OPS["logsumexp"], (t,), {"dims": _reduce_dims(dim, t.data.ndim),
+                                          "keepdim": keepdim})
+
+
+@torch_fn("cumsum", method="cumsum")
+def cumsum(input, dim, dtype=None):
+    t = _tensor(input, "cumsum")
+    return apply(OPS["cumsum"], (t,), {"dim": _dim(dim, t.data.ndim)})
+
+
+def _softmax(name):
+    def fn(input, dim=None, dtype=None, _stacklevel=3):
+        t = _tensor(input, name)
+        if dim is None:
+            dim = 0 if t.data.ndim in (0, 1, 3) else 1
+        return apply(OPS[name], (t,), {"dim": _dim(dim, t.data.ndim) if t.data.ndim else None})
+    return fn
+
+
+FUNCTIONS["softmax"] = METHODS["softmax"] = _softmax("softmax")
+FUNCTIONS["log_softmax"] = METHODS["log_softmax"] = _softmax("log_softmax")
+
+
+# ---------------------------------------------------------------- losses (torch.nn.functional)
+def _reduction_arg(reduction):
+    if reduction not in ("mean", "sum", "none"):
+        raise value_error(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+@torch_fn("mse_loss")
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    a, t = _tensor(input, "mse_loss"), _tensor(target, "mse_loss", "target", 2)
+    return apply(OPS["mse_loss"], (a, t), {"reduction": _reduction_arg(reduction)})
+
+
+@torch_fn("l1_loss", nn=True)
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    # PyTorch composes it too: its result's grad_fn is MeanBackward0 / SumBackward0.
+    d = abs_(sub(_tensor(input, "l1_loss"), _tensor(target, "l1_loss", "target", 2)))
+    r = _reduction_arg(reduction)
+    return d if r == "none" else (apply(OPS["mean"], (d,)) if r == "mean" else sum_(d))
+
+
+@torch_fn("binary_cross_entropy")
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
+                         reduction="mean"):
+    p, t = _tensor(input, "binary_cross_entropy"), _tensor(target, "binary_cross_entropy",
+                                                           "target", 2)
+    if p.data.shape != t.data.shape:
+        raise value_error(f"Using a target size ({Size(t.data.shape)}) that is different to the "
+                          f"input size ({Size(p.data.shape)}) is deprecated. Please ensure they "
+                          f"have the same size.")
+    if ((p.data < 0) | (p.data > 1)).any():
+        raise runtime("all elements of input should be between 0 and 1")
+    return apply(OPS["binary_cross_entropy"], (p, t), {"reduction": _reduction_arg(reduction)})
+
+
+@torch_fn("nll_loss")
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    logp, tgt = _tensor(input, "nll_loss"), _tensor(target, "nll_loss", "target", 2)
+    if tgt.data.dtype.kind not in "iu":
+        raise runtime(f"expected scalar type Long but found {_scalar_type(tgt.data.dtype)}")
+    n_classes = logp.data.shape[-1] if logp.data.ndim else 0
+    if logp.data.ndim not in (1, 2) or tgt.data.ndim != logp.data.ndim - 1 or (
+            logp.data.ndim == 2 and tgt.data.shape[0] != logp.data.shape[0]):
+        raise value_error(f"Expected input batch_size ({logp.data.shape[0] if logp.data.ndim else 0}) "
+                          f"to match target batch_size ({tgt.data.shape[0] if tgt.data.ndim else 0}).")
+    bad = (tgt.data != ignore_index) & ((tgt.data < 0) | (tgt.data >= n_classes))
+    if bad.any():
+        raise index_error(f"Target {int(tgt.data[bad].flat[0])} is out of bounds.")
+    return apply(OPS["nll_loss"], (logp,), {"target": tgt.data, "reduction":
+                                             _reduction_arg(reduction), "ignore_index": ignore_index})
+
+
+@torch_fn("cross_entropy", nn=True)
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                  reduction="mean", label_smoothing=0.0):
+    x = _tensor(input, "cross_entropy")
+    logp = FUNCTIONS["log_softmax"](x, 1 if x.data.ndim >= 2 else 0)
+    return nll_loss(logp, target, ignore_index=ignore_index, reduction=reduction)

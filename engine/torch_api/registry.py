@@ -1,0 +1,42 @@
+"""The whitelists of the PyTorch surface (torch.X, Tensor.X, attributes, setters,
+torch.nn.functional) and the decorators that fill them: the case evaluator and the
+program interpreter look names up here; nothing else is reachable."""
+
+
+
+
+
+FUNCTIONS: dict = {}
+METHODS: dict = {}
+ATTRIBUTES: dict = {}
+SETTERS: dict = {}
+NN_FUNCTIONS: dict = {}  # torch.nn.functional
+
+
+def torch_fn(*names, method=None, nn=False):
+    """Register a function under torch names, with nn=True also under torch.nn.functional,
+    and with method=... as tensor methods."""
+    def deco(fn):
+        for n in names:
+            FUNCTIONS[n] = fn
+            if nn:
+                NN_FUNCTIONS[n] = fn
+        for m in ((method,) if isinstance(method, str) else method or ()):
+            METHODS[m] = fn
+        return fn
+    return deco
+
+
+def tensor_method(*names):
+    def deco(fn):
+        for n in names:
+            METHODS[n] = fn
+        return fn
+    return deco
+
+
+def attribute(name):
+    def deco(fn):
+        ATTRIBUTES[name] = fn
+        return fn
+    return deco

@@ -9,6 +9,8 @@ signature get generated wrappers (engine/ops/surface.py). `FUNCTIONS`, `METHODS`
 the program interpreter look names up in; nothing else is reachable. Other code registers
 functions with `torch_fn` / `tensor_method` / `attribute`."""
 
+# torch's random functions and methods, PyTorch's generator bit for bit: engine/rng/
+from .rng import torch_functions as _rng_functions  # noqa: E402,F401
 from .torch_api import operators  # noqa: F401  (attaches Tensor's operators)
 from .torch_api.args import ReturnTypes, Size  # noqa: F401
 from .torch_api.arithmetic import add, mul  # noqa: F401
@@ -26,6 +28,3 @@ from .torch_api.registry import (  # noqa: F401
     torch_fn,
 )
 from .torch_api.shapes import unbind  # noqa: F401
-
-# torch's random functions and methods, PyTorch's generator bit for bit: engine/rng/
-from .rng import torch_functions as _rng_functions  # noqa: E402,F401

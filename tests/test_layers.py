@@ -8,8 +8,6 @@ import ast
 import importlib
 from pathlib import Path
 
-import pytest
-
 # lower number = lower layer; a module may import its own layer or lower ones
 LAYERS = {"gradcli.engine": 0, "gradcli.grammars": 1, "gradcli.parser": 1,
           "gradcli.tasks": 2}

@@ -2,6 +2,7 @@
 finds a forgotten subpackage anyway, a real install (CI's, a user's) does not."""
 
 import pathlib
+
 import tomllib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent

@@ -99,8 +99,8 @@ def test_float64_points_are_numpys_linspace():
 
 def test_pointwise_and_vectorized_paths_give_the_same_numbers():
     from gradcli.engine import dtypes
-    from gradcli.parser.interpreter.case import CaseOptions
     from gradcli.parser.grammar import parse
+    from gradcli.parser.interpreter.case import CaseOptions
     from gradcli.tasks.plot import PlotOptions, _elementwise, _pointwise, _vectorized
 
     dtypes.set_default_float("float32")
@@ -248,8 +248,8 @@ def test_terminal_fits_the_width_and_names_every_series(columns):
 def test_terminal_colours_one_per_series():
     from gradcli.engine import dtypes
     from gradcli.parser.interpreter.case import CaseOptions
-    from gradcli.tasks.plot import PlotOptions, plot_case
     from gradcli.render_plot_terminal import COLORS, render
+    from gradcli.tasks.plot import PlotOptions, plot_case
 
     dtypes.set_default_float("float32")
     r = plot_case("y = sin(x)", 1, PlotOptions(CaseOptions(), -3, 3, 100, 1))

@@ -6,13 +6,13 @@ import numpy as np
 
 from .. import dtypes, grad_mode
 from ..apply import broadcast_shape
+from ..errors import TorchError, runtime, type_error, value_error
+from ..tensor import Tensor
 from ..torch_api.args import _leaf, _size_args, _tensor, _type_name
 from ..torch_api.arithmetic import mul
 from ..torch_api.indexing import _check_inplace, inplace
 from ..torch_api.registry import FUNCTIONS, tensor_method, torch_fn
 from ..torch_api.shapes import expand
-from ..errors import TorchError, runtime, type_error, value_error
-from ..tensor import Tensor
 from . import distributions as D
 from . import generator as G
 

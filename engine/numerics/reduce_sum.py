@@ -178,11 +178,21 @@ def _inner_rows(x):
     return _F32(0) + inner_sum(x)
 
 
-def mean_all(a) -> np.float32:
-    """torch.mean: the sum, then divided by the count in float32 (sum_out(...).div_(n))."""
-    return np.float32(sum_all(a) / _F32(max(a.size, 0)) if a.size else np.float32(np.nan))
+def torch_sum(a, dims=None, keepdim=False):
+    """The op table's sum: float32 in PyTorch's cascade order, other dtypes as numpy
+    (integers and bools sum to int64, as in torch)."""
+    if a.dtype != _F32 or a.size == 0:
+        dtype = np.int64 if a.dtype.kind in "bi" else None
+        return np.sum(a, axis=dims, keepdims=keepdim, dtype=dtype)
+    if dims is None:
+        r = sum_all(a)
+        return np.full((1,) * a.ndim, r, dtype=_F32) if keepdim else np.asarray(r, dtype=_F32)
+    return sum_dims(a, dims, keepdim)
 
 
-def mean_dims(a, dims, keepdim=False):
-    n = int(np.prod([a.shape[d] for d in dims])) if a.ndim else 1
-    return (sum_dims(a, dims, keepdim) / _F32(n)).astype(_F32)
+def torch_mean(a, dims=None, keepdim=False):
+    """The op table's mean: PyTorch's CPU mean is the sum divided by the count."""
+    if a.dtype != _F32 or a.size == 0:
+        return np.mean(a, axis=dims, keepdims=keepdim, dtype=a.dtype)
+    n = a.size if dims is None else int(np.prod([a.shape[d] for d in dims]))
+    return (torch_sum(a, dims, keepdim) / _F32(n)).astype(_F32)

@@ -1,0 +1,231 @@
+"""float32 elementwise forwards and backwards as PyTorch 2.13's CPU kernels round them.
+
+Each op's evaluation was chosen by measurement against torch (bench/numerics.py prints
+the bit-identical fractions; tests/test_numerics_torch.py holds the floors):
+- SLEEF / MKL functions (exp, log, log1p, sin, cos, tan, atan, asin, tanh, erf, sqrt,
+  non-integer powers) are within 1 ulp of the correctly rounded result: evaluating in
+  float64 and rounding once to float32 matches most often. It also gives PyTorch's
+  saturation: tanh(-9.999) rounds to -1.0 exactly, so its gradient is exactly 0.
+- Ops PyTorch writes as float32 formulas are evaluated as those formulas, one float32
+  rounding per step: rsqrt = 1 / sqrt(x), sigmoid = 1 / (1 + exp(-x)),
+  softplus = log1p(exp(x)), gelu = x * 0.5 * (1 + erf(x * M_SQRT1_2)) (so gelu(-5.54)
+  is -0. as in PyTorch: erf rounds to -1 there), leaky_relu = x * negval, x**2 = x * x,
+  x**3 = x * x * x.
+- tanh's backward, grad * (1 - y * y), is compiled with a fused multiply-add for 1 - y*y.
+float64 inputs keep numpy's float64 functions (already PyTorch's within float64 rounding).
+Every function takes and returns numpy arrays."""
+
+import math
+
+import numpy as np
+
+from .fma import fma32
+from .ranges import _chunks
+
+_F32 = np.dtype(np.float32)
+_F64 = np.float64
+
+
+def _is32(a) -> bool:
+    return isinstance(a, np.ndarray) and a.dtype == _F32
+
+
+def _rounded(f64_fn, plain_fn):
+    """float32 input: the float64 value rounded once; otherwise the plain numpy function."""
+    def fn(a):
+        if _is32(a):
+            return f64_fn(a.astype(_F64)).astype(_F32)
+        return plain_fn(a)
+    fn.__name__ = getattr(plain_fn, "__name__", "fn")
+    return fn
+
+
+def _erf64(x):
+    return np.vectorize(math.erf, otypes=[_F64])(x) if x.size else x.copy()
+
+
+exp = _rounded(np.exp, np.exp)
+log = _rounded(np.log, np.log)
+log1p = _rounded(np.log1p, np.log1p)
+sqrt = _rounded(np.sqrt, np.sqrt)
+sin = _rounded(np.sin, np.sin)
+cos = _rounded(np.cos, np.cos)
+tan = _rounded(np.tan, np.tan)
+atan = _rounded(np.arctan, np.arctan)
+asin = _rounded(np.arcsin, np.arcsin)
+tanh = _rounded(np.tanh, np.tanh)
+
+
+def erf(a):
+    if a.dtype.kind == "f":
+        return _erf64(a.astype(_F64)).astype(a.dtype)
+    return _erf64(a.astype(_F64))
+
+
+def rsqrt(a):
+    if _is32(a):
+        return np.float32(1) / sqrt(a)
+    return 1 / np.sqrt(a)
+
+
+# SLEEF's expf (xexpf, u10), which ATen's Vectorized<float>::exp() calls inside sigmoid,
+# softplus and their backwards (torch.exp itself goes to MKL and is rounded above)
+_R_LN2F = np.float32(1.442695040888963407359924681001892137426645954152985934135449406931)
+_L2UF = np.float32(0.693145751953125)
+_L2LF = np.float32(1.428606765330187045e-06)
+_EXPF_POLY = [np.float32(c) for c in (0.000198527617612853646278381, 0.00139304355252534151077271,
+                                     0.00833336077630519866943359, 0.0416664853692054748535156,
+                                     0.166666671633720397949219, 0.5)]
+
+
+def sleef_expf(d):
+    d = np.asarray(d, dtype=_F32)
+    q = np.rint(d * _R_LN2F).astype(np.int32)
+    qf = q.astype(_F32)
+    s = fma32(qf, -_L2UF, d)
+    s = fma32(qf, -_L2LF, s)
+    u = np.full(d.shape, _EXPF_POLY[0], dtype=_F32)
+    for c in _EXPF_POLY[1:]:
+        u = fma32(u, s, c)
+    u = np.float32(1) + fma32(s * s, u, s)
+    half = q >> 1  # vldexp2: two exact power-of-two products
+    u = u * np.ldexp(np.float32(1), half).astype(_F32) * np.ldexp(np.float32(1), q - half).astype(_F32)
+    u = np.where(d < -104, np.float32(0), u)
+    return np.where(d > 100, np.float32(np.inf), u).astype(_F32)
+
+
+def scalar_lanes(shape) -> np.ndarray:
+    """Where cpu_kernel_vec takes its scalar path: the tail of each thread's chunk that does
+    not fill two 8-lane vectors (the rest goes through the Vectorized lambda)."""
+    n = int(np.prod(shape))
+    mask = np.zeros(n, dtype=bool)
+    for b, e in _chunks(n):
+        mask[e - (e - b) % 16:e] = True
+    return mask.reshape(shape)
+
+
+def _by_path(a, vec_fn, scalar_fn):
+    out = vec_fn(a)
+    tail = scalar_lanes(a.shape)
+    if tail.any():
+        out = np.where(tail, scalar_fn(a), out).astype(_F32)
+    return out
+
+
+def _glibc_expf(a):
+    return np.exp(a.astype(_F64)).astype(_F32)
+
+
+def sigmoid(a):
+    if _is32(a):
+        one = np.float32(1)
+        return _by_path(a, lambda x: one / (one + sleef_expf(-x)),
+                        lambda x: one / (one + _glibc_expf(-x)))
+    return 1 / (1 + np.exp(-a))
+
+
+def softplus(a, beta=1.0, threshold=20.0):
+    if _is32(a) and beta == 1.0:
+        z = np.minimum(a, threshold)
+        soft = _by_path(z, lambda x: log1p(sleef_expf(x)), lambda x: log1p(_glibc_expf(x)))
+        return np.where(a > threshold, a, soft)
+    z = a * beta
+    return np.where(z > threshold, a, np.log1p(np.exp(np.minimum(z, threshold))) / beta)
+
+
+def softplus_backward(g, a, beta=1.0, threshold=20.0):
+    """grad * z / (z + 1) with z = exp(x) (Activation.cpp), grad itself past the threshold."""
+    if _is32(g) and _is32(a) and beta == 1.0 and g.shape == a.shape:
+        z = _by_path(np.minimum(a, threshold), sleef_expf, _glibc_expf)
+        return np.where(a > threshold, g, (g * z) / (z + np.float32(1))).astype(_F32)
+    return None
+
+
+def asin_backward(g, a):
+    """derivatives.yaml: grad * (-self * self + 1).rsqrt(), one float32 rounding a step."""
+    if _is32(g) and _is32(a):
+        return g * rsqrt(-a * a + np.float32(1))
+    return None
+
+
+def pow_backward(g, a, p):
+    """derivatives.yaml pow_backward: grad * (exponent * self.pow(exponent - 1))."""
+    if _is32(g) and _is32(a) and isinstance(p, (int, float)) and p != 0:
+        return g * (pow_scalar(a, p - 1) * np.float32(p))
+    return None
+
+
+def gelu(a):
+    if _is32(a):
+        half = a * np.float32(0.5)
+        return half * (np.float32(1) + erf(a * np.float32(math.sqrt(0.5))))
+    return 0.5 * a * (1 + erf(a / math.sqrt(2)))
+
+
+def leaky_relu(a, negative_slope=0.01):
+    return np.where(a > 0, a, a * a.dtype.type(negative_slope)).astype(a.dtype)
+
+
+def pow_scalar(a, p):
+    """x ** p for a Python-number exponent: small integer powers are products, as in
+    PyTorch's pow_tensor_scalar kernel; other exponents round the float64 power once."""
+    if _is32(a):
+        p = float(p)
+        if p == 2.0:
+            return a * a
+        if p == 3.0:
+            return a * a * a
+        if p == 0.5:
+            return sqrt(a)
+        if p == -0.5:
+            return rsqrt(a)
+        if p == -1.0:
+            return np.float32(1) / a
+        return np.power(a.astype(_F64), p).astype(_F32)
+    return np.power(a, p)
+
+
+def tanh_backward(g, y):
+    """grad * (1 - y * y) with 1 - y*y fused (one rounding) for float32 arrays; None when
+    the arguments are not plain float32 arrays (the caller's generic rule applies)."""
+    if _is32(g) and _is32(y):
+        return (g * fma32(-y, y, np.float32(1))).astype(_F32)
+    return None
+
+
+def sigmoid_backward(g, y):
+    """PyTorch's sigmoid_backward: grad * (1 - y) * y, left to right in float32."""
+    if _is32(g) and _is32(y):
+        return (g * (np.float32(1) - y)) * y
+    return None
+
+
+def rpow(a, base):
+    """base ** x for a Python-number base (torch.pow(2, x), 2 ** x): the float64 power
+    rounded once for float32 exponents."""
+    if _is32(a):
+        return np.power(np.float64(base), a.astype(_F64)).astype(_F32)
+    return np.power(base, a)
+
+
+def rpow_backward(g, result, base):
+    """pow_backward_exponent: grad * (result * log(base)), log(base) a float32 scalar."""
+    if _is32(g) and _is32(result) and isinstance(base, (int, float)) and base > 0:
+        return g * (result * np.float32(math.log(base)))
+    return None
+
+
+def rdiv(a, s):
+    """s / x for a Python-number s: Tensor.__rtruediv__ is reciprocal(x) * s, two float32
+    roundings (one when s is a power of two)."""
+    if _is32(a):
+        return (np.float32(1) / a) * np.float32(s)
+    return np.true_divide(s, a)
+
+
+def rdiv_backward(g, a, s):
+    """MulBackward0 then ReciprocalBackward0: -(grad * s) * (r * r) with r = 1 / x."""
+    if _is32(g) and _is32(a) and isinstance(s, (int, float)):
+        r = np.float32(1) / a
+        return -(g * np.float32(s)) * (r * r)
+    return None

@@ -79,7 +79,18 @@ class LatexPrinter(Printer):
         return out
 
     def divide(self, num, den_items):
-        return rf"\frac{{{num}}}{{{self.mul_join([t for t, _ in den_items])}}}"
+        # \frac groups its denominator as a whole, not each factor in it: a sum (or a
+        # product, a fraction) among several factors keeps its brackets, w (x + 1)
+        if len(den_items) == 1:
+            den = den_items[0][0]
+        else:
+            den = self.mul_join([t if p > MUL else self.paren(t) for t, p in den_items])
+        return rf"\frac{{{num}}}{{{den}}}"
+
+    def number_entry(self, v):
+        # 1.5 \cdot 10^{-3} is a product, not an atom: bracketed as a base or a factor
+        text, prec, neg = super().number_entry(v)
+        return text, (MUL if r"\cdot" in text and prec > MUL else prec), neg
 
     def power(self, base, exp):
         return f"{base}^{{{exp}}}"

@@ -15,6 +15,7 @@ from ..engine.errors import GradcliError, type_error
 from ..engine.tensor import Tensor
 from .evaluate import evaluate
 from .grammar import parse
+from .leaf_dtypes import keeps_dtype, non_float_leaf
 from .runtime import Runtime, modules
 
 EXPR_SHOWN = 200
@@ -132,13 +133,19 @@ class CaseRuntime(Runtime):
         self.result.nodes.append(CaseNode(name, expr, tensor, span=span))
 
 
-def leaf_tensor(value, requires_grad: bool) -> Tensor:
-    """A constant made a leaf: float (the default dtype), like torch.tensor(v, requires_grad)."""
+def leaf_tensor(value, requires_grad: bool, keep_dtype: bool = False,
+                name: str | None = None) -> Tensor:
+    """A constant made a leaf: float (the default dtype), like torch.tensor(v, requires_grad),
+    unless its dtype was written (keep_dtype, see leaf_dtypes.py). A leaf that keeps an
+    integer or bool dtype cannot require grad: PyTorch's error, as
+    torch.tensor([0], dtype=torch.long, requires_grad=True) raises it."""
     data = value.data if isinstance(value, Tensor) else api.data_to_array(value)
-    if data.dtype.kind != "f":
+    if data.dtype.kind != "f" and not keep_dtype:
         data = data.astype(dtypes.default_float())
     else:
         data = data.copy()
+    if requires_grad and data.dtype.kind not in "fc":
+        raise non_float_leaf(name)
     return Tensor(data, requires_grad)
 
 
@@ -167,7 +174,8 @@ def run_case(source: str, line: int, opts: CaseOptions) -> CaseResult:
 def _forward(source, opts, rt, result):
     for b in opts.bindings:
         value = evaluate(b.tree, rt)
-        t = leaf_tensor(_override(opts, b.name, value), not (b.const or b.name in opts.consts))
+        t = leaf_tensor(_override(opts, b.name, value), not (b.const or b.name in opts.consts),
+                        keeps_dtype(b.tree, value), b.name)
         rt.vars[b.name] = t
         rt.add(b.name, b.text, t)
     statements = parse(source, start="case")
@@ -181,7 +189,8 @@ def _forward(source, opts, rt, result):
             rt.top = None
             if not uses:
                 value = leaf_tensor(_override(opts, stmt.value, value),
-                                    stmt.value not in opts.consts)
+                                    stmt.value not in opts.consts, keeps_dtype(rhs, value),
+                                    stmt.value)
             rt.vars[stmt.value] = value
             if isinstance(value, Tensor):
                 rt.add(stmt.value, source, value, (rhs.start, rhs.end))

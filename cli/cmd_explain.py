@@ -86,7 +86,9 @@ def explain_case(text: str, line: int, opts) -> ExplainResult:
         res.explanation = exp = explain_backward(out, seed, r.nodes, opts.consts,
                                                  opts.retain_grad)
     except GradcliError as e:
-        res.error = e
+        from gradcli.parser.case import with_seed_hint
+
+        res.error = with_seed_hint(e, r.output, out) if opts.grad is None else e
         return res
     if out.data.size > 1:
         exp.vjp = _vjp_on_fresh_run(text, line, opts, r, exp)

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..engine import api, autograd, dtypes
 from ..engine.errors import GradcliError, type_error
+from ..engine.suggest import did_you_mean, public
 from ..engine.tensor import Tensor
 from .evaluate import evaluate
 from .grammar import parse
@@ -114,7 +115,8 @@ class CaseRuntime(Runtime):
             return mods["torch"].members[n]
         if n in mods["torch.nn.functional"].members:
             return mods["torch.nn.functional"].members[n]
-        raise GradcliError(f"name '{n}' is not defined", type_name="NameError",
+        hint = did_you_mean(n, list(self.vars), _global_names())
+        raise GradcliError(f"name '{n}' is not defined{hint}", type_name="NameError",
                            column=node.column, line=node.line)
 
     def is_variable(self, name: str) -> bool:
@@ -131,6 +133,13 @@ class CaseRuntime(Runtime):
     def add(self, name: str, expr: str, tensor: Tensor, span: tuple | None = None) -> None:
         self.seen.add(id(tensor))
         self.result.nodes.append(CaseNode(name, expr, tensor, span=span))
+
+
+def _global_names() -> list:
+    """What a case's bare names resolve to besides its variables (CaseRuntime.name)."""
+    mods = modules()
+    return ["torch", "F", "nn"] + public(mods["torch"].members) + \
+        public(mods["torch.nn.functional"].members)
 
 
 def leaf_tensor(value, requires_grad: bool, keep_dtype: bool = False,
@@ -264,6 +273,27 @@ def _backward(opts, rt, result):
         for n in result.nodes:
             if n.tensor.requires_grad and n.tensor.grad_fn is not None:
                 n.tensor.retains_grad = True
+    try:
+        _run_backward(opts, rt, result, out, seed)
+    except GradcliError as e:
+        raise with_seed_hint(e, result.output, out) from None
+
+
+def with_seed_hint(err: GradcliError, name, out) -> GradcliError:
+    """PyTorch's 'grad can be implicitly created only for scalar outputs', plus how to
+    give the seed on gradcli's command line (as graph's note says it)."""
+    if err.message == "grad can be implicitly created only for scalar outputs" and \
+            not getattr(err, "hint", None) and isinstance(out, Tensor):
+        shape = list(out.data.shape)
+        err.hint = (f"{name or 'the output'} has {out.data.size} elements (shape {shape}); "
+                    f"give --grad, a tensor of its shape, e.g. --grad \"ones_like({name})\""
+                    if name and str(name).isidentifier() else
+                    f"the output has {out.data.size} elements (shape {shape}); give --grad, "
+                    f"a tensor of its shape")
+    return err
+
+
+def _run_backward(opts, rt, result, out, seed):
     if opts.wrt:
         inputs = []
         for name in opts.wrt:

@@ -12,7 +12,7 @@ import numpy as np
 from ..engine import autograd, dtypes, gradcheck
 from ..engine.errors import GradcliError
 from ..engine.tensor import Tensor
-from .case import CaseOptions, CaseResult, evaluate_expression, run_case
+from .case import CaseOptions, CaseResult, evaluate_expression, run_case, with_seed_hint
 
 
 @dataclass
@@ -199,8 +199,9 @@ def _seed(run: CaseResult, opts):
     out = run.output_tensor
     if opts.case.grad is None:
         if out.data.size != 1:
-            raise GradcliError("grad can be implicitly created only for scalar outputs",
-                               type_name="RuntimeError")
+            raise with_seed_hint(GradcliError(
+                "grad can be implicitly created only for scalar outputs",
+                type_name="RuntimeError"), run.output, out)
         return Tensor(np.ones_like(out.data))
     value = evaluate_expression(opts.case.grad, run)
     data = value.data if isinstance(value, Tensor) else np.asarray(value)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..engine import autograd, dtypes, gradcheck
+from ..engine import autograd, dtypes, gradcheck, gradcheck_report
 from ..engine.errors import GradcliError
 from ..engine.tensor import Tensor
 from .case import CaseOptions, CaseResult, evaluate_expression, run_case, with_seed_hint
@@ -38,6 +38,7 @@ class InputCheck:
     analytic: np.ndarray
     numeric: np.ndarray
     status: str = "pass"     # pass | fail | kink
+    measure: object = None   # gradcheck_report.Measure: where the errors are, what decides
 
 
 @dataclass
@@ -110,7 +111,8 @@ def _check(source, line, opts, result):
 def _judge(name, t, analytic, numeric, opts, kinks) -> InputCheck:
     comparison = gradcheck.compare(analytic, numeric, opts.atol, opts.rtol)
     status = "pass" if comparison.passed else ("kink" if kinks else "fail")
-    return InputCheck(name, list(t.data.shape), comparison, analytic, numeric, status)
+    return InputCheck(name, list(t.data.shape), comparison, analytic, numeric, status,
+                      gradcheck_report.measure(analytic, numeric, opts.atol, opts.rtol))
 
 
 def _gradgradcheck(source, line, opts, base, inputs, point, result):

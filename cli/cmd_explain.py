@@ -103,8 +103,9 @@ def _vjp_on_fresh_run(text, line, opts, first, exp):
     if exp.seed.size > JACOBIAN_LIMIT:  # no Jacobian to show: spare the second run
         return vector_jacobian(first.output_tensor, [], exp.seed, exp.grads)
     counts: dict = {}
-    for n in first.nodes:
-        counts[n.id] = counts.get(n.id, 0) + 1
+    for n in first.nodes:  # pins go by name: a reassigned name (y, y@2) is not pinned
+        base = n.id.partition("@")[0]
+        counts[base] = counts.get(base, 0) + 1
     pins = {n.id: n.tensor.data for n in first.nodes
             if n.tensor.grad_fn is None and n.id.isidentifier() and counts[n.id] == 1}
     fresh = forward_only(text, line, replace(opts, overrides=pins))

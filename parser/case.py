@@ -99,6 +99,7 @@ class CaseRuntime(Runtime):
         self.top_uses = False  # whether it used a variable (told by produced())
         self.seen: set = set()
         self.count = 0
+        self.times: dict = {}  # name -> how many nodes it has named (y, then y@2, y@3)
 
     def name(self, node):
         n = node.value
@@ -130,9 +131,15 @@ class CaseRuntime(Runtime):
             self.count += 1
             self.add(f"%{self.count}", self.source, value, (node.start, node.end))
 
-    def add(self, name: str, expr: str, tensor: Tensor, span: tuple | None = None) -> None:
+    def add(self, name: str, expr: str, tensor: Tensor, span: tuple | None = None) -> str:
+        """Record a node; a reassigned name gets a distinct id (`y`, then `y@2`), so JSON
+        records and tables never hold two nodes with one id. Returns the id."""
         self.seen.add(id(tensor))
+        if not name.startswith("%"):
+            k = self.times[name] = self.times.get(name, 0) + 1
+            name = name if k == 1 else f"{name}@{k}"
         self.result.nodes.append(CaseNode(name, expr, tensor, span=span))
+        return name
 
 
 def _global_names() -> list:
@@ -202,15 +209,17 @@ def _forward(source, opts, rt, result):
                                     stmt.value)
             rt.vars[stmt.value] = value
             if isinstance(value, Tensor):
-                rt.add(stmt.value, source, value, (rhs.start, rhs.end))
-            last = (stmt.value, value)
+                last = (rt.add(stmt.value, source, value, (rhs.start, rhs.end)), value)
+            else:
+                last = (stmt.value, value)
         else:
             value = evaluate(rhs, rt)
             last = (_node_id(rt, value), value)
     if opts.of is not None:
         if opts.of not in rt.vars:
             raise GradcliError(f"name '{opts.of}' is not defined", type_name="NameError")
-        last = (opts.of, rt.vars[opts.of])
+        k = rt.times.get(opts.of, 1)  # the latest node of that name
+        last = (opts.of if k == 1 else f"{opts.of}@{k}", rt.vars[opts.of])
     if last is None:
         return
     result.output, result.output_tensor = last
@@ -284,6 +293,7 @@ def with_seed_hint(err: GradcliError, name, out) -> GradcliError:
     give the seed on gradcli's command line (as graph's note says it)."""
     if err.message == "grad can be implicitly created only for scalar outputs" and \
             not getattr(err, "hint", None) and isinstance(out, Tensor):
+        name = name.partition("@")[0] if name else name  # y@2: --grad's y is the latest
         shape = list(out.data.shape)
         err.hint = (f"{name or 'the output'} has {out.data.size} elements (shape {shape}); "
                     f"give --grad, a tensor of its shape, e.g. --grad \"ones_like({name})\""

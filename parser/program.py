@@ -92,7 +92,9 @@ class Program(Runtime):
         if n.startswith("__"):
             raise UnsupportedError(f"the name '{n}' is not available in gradcli programs",
                                    column=node.column, line=node.line)
-        hint = did_you_mean(n, list(self.vars), list(self.builtins))
+        # CPython 3.11's search: the module's names, then ALL of Python's builtins (so the
+        # suggestion is the one `python FILE` prints, even for a builtin gradcli lacks)
+        hint = did_you_mean(n, list(self.vars), list(vars(builtins)))
         raise GradcliError(f"name '{n}' is not defined{hint}", type_name="NameError",
                            column=node.column, line=node.line)
 

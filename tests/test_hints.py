@@ -154,15 +154,20 @@ def test_suggestion_rules():
     assert closest_in_scopes("sinn", ["sig"], ["sin"]) == "sin"  # first scope with one wins
 
 
-def test_program_name_error_suggests_a_builtin(tmp_path):
-    """`gradcli run`: the program's names, then Python's builtins (as CPython)."""
+@needs_311
+@pytest.mark.parametrize("typo", ["prnt(x)", "y = rang(3)", "y = lenn([1])", "y = tourch",
+                                  "y = xx + 1", "y = hsh(1)", "y = Flase", "y = weight * 2"])
+def test_program_name_error_is_pythons(tmp_path, typo):
+    """`gradcli run` prints what `python FILE` prints: the module's names, then all of
+    Python's builtins, searched as CPython 3.11 searches them."""
     prog = tmp_path / "p.py"
-    prog.write_text("import torch\nx = torch.tensor(1.)\nprnt(x)\n")
+    prog.write_text(f"import torch\nx = torch.tensor(1.)\nweights = 2\n{typo}\n")
     p = run_gradcli("run", str(prog))
-    py = subprocess.run([sys.executable, "-c", "x = 1\nprnt(x)\n"], capture_output=True,
-                        text=True)
+    # the same program in Python, torch replaced by a stand-in module of the same name
+    stub = f"import types\ntorch = types.ModuleType('torch')\nx = 1.\nweights = 2\n{typo}\n"
+    py = subprocess.run([sys.executable, "-c", stub], capture_output=True, text=True)
     assert p.returncode == 1
-    assert py.stderr.strip().splitlines()[-1] in p.stderr
+    assert p.stderr.splitlines()[0] == f"gradcli: line 4: {py.stderr.strip().splitlines()[-1]}"
 
 
 # ---------------------------------------------------------------- syntax: 2x and x ^ 2

@@ -145,3 +145,32 @@ def test_failing_table_names_the_deciding_element(tanh_case):
     assert len(decided) == 2 and all("> " in ln and "(atol term)" in ln for ln in decided)
     table = [ln for ln in lines if ln.startswith("  ")]
     assert all(len(ln) <= 80 for ln in table)
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_snapshot_at_80_and_120_columns(columns):
+    """The whole table (narrower than the terminal: the same at both widths) for the issue's case, its figures computed here: analytic 3x^2 in
+    float32 (reverse mode), numeric by our central differences in float64."""
+    x = np.array([1., 30., 2.])
+    analytic = np.diag((3 * x.astype(np.float32) ** 2).astype(np.float64))
+    numeric = _central(lambda v: v ** 3, x)
+    diff = np.abs(analytic - numeric)
+    k, j = np.unravel_index(np.argmax(diff), diff.shape)
+    rel = (diff / np.maximum(np.abs(numeric), 1e-5)).max()
+    share = (diff / (1e-5 + 1e-3 * np.abs(numeric))).max()
+    assert 0 < share < 0.01
+    cells = ["x", "[3]", f"{diff.max():.3g}", f"{k}/{j}", f"{rel:.3g}", "<1% rtol", "pass"]
+    widths = [5, 5, 8, 9, 8, 8, 6]
+    heads = ["input", "shape", "max abs", "at out/in", "max rel", "of bound", "status"]
+    widths = [max(w, len(h), len(c)) for w, h, c in zip(widths, heads, cells, strict=True)]
+
+    def row(items):
+        return "  " + "   ".join(t.ljust(w) for t, w in zip(items, widths, strict=True)) + "  "
+
+    total = len(row(heads))
+    want = ["line 1: y = x**3   (output: y)", "gradcheck".ljust(total), " " * total,
+            row(heads), " " + "━" * (total - 2) + " ", row(cells), " " * total,
+            "of bound: error / (atol + rtol*|numeric|) where largest; atol=1e-05 rtol=0.001",
+            "result: pass"]
+    p = gradcli("check", "y = x**3", "-a", "x=[1., 30., 2.]", columns=columns)
+    assert p.stdout.splitlines() == want

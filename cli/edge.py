@@ -96,4 +96,6 @@ def error_lines(where: str, err) -> str:
         # one printable column per character, so the caret stays under its column
         shown = "".join(c if c.isprintable() else "?" for c in src.expandtabs(1))
         out += f"    {shown}\n    {' ' * (err.column - 1)}^\n"
+    if getattr(err, "hint", None):  # the way out, once, after PyTorch's/Python's own message
+        out += f"    hint: {err.hint}\n"
     return out

@@ -34,7 +34,10 @@ def json_number(x):
 
 
 def error_record(err) -> dict:
-    return {"type": err.type_name, "message": err.message, "column": err.column}
+    rec = {"type": err.type_name, "message": err.message, "column": err.column}
+    if getattr(err, "hint", None):  # how to fix it (issue 21): an added field, never a new wording
+        rec["hint"] = err.hint
+    return rec
 
 
 def node_record(node) -> dict:

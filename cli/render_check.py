@@ -14,10 +14,65 @@ def _num(x: float) -> str:
 
 
 def _worst(c) -> str:
-    if c.comparison.worst is None:
+    where = c.measure.worst if c.measure is not None else c.comparison.worst
+    if where is None:
         return "-"
-    k, j = c.comparison.worst
+    k, j = where
     return f"out[{k}] / in[{j}]"
+
+
+def _plain_measure(c) -> list:
+    m = c.measure
+    if m is None or m.worst is None:
+        return []
+    return [f"worst_error={_num(m.worst_error)}", f"worst_allowed={_num(m.worst_allowed)}",
+            f"bound={m.bound}", f"bound_used={m.used:.3g}",
+            f"max_abs_at={_worst_at(m.max_abs_at)}", f"max_rel_at={_worst_at(m.max_rel_at)}"]
+
+
+def _worst_at(where) -> str:
+    return "-" if where is None else f"out[{where[0]}] / in[{where[1]}]"
+
+
+def _at(where) -> str:
+    return "-" if where is None else f"out[{where[0]}]/in[{where[1]}]"
+
+
+def _short_at(where) -> str:
+    return "-" if where is None else f"{where[0]}/{where[1]}"
+
+
+def _used(c) -> str:
+    """The deciding element's share of its allowance and the term that dominates it."""
+    m = c.measure
+    if m is None or m.bound is None:
+        return "-"
+    if 0 < m.used < 0.01:
+        return f"<1% {m.bound}"
+    return f"{m.used:.0%} {m.bound}" if m.used < 10 else f"{m.used:.3g}x {m.bound}"
+
+
+def _measure_record(c) -> dict:
+    m = c.measure
+    if m is None:
+        return {}
+    # "worst" (an existing field) is the deciding element: the largest share of its bound
+    return {"worst": list(m.worst) if m.worst else None,
+            "worst_error": m.worst_error, "worst_allowed": m.worst_allowed,
+            "bound": m.bound, "bound_used": m.used,
+            "max_abs_at": list(m.max_abs_at) if m.max_abs_at else None,
+            "max_rel_at": list(m.max_rel_at) if m.max_rel_at else None}
+
+
+def _decided(c) -> str:
+    """One sentence, where the table's "at" does not already say it: the element that
+    decides the verdict, its error against atol + rtol*|numeric| there, the larger term."""
+    m = c.measure
+    if m is None or m.worst is None or (m.worst == m.max_abs_at and c.status == "pass"):
+        return ""
+    op = "<=" if m.used <= 1 else ">"
+    return (f"{c.name}: decided at {_at(m.worst)}: error {_num(m.worst_error)} {op} "
+            f"{_num(m.worst_allowed)} allowed ({m.bound} term)")
 
 
 def _array_text(a) -> str:
@@ -32,6 +87,7 @@ def record(r) -> dict:
                "max_rel_error": c.comparison.max_rel, "finite": c.comparison.finite,
                "worst": list(c.comparison.worst) if c.comparison.worst else None,
                "status": c.status}
+        rec.update(_measure_record(c))
         if c.status != "pass":
             rec["analytic"] = json_value(c.analytic)
             rec["numeric"] = json_value(c.numeric)
@@ -77,7 +133,7 @@ def plain_lines(r) -> str:
                 f"line={r.line}", kind, f"input={c.name}", f"shape={c.shape}",
                 f"max_abs_error={_num(c.comparison.max_abs)}",
                 f"max_rel_error={_num(c.comparison.max_rel)}", f"worst={_worst(c)}",
-                f"status={c.status}")))
+                f"status={c.status}", *_plain_measure(c))))
             if c.status != "pass":
                 rows.append(f"line={r.line}\tanalytic={_flat(c.analytic)}")
                 rows.append(f"line={r.line}\tnumeric={_flat(c.numeric)}")
@@ -121,14 +177,24 @@ def renderables(r) -> list:
         if not checks:
             continue
         tbl = Table(title=kind, box=box.SIMPLE_HEAVY, title_justify="left")
-        for col in ("input", "shape", "max abs error", "max rel error", "worst element",
+        # "at": where the max abs error is; "of bound": the deciding element's error as a
+        # share of atol + rtol*|numeric| (pass <= 100%) and the larger of the two terms
+        for col in ("input", "shape", "max abs", "at out/in", "max rel", "of bound",
                     "status"):
             tbl.add_column(col, no_wrap=True)
         for c in checks:
             tbl.add_row(c.name, str(c.shape), _num(c.comparison.max_abs),
-                        _num(c.comparison.max_rel), _worst(c),
+                        _short_at(c.measure.max_abs_at if c.measure else c.comparison.worst),
+                        _num(c.comparison.max_rel), _used(c),
                         Text(c.status, style=STATUS_STYLE[c.status]))
         out.append(tbl)
+        m = checks[0].measure
+        if m is not None:
+            out.append(Text(f"of bound: error / (atol + rtol*|numeric|) where largest; "
+                            f"atol={m.atol:g} rtol={m.rtol:g}", style="dim"))
+        for c in checks:
+            if _decided(c):
+                out.append(Text(_decided(c)))
         for c in checks:
             if c.status != "pass":
                 side = Table(title=f"Jacobian d out / d {c.name}", box=box.SIMPLE,

@@ -179,4 +179,7 @@ def syntax_error(text, e, UnexpectedCharacters, UnexpectedEOF, UnexpectedToken):
             msg = "unindent does not match any outer indentation level"
     else:
         msg = "invalid syntax"
-    return GradcliSyntaxError(msg, line=line, column=max(column, 1), source_line=src)
+    from .syntax_hints import refine
+
+    return refine(GradcliSyntaxError(msg, line=line, column=max(column, 1), source_line=src),
+                  src)

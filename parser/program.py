@@ -12,6 +12,7 @@ from lark.indenter import DedentError, Indenter
 
 from ..engine import api, grad_mode
 from ..engine.errors import GradcliError, LimitError, UnsupportedError, type_error, value_error
+from ..engine.suggest import did_you_mean
 from ..engine.tensor import Tensor
 from .evaluate import binary, evaluate, python_error
 from .grammar import parse
@@ -91,7 +92,10 @@ class Program(Runtime):
         if n.startswith("__"):
             raise UnsupportedError(f"the name '{n}' is not available in gradcli programs",
                                    column=node.column, line=node.line)
-        raise GradcliError(f"name '{n}' is not defined", type_name="NameError",
+        # CPython 3.11's search: the module's names, then ALL of Python's builtins (so the
+        # suggestion is the one `python FILE` prints, even for a builtin gradcli lacks)
+        hint = did_you_mean(n, list(self.vars), list(vars(builtins)))
+        raise GradcliError(f"name '{n}' is not defined{hint}", type_name="NameError",
                            column=node.column, line=node.line)
 
     def getattr(self, obj, name, node):

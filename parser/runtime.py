@@ -8,6 +8,7 @@ import functools
 
 from ..engine import api, dtypes, grad_mode
 from ..engine.errors import GradcliError, UnsupportedError, index_error, type_error
+from ..engine.suggest import did_you_mean, public
 from ..engine.tensor import AccumulateGrad, Node, Tensor
 
 
@@ -107,17 +108,18 @@ class Runtime:
                 return api.ATTRIBUTES[name](obj)
             if name in api.METHODS:
                 return BoundMethod(api.METHODS[name], obj, name)
-            raise _no_attr("'Tensor' object", name)
+            raise _no_attr("'Tensor' object", name, [*api.ATTRIBUTES, *api.METHODS])
         if isinstance(obj, Namespace):
             if name in obj.members:
                 return obj.members[name]
-            raise _no_attr(f"module '{obj.name}'", name)
+            raise _no_attr(f"module '{obj.name}'", name, obj.members)
         if isinstance(obj, (Node, AccumulateGrad)):
             if name in api.NODE_ATTRIBUTES:
                 return api.NODE_ATTRIBUTES[name](obj)
             if name in api.NODE_METHODS:
                 return BoundMethod(lambda n: api.NODE_METHODS[name](n), obj, name)
-            raise _no_attr(f"'{obj.name()}' object", name)
+            raise _no_attr(f"'{obj.name()}' object", name,
+                           [*api.NODE_ATTRIBUTES, *api.NODE_METHODS])
         if isinstance(obj, api.ReturnTypes) and name in ("values", "indices"):
             return getattr(obj, name)
         if isinstance(obj, dtypes.DType) and name in ("is_floating_point", "itemsize"):
@@ -150,8 +152,10 @@ class Runtime:
                            type_name="SyntaxError", column=node.column, line=node.line)
 
 
-def _no_attr(what: str, name: str) -> GradcliError:
-    return GradcliError(f"{what} has no attribute '{name}'", type_name="AttributeError")
+def _no_attr(what: str, name: str, candidates=()) -> GradcliError:
+    # Python 3.11's closest-name suggestion among the object's (sorted, public) names
+    hint = did_you_mean(name, sorted(public(candidates)))
+    return GradcliError(f"{what} has no attribute '{name}'{hint}", type_name="AttributeError")
 
 
 def index_out_of_range(kind="list") -> GradcliError:

@@ -9,7 +9,7 @@ from gradcli.tasks.eval import run_case
 
 CASES = [
     ["y=(x+w)*(w+1)"],
-    ["x=[[1.,2.],[3.,4.]]; y=(x*2).sum()", "y=q", "x=[1.,2.,3.]; y=(x*x).mean()"],
+    ["x=[[1.,2.],[3.,4.]]; y=(x*2).sum()", "y=qz9", "x=[1.,2.,3.]; y=(x*x).mean()"],
     ["x=ones(3,3)*1e-5; y=(x*1e6).sum()"],
     ["α=2.; y=α*α"],
     ["x=ones(2,2,2)/3; y=x.sum()", "z=(", "a=1.; b=a*2; c=b+a; d=c.exp()"],

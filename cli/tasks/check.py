@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..engine import autograd, dtypes, gradcheck
+from ..engine import autograd, dtypes, gradcheck, gradcheck_report
 from ..engine.errors import GradcliError
 from ..engine.tensor import Tensor
 from ..parser.interpreter.case import CaseOptions, CaseResult, evaluate_expression, run_forward
-from .steps import grad_seed
+from .steps import grad_seed, with_seed_hint
 
 
 @dataclass
@@ -39,6 +39,7 @@ class InputCheck:
     analytic: np.ndarray
     numeric: np.ndarray
     status: str = "pass"     # pass | fail | kink
+    measure: object = None   # gradcheck_report.Measure: where the errors are, what decides
 
 
 @dataclass
@@ -111,7 +112,8 @@ def _check(source, line, opts, result):
 def _judge(name, t, analytic, numeric, opts, kinks) -> InputCheck:
     comparison = gradcheck.compare(analytic, numeric, opts.atol, opts.rtol)
     status = "pass" if comparison.passed else ("kink" if kinks else "fail")
-    return InputCheck(name, list(t.data.shape), comparison, analytic, numeric, status)
+    return InputCheck(name, list(t.data.shape), comparison, analytic, numeric, status,
+                      gradcheck_report.measure(analytic, numeric, opts.atol, opts.rtol))
 
 
 def _gradgradcheck(source, line, opts, base, inputs, point, result):
@@ -197,7 +199,13 @@ def _close(claimed, engine, opts) -> bool:
 
 def _seed(run: CaseResult, opts):
     """The gradient vector: --grad evaluated in the case (tasks/steps.py), or None for the
-    implicit ones, which autograd makes (or refuses for a non-scalar output)."""
+    implicit ones, which autograd makes (or refuses for a non-scalar output, with the hint
+    that says how to give --grad)."""
+    out = run.output_tensor
+    if opts.case.grad is None and out.data.size != 1:
+        raise with_seed_hint(GradcliError(
+            "grad can be implicitly created only for scalar outputs",
+            type_name="RuntimeError"), run.output, out)
     return grad_seed(run, opts.case.grad)
 
 

@@ -82,9 +82,10 @@ def _derive(source, line, opts, result):
     for n in run.nodes:
         t = n.tensor
         # a leaf is a variable once, under its first name (`y = x` names x's tensor again)
+        name = n.id.partition("@")[0]  # a reassigned leaf (x@2) is still the symbol x
         if not n.id.startswith("%") and t.grad_fn is None and id(t) not in names:
-            leaves[n.id] = t
-            names.setdefault(id(t), n.id)
+            leaves[name] = t
+            names.setdefault(id(t), name)
     ranks = {name: i for i, name in enumerate(order + [b for b in bound if b not in order])}
     env = {name: t.data for name, t in leaves.items()}
     wrt = _wrt_names(opts.case.wrt, run, leaves, ranks)
@@ -120,7 +121,7 @@ def _wrt_names(requested, run, leaves, ranks) -> list:
 
 def _label(result, run, deriv) -> None:
     if run.output and not run.output.startswith("%"):
-        result.label = run.output
+        result.label = run.output.partition("@")[0]  # y@2 (a reassigned y) is y's derivative
         return
     node = next((n for n in run.nodes if n.id == run.output), None)
     result.expr_text = node.expr if node is not None else run.source

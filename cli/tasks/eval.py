@@ -5,7 +5,7 @@ from ..engine import autograd
 from ..engine.errors import GradcliError
 from ..engine.tensor import Tensor
 from ..parser.interpreter.case import CaseOptions, CaseResult, run_forward
-from .steps import grad_seed, retain_grads
+from .steps import grad_seed, retain_grads, with_seed_hint
 
 __all__ = ["CaseOptions", "CaseResult", "run_case"]
 
@@ -17,7 +17,8 @@ def run_case(source: str, line: int, opts: CaseOptions) -> CaseResult:
         try:
             _backward(opts, result)
         except GradcliError as e:
-            result.error = e
+            result.error = with_seed_hint(e, result.output, result.output_tensor) \
+                if opts.grad is None else e
     return result
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from ..engine.errors import GradcliError
 from ..engine.explain import JACOBIAN_LIMIT, VJP, explain_backward, vector_jacobian
 from ..parser.interpreter.case import CaseOptions
-from .steps import forward_only, grad_seed, retain_grads
+from .steps import forward_only, grad_seed, retain_grads, with_seed_hint
 
 
 @dataclass
@@ -34,7 +34,7 @@ def explain_case(text: str, line: int, opts: CaseOptions) -> ExplainResult:
             retain_grads(r.nodes)
         res.explanation = exp = explain_backward(out, seed, r.nodes, opts.consts)
     except GradcliError as e:
-        res.error = e
+        res.error = with_seed_hint(e, r.output, out) if opts.grad is None else e
         return res
     if out.data.size > 1:
         exp.vjp = _vjp_on_fresh_run(text, line, opts, r, exp)
@@ -47,8 +47,9 @@ def _vjp_on_fresh_run(text, line, opts, first, exp):
     if exp.seed.size > JACOBIAN_LIMIT:  # no Jacobian to show: spare the second run
         return vector_jacobian(first.output_tensor, [], exp.seed, exp.grads)
     counts: dict = {}
-    for n in first.nodes:
-        counts[n.id] = counts.get(n.id, 0) + 1
+    for n in first.nodes:  # pins go by name: a reassigned name (y, y@2) is not pinned
+        base = n.id.partition("@")[0]
+        counts[base] = counts.get(base, 0) + 1
     pins = {n.id: n.tensor.data for n in first.nodes
             if n.tensor.grad_fn is None and n.id.isidentifier() and counts[n.id] == 1}
     fresh = forward_only(text, line, replace(opts, overrides=pins))

@@ -5,7 +5,7 @@ graph) and --retain-grad's marking."""
 import numpy as np
 
 from ..engine import api
-from ..engine.errors import type_error
+from ..engine.errors import GradcliError, type_error
 from ..engine.tensor import Tensor
 from ..parser.interpreter.case import CaseOptions, CaseResult, evaluate_expression, run_forward
 
@@ -38,3 +38,18 @@ def retain_grads(nodes) -> None:
     for n in nodes:
         if n.tensor.requires_grad and n.tensor.grad_fn is not None:
             n.tensor.retains_grad = True
+
+
+def with_seed_hint(err: GradcliError, name, out) -> GradcliError:
+    """PyTorch's 'grad can be implicitly created only for scalar outputs', plus how to
+    give the seed on gradcli's command line (as graph's note says it)."""
+    if err.message == "grad can be implicitly created only for scalar outputs" and \
+            not getattr(err, "hint", None) and isinstance(out, Tensor):
+        name = name.partition("@")[0] if name else name  # y@2: --grad's y is the latest
+        shape = list(out.data.shape)
+        err.hint = (f"{name or 'the output'} has {out.data.size} elements (shape {shape}); "
+                    f"give --grad, a tensor of its shape, e.g. --grad \"ones_like({name})\""
+                    if name and str(name).isidentifier() else
+                    f"the output has {out.data.size} elements (shape {shape}); give --grad, "
+                    f"a tensor of its shape")
+    return err

@@ -11,8 +11,10 @@ from .text import _CMP, _INDEXING, _MATMUL, LIMIT, Printer, _call_name
 
 _FUNCS = latex_functions()  # the rows' LaTeX names: sin -> \\sin, sigmoid -> \\sigma
 _KNOWN = {"pi": r"\pi", "sqrt(2)": r"\sqrt{2}", "sqrt(3)": r"\sqrt{3}",
-          "sqrt(pi)": r"\sqrt{\pi}", "sqrt(2*pi)": r"\sqrt{2 \pi}", "log(2)": r"\log 2",
-          "log(3)": r"\log 3", "log(2)**2": r"\log^{2} 2", "log(10)": r"\log 10", "exp(1)": "e"}
+          "sqrt(pi)": r"\sqrt{\pi}", "sqrt(2*pi)": r"\sqrt{2 \pi}", "log(2)": r"\log\left(2\right)",
+          # bracketed: `\log 2 x` would read as log(2x)
+          "log(3)": r"\log\left(3\right)", "log(2)**2": r"\log^{2}\left(2\right)",
+          "log(10)": r"\log\left(10\right)", "exp(1)": "e"}
 _REL = {"lt": "<", "le": r"\leq", "gt": ">", "ge": r"\geq", "eq": "=", "ne": r"\neq"}
 _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota",
           "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon",
@@ -78,7 +80,18 @@ class LatexPrinter(Printer):
         return out
 
     def divide(self, num, den_items):
-        return rf"\frac{{{num}}}{{{self.mul_join([t for t, _ in den_items])}}}"
+        # \frac groups its denominator as a whole, not each factor in it: a sum (or a
+        # product, a fraction) among several factors keeps its brackets, w (x + 1)
+        if len(den_items) == 1:
+            den = den_items[0][0]
+        else:
+            den = self.mul_join([t if p > MUL else self.paren(t) for t, p in den_items])
+        return rf"\frac{{{num}}}{{{den}}}"
+
+    def number_entry(self, v):
+        # 1.5 \cdot 10^{-3} is a product, not an atom: bracketed as a base or a factor
+        text, prec, neg = super().number_entry(v)
+        return text, (MUL if r"\cdot" in text and prec > MUL else prec), neg
 
     def power(self, base, exp):
         return f"{base}^{{{exp}}}"

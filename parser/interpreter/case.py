@@ -13,8 +13,10 @@ import numpy as np
 
 from ...engine import api, dtypes
 from ...engine.errors import GradcliError, type_error
+from ...engine.suggest import did_you_mean, public
 from ...engine.tensor import Tensor
 from ..grammar import parse
+from ..leaf_dtypes import keeps_dtype, non_float_leaf
 from ..runtime import Runtime, modules
 from .evaluate import evaluate
 
@@ -98,6 +100,7 @@ class CaseRuntime(Runtime):
         self.top_uses = False  # whether it used a variable (told by produced())
         self.seen: set = set()
         self.count = 0
+        self.times: dict = {}  # name -> how many nodes it has named (y, then y@2, y@3)
 
     def name(self, node):
         n = node.value
@@ -114,7 +117,8 @@ class CaseRuntime(Runtime):
             return mods["torch"].members[n]
         if n in mods["torch.nn.functional"].members:
             return mods["torch.nn.functional"].members[n]
-        raise GradcliError(f"name '{n}' is not defined", type_name="NameError",
+        hint = did_you_mean(n, list(self.vars), _global_names())
+        raise GradcliError(f"name '{n}' is not defined{hint}", type_name="NameError",
                            column=node.column, line=node.line)
 
     def is_variable(self, name: str) -> bool:
@@ -128,18 +132,37 @@ class CaseRuntime(Runtime):
             self.count += 1
             self.add(f"%{self.count}", self.source, value, (node.start, node.end))
 
-    def add(self, name: str, expr: str, tensor: Tensor, span: tuple | None = None) -> None:
+    def add(self, name: str, expr: str, tensor: Tensor, span: tuple | None = None) -> str:
+        """Record a node; a reassigned name gets a distinct id (`y`, then `y@2`), so JSON
+        records and tables never hold two nodes with one id. Returns the id."""
         self.seen.add(id(tensor))
+        if not name.startswith("%"):
+            k = self.times[name] = self.times.get(name, 0) + 1
+            name = name if k == 1 else f"{name}@{k}"
         self.result.nodes.append(CaseNode(name, expr, tensor, span=span))
+        return name
 
 
-def leaf_tensor(value, requires_grad: bool) -> Tensor:
-    """A constant made a leaf: float (the default dtype), like torch.tensor(v, requires_grad)."""
+def _global_names() -> list:
+    """What a case's bare names resolve to besides its variables (CaseRuntime.name)."""
+    mods = modules()
+    return ["torch", "F", "nn"] + public(mods["torch"].members) + \
+        public(mods["torch.nn.functional"].members)
+
+
+def leaf_tensor(value, requires_grad: bool, keep_dtype: bool = False,
+                name: str | None = None) -> Tensor:
+    """A constant made a leaf: float (the default dtype), like torch.tensor(v, requires_grad),
+    unless its dtype was written (keep_dtype, see leaf_dtypes.py). A leaf that keeps an
+    integer or bool dtype cannot require grad: PyTorch's error, as
+    torch.tensor([0], dtype=torch.long, requires_grad=True) raises it."""
     data = value.data if isinstance(value, Tensor) else api.data_to_array(value)
-    if data.dtype.kind != "f":
+    if data.dtype.kind != "f" and not keep_dtype:
         data = data.astype(dtypes.default_float())
     else:
         data = data.copy()
+    if requires_grad and data.dtype.kind not in "fc":
+        raise non_float_leaf(name)
     return Tensor(data, requires_grad)
 
 
@@ -167,7 +190,8 @@ def run_forward(source: str, line: int, opts: CaseOptions) -> CaseResult:
 def _forward(source, opts, rt, result):
     for b in opts.bindings:
         value = evaluate(b.tree, rt)
-        t = leaf_tensor(_override(opts, b.name, value), not (b.const or b.name in opts.consts))
+        t = leaf_tensor(_override(opts, b.name, value), not (b.const or b.name in opts.consts),
+                        keeps_dtype(b.tree, value), b.name)
         rt.vars[b.name] = t
         rt.add(b.name, b.text, t)
     statements = parse(source, start="case")
@@ -181,18 +205,21 @@ def _forward(source, opts, rt, result):
             rt.top = None
             if not uses:
                 value = leaf_tensor(_override(opts, stmt.value, value),
-                                    stmt.value not in opts.consts)
+                                    stmt.value not in opts.consts, keeps_dtype(rhs, value),
+                                    stmt.value)
             rt.vars[stmt.value] = value
             if isinstance(value, Tensor):
-                rt.add(stmt.value, source, value, (rhs.start, rhs.end))
-            last = (stmt.value, value)
+                last = (rt.add(stmt.value, source, value, (rhs.start, rhs.end)), value)
+            else:
+                last = (stmt.value, value)
         else:
             value = evaluate(rhs, rt)
             last = (_node_id(rt, value), value)
     if opts.of is not None:
         if opts.of not in rt.vars:
             raise GradcliError(f"name '{opts.of}' is not defined", type_name="NameError")
-        last = (opts.of, rt.vars[opts.of])
+        k = rt.times.get(opts.of, 1)  # the latest node of that name
+        last = (opts.of if k == 1 else f"{opts.of}@{k}", rt.vars[opts.of])
     if last is None:
         return
     result.output, result.output_tensor = last

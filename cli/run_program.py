@@ -54,9 +54,10 @@ def run_file(file: str, max_steps: int, max_elements: int) -> None:
         out.flush()
         sys.stderr.write(error_lines(f"line {e.line}" if e.line else file, e))
         raise Exit(1) from None
-    except RecursionError:
+    except RecursionError:  # too deep for the compiler itself (Python says the same)
         out.flush()
-        sys.stderr.write("gradcli: LimitError: the program nests too deeply\n")
+        sys.stderr.write("gradcli: line 1: RecursionError: maximum recursion depth exceeded "
+                         "during compilation\n")
         raise Exit(1) from None
     except MemoryError:
         out.flush()

@@ -4,6 +4,8 @@ A Tensor wraps a numpy array. A non-leaf tensor (one made by a recorded op) has 
 `grad_fn` Node holding the op, its input tensors and the op's parameters; leaves have
 grad_fn None. Operators (`+`, `*`, `@`, ...) are attached by `api` at the bottom."""
 
+import functools
+
 import numpy as np
 
 from . import dtypes
@@ -51,6 +53,19 @@ class Tensor:
 
         return tensor_repr(self.data, requires_grad=self.requires_grad,
                            grad_fn=self.grad_fn.name() if self.grad_fn is not None else None)
+
+    def __getattr__(self, name):
+        """PyTorch's tensor methods and attributes from api's tables (`x.sum`, `x.T`), for
+        code that reads them as Python attributes. Only reached when normal lookup fails,
+        so the engine's own slot reads never come here."""
+        from . import api
+
+        if name in api.ATTRIBUTES:
+            return api.ATTRIBUTES[name](self)
+        method = api.METHODS.get(name)
+        if method is None:
+            raise AttributeError(f"'Tensor' object has no attribute '{name}'")
+        return functools.partial(method, self)
 
     def __bool__(self) -> bool:
         from .errors import runtime

@@ -14,6 +14,7 @@ PRECISION = 4
 THRESHOLD = 1000
 EDGEITEMS = 3
 LINEWIDTH = 80
+SCI_MODE = None  # torch.set_printoptions(sci_mode=...): None lets the values decide
 
 _NAMES = {"float32": "torch.float32", "float64": "torch.float64", "int64": "torch.int64",
           "bool": "torch.bool", "int32": "torch.int32", "float16": "torch.float16"}
@@ -40,6 +41,7 @@ class _Formatter:
             return
         vals = flat[np.isfinite(flat) & (flat != 0)]
         if vals.size == 0:
+            self._forced()
             return
         absolute = np.abs(vals).astype(np.float64)  # PyTorch: tensor_totype (double)
         lo, hi = absolute.min(), absolute.max()
@@ -52,6 +54,11 @@ class _Formatter:
             self.max_width = max(len(f"{v:.0f}") + 1 for v in pyvals)
         else:
             self.max_width = max(len(f"{v:.{PRECISION}f}") for v in pyvals)
+        self._forced()
+
+    def _forced(self):
+        if SCI_MODE is not None:  # PyTorch overrides the choice after measuring widths
+            self.sci_mode = bool(SCI_MODE)
 
     def format(self, value) -> str:
         if self.floating:
@@ -121,6 +128,9 @@ def scalar_str(value, floating: bool) -> str:
     batch are 0-d: this skips building a formatter for each.)"""
     if not floating:
         return f"{value}"
+    if SCI_MODE is not None:
+        fmt = _Formatter(np.array([value]))
+        return fmt.format(value).lstrip()
     if value == 0 or math.isinf(value) or math.isnan(value):  # nothing to measure: int mode
         ret = f"{value:.0f}"
         return ret if math.isinf(value) or math.isnan(value) else ret + "."

@@ -205,10 +205,40 @@ class Guards:
             "_inplacevar_": self.inplace, "_inplaceattr_": self.inplace_attr,
             "_inplaceitem_": self.inplace_item,
             "_apply_": lambda f, *a, **k: f(*a, **k),
+            "_exc_": exc_types, "_caught_": caught,
             "_unpack_sequence_": guarded_unpack_sequence,
             "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
             "__metaclass__": type, "__name__": "__main__",
         }
+
+
+# gradcli's errors carry the Python type they name (type_name): a handler for that type
+# (or a base of it) receives a real instance of it
+PYTHON_TYPES = {n: v for n, v in builtins.__dict__.items()
+                if isinstance(v, type) and issubclass(v, Exception)}
+
+
+def exc_types(kind):
+    """An except clause's types, widened by GradcliError (narrowed again by caught())."""
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return (*kinds, GradcliError)
+
+
+def caught(exc, kind):
+    """What the handler's name is bound to; re-raises what `kind` does not cover."""
+    if not isinstance(exc, GradcliError):
+        return exc
+    if isinstance(exc, (LimitError, PolicyError)):
+        raise exc
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    python_type = PYTHON_TYPES.get(exc.type_name)
+    if python_type is None or not issubclass(python_type, kinds):
+        if any(isinstance(k, type) and issubclass(GradcliError, k) for k in kinds):
+            return exc  # `except Exception`: gradcli's own kinds (UnsupportedError, ...)
+        raise exc
+    converted = python_type(exc.message)
+    converted.__traceback__ = exc.__traceback__
+    return converted
 
 
 # the dunders a program may read on a tensor besides the tables (super-less protocol calls)
@@ -360,8 +390,19 @@ def guarded_builtins(g: Guards) -> dict:
 
     for name in ("sorted", "sum", "min", "max"):
         safe[name] = consuming(builtins.__dict__[name])
+
+    def lazy(fn):
+        # iterators a program builds walk within the budget too (list(enumerate(...)))
+        def call(*args, **kwargs):
+            return g.counted(fn(*args, **kwargs))
+        call.__name__ = fn.__name__
+        return call
+
+    for name in ("enumerate", "zip", "map", "filter"):
+        safe[name] = lazy(builtins.__dict__[name])
     safe.update({
         "type": type_, "getattr": g.getattr, "hasattr": g.hasattr, "setattr": g.setattr,
         "delattr": g.delattr, "list": list, "tuple": tuple,
+        "format": format,  # a format spec walks no fields
     })
     return safe

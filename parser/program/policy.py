@@ -16,7 +16,7 @@ from RestrictedPython import RestrictingNodeTransformer
 
 # the data-model methods a class may define and a program may name after a dot
 DATA_MODEL = frozenset(f"__{n}__" for n in (
-    "init new call repr str len getitem setitem delitem iter next contains enter exit "
+    "init call repr str len getitem setitem delitem iter next contains enter exit "
     "eq ne lt le gt ge hash bool float int index format post_init "
     "add radd iadd sub rsub isub mul rmul imul truediv rtruediv itruediv floordiv "
     "rfloordiv ifloordiv mod rmod pow rpow matmul rmatmul neg pos abs "
@@ -61,6 +61,31 @@ class ProgramPolicy(RestrictingNodeTransformer):
             self.error(node, f'"{node.attr}" may be read, not assigned or deleted.')
             return node
         return super().visit_Attribute(node)
+
+    def visit_ExceptHandler(self, node):
+        """`except T as e:` catches gradcli's errors as the Python types they name:
+        `except _exc_(T) as e:` then `e = _caught_(e, T)`, which hands the handler a real
+        RuntimeError/IndexError/... (or re-raises what T does not cover, and the budget and
+        policy errors, which no handler may swallow)."""
+        node = super().visit_ExceptHandler(node)
+        kind = node.type if node.type is not None else ast.Name("BaseException", ast.Load())
+        name = node.name or "_caught"
+        again = self.visit(_located(ast.parse(ast.unparse(kind), mode="eval").body, kind)) \
+            if node.type is not None else ast.Name("BaseException", ast.Load())
+        node.type = _located(ast.Call(func=ast.Name("_exc_", ast.Load()), args=[kind],
+                                      keywords=[]), node)
+        node.name = name
+        bind = ast.Assign(targets=[ast.Name(name, ast.Store())],
+                          value=ast.Call(func=ast.Name("_caught_", ast.Load()),
+                                         args=[ast.Name(name, ast.Load()), again],
+                                         keywords=[]))
+        node.body.insert(0, _located(bind, node.body[0] if node.body else node))
+        return node
+
+    def visit_AnnAssign(self, node):
+        # `x: int = 1` (dataclass fields): the target is checked as an assignment's is;
+        # the annotation is an expression like any other
+        return self.node_contents_visit(node)
 
     def visit_Nonlocal(self, node):
         for name in node.names:

@@ -41,12 +41,13 @@ class _Formatter:
             return
         vals = flat[np.isfinite(flat) & (flat != 0)]
         if vals.size == 0:
-            self._forced()
             return
         absolute = np.abs(vals).astype(np.float64)  # PyTorch: tensor_totype (double)
         lo, hi = absolute.min(), absolute.max()
         self.int_mode = bool(np.all(vals == np.ceil(vals)))
-        self.sci_mode = bool(hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4)
+        # torch.set_printoptions(sci_mode=...) decides before the widths are measured
+        self.sci_mode = bool(hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4) \
+            if SCI_MODE is None else bool(SCI_MODE)
         pyvals = set(vals.tolist())
         if self.sci_mode:
             self.max_width = max(len(f"{v:.{PRECISION}e}") for v in pyvals)
@@ -54,11 +55,6 @@ class _Formatter:
             self.max_width = max(len(f"{v:.0f}") + 1 for v in pyvals)
         else:
             self.max_width = max(len(f"{v:.{PRECISION}f}") for v in pyvals)
-        self._forced()
-
-    def _forced(self):
-        if SCI_MODE is not None:  # PyTorch overrides the choice after measuring widths
-            self.sci_mode = bool(SCI_MODE)
 
     def format(self, value) -> str:
         if self.floating:

@@ -8,6 +8,7 @@ files, ctypes or raw memory; matplotlib.pyplot records calls and draws nothing.
 Other code adds to a torch namespace with `register("torch.nn", Module=...)` (at import
 time of its own module); every run builds fresh module objects from these tables."""
 
+import builtins
 import collections
 import dataclasses
 import functools
@@ -188,6 +189,11 @@ class Importer:
         self.made = made
 
     def __call__(self, name, globals=None, locals=None, fromlist=(), level=0):
+        if type(fromlist) is list:
+            # not an import statement (those pass a tuple or None) but CPython's C-level
+            # import, made by library code (numpy's lazy imports) while a program's frame
+            # is the innermost Python frame; the module goes to that library code only
+            return builtins.__import__(name, globals, locals, fromlist, level)
         if level:
             raise ImportError("attempted relative import with no known parent package")
         mod = self.made.get(name)

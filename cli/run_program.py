@@ -59,6 +59,12 @@ def run_file(file: str, max_steps: int, max_elements: int) -> None:
         sys.stderr.write("gradcli: line 1: RecursionError: maximum recursion depth exceeded "
                          "during compilation\n")
         raise Exit(1) from None
+    except KeyboardInterrupt:  # Ctrl-C: quietly, with the shell's status for SIGINT
+        try:
+            out.flush()
+        except (BrokenPipeError, KeyboardInterrupt):
+            pass
+        raise Exit(130) from None
     except MemoryError:
         out.flush()
         sys.stderr.write("gradcli: MemoryError: out of memory (lower --max-elements)\n")

@@ -379,3 +379,29 @@ def test_inconsistent_dedent_is_pythons_indentation_error():
     assert proc.returncode == 1 and proc.stdout == ""
     assert proc.stderr.splitlines()[0] == ("gradcli: line 7: IndentationError: unindent does "
                                            "not match any outer indentation level")
+
+
+def test_ctrl_c_ends_quietly_with_130(tmp_path):
+    import signal
+    import time
+
+    path = tmp_path / "spin.py"
+    path.write_text("i = 0\nwhile True:\n    i += 1\n")
+    proc = subprocess.Popen(["gradcli", "run", str(path), "--max-steps", str(10**12)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.0)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "Traceback" not in err and out == ""
+
+
+def test_budget_errors_cannot_be_swallowed_by_a_handler():
+    proc = run("while True:\n    try:\n        pass\n    except:\n        pass\n", "--max-steps",
+               "1000", timeout=60)
+    assert proc.returncode == 1 and "LimitError" in error_line(proc)
+
+
+def test_set_printoptions_ends_with_the_program():
+    proc = run("import torch\ntorch.set_printoptions(precision=1)\nprint(torch.tensor([1.25]))\n")
+    assert proc.stdout == "tensor([1.2])\n"

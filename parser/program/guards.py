@@ -353,10 +353,6 @@ class SafeFormatter(string.Formatter):
         return obj, first
 
 
-class ProgramExit(GradcliError):
-    """exit()/quit()/sys.exit-like ends: the program stops, nothing more runs."""
-
-
 def guarded_builtins(g: Guards) -> dict:
     """Python's builtins a program may call: no open/exec/eval/compile/input/globals/vars/
     dir/breakpoint/memoryview/__import__ of anything outside modules.py's list."""

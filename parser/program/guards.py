@@ -69,11 +69,18 @@ class Guards:
 
     def __init__(self, write, warn, max_steps: int, facades):
         self.out_write = write
-        self.warn = warn
+        self._warn = warn
+        self.warned = set()
         self.left = max_steps
         self.max_steps = max_steps
         self.facades = facades  # id -> facade module: the only modules a program may read
         self.formatter = SafeFormatter(self)
+
+    def warn(self, line, text):
+        """Python's default warning filter: once per line of the program and message."""
+        if (line, text) not in self.warned:
+            self.warned.add((line, text))
+            self._warn(line, text)
 
     # ------------------------------------------------------------------ budget
     def tick(self) -> None:

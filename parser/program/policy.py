@@ -26,6 +26,15 @@ READABLE_NAMES = frozenset({"__name__"})
 READABLE_ATTRIBUTES = frozenset({"__name__", "__doc__", "__version__"})
 
 
+def private_variable(name: str) -> bool:
+    """A variable, function or class name like `_iteration` or `_helper`: a name, not an
+    attribute, so it walks to nothing. Refused stay dunders and every spelling of the
+    guards' own names (`_getattr_`, `_print`, `_tmp0`, ...), which a program could
+    otherwise rebind."""
+    return (name.startswith("_") and not name.startswith("__") and not name.endswith("_")
+            and name not in ("_print", "_caught") and not name.startswith("_tmp"))
+
+
 def allowed_attribute(name: str) -> bool:
     return not name.startswith("_") or name in DATA_MODEL or name in READABLE_ATTRIBUTES
 
@@ -42,6 +51,8 @@ class ProgramPolicy(RestrictingNodeTransformer):
     def check_name(self, node, name, allow_magic_methods=False):
         # a class body's method `def __call__(self)`: a data-model name, defined
         if allow_magic_methods and name in DATA_MODEL and getattr(node, "col_offset", 0):
+            return
+        if name is not None and private_variable(name):
             return
         super().check_name(node, name, allow_magic_methods=False)
 

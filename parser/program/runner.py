@@ -6,6 +6,7 @@ compile does; any other error stops it where it happens, and is reported with th
 the user's file that was executing (the innermost frame of the program's code)."""
 
 import sys
+import warnings
 
 from RestrictedPython import compile_restricted_exec
 
@@ -23,9 +24,24 @@ class ProgramError(GradcliError):
     """An error ending the program, with the line it happened on."""
 
 
-def compile_program(text: str):
+def compile_program(text: str, warn=None):
     """The code object, or a GradcliError: Python's SyntaxError (with its caret) or the
-    policy's refusal, naming the line."""
+    policy's refusal, naming the line. Python's compile-time warnings (`x is 1`) go to
+    `warn`, once."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code = _compile(text)
+    if warn is not None:
+        seen = set()
+        for w in caught:
+            key = (w.lineno, str(w.message))
+            if key not in seen:
+                seen.add(key)
+                warn(w.lineno, f"{w.category.__name__}: {w.message}")
+    return code
+
+
+def _compile(text: str):
     try:
         compile(text, FILENAME, "exec", dont_inherit=True)
     except SyntaxError as e:
@@ -49,7 +65,7 @@ def compile_program(text: str):
 def run_program(text: str, write, warn, max_steps: int = DEFAULT_MAX_STEPS) -> None:
     """Compile and run a program; output goes to `write`, warnings to `warn(line, text)`.
     Raises GradcliError (with .line) when the program fails."""
-    code = compile_program(text)
+    code = compile_program(text, warn)
     made = modules.build()
     g = guards.Guards(write, warn, max_steps, {id(m) for m in made.values()})
     builtins = guards.guarded_builtins(g)
@@ -59,8 +75,17 @@ def run_program(text: str, write, warn, max_steps: int = DEFAULT_MAX_STEPS) -> N
     grad_before = grad_mode._enabled[0]
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(RECURSION_LIMIT + _depth())
+    def show(message, category, filename, lineno, file=None, line=None):
+        # a warning while the program runs (numpy's RuntimeWarning, a program's own
+        # warnings.warn is not reachable): named by the program's line, as Python does
+        g.warn(lineno if filename == FILENAME else _running_line(),
+               f"{category.__name__}: {message}")
+
     try:
-        exec(code, namespace)
+        with warnings.catch_warnings():
+            warnings.simplefilter("default")
+            warnings.showwarning = show
+            exec(code, namespace)
     except GradcliError as e:
         e.line = _program_line(e) or e.line
         raise
@@ -73,6 +98,13 @@ def run_program(text: str, write, warn, max_steps: int = DEFAULT_MAX_STEPS) -> N
         sys.setrecursionlimit(limit)
         grad_mode._enabled[0] = grad_before
         torch_extras.reset_printoptions()
+
+
+def _running_line() -> int:
+    f = sys._getframe(1)
+    while f is not None and f.f_code.co_filename != FILENAME:
+        f = f.f_back
+    return f.f_lineno if f is not None else 0
 
 
 def _depth() -> int:

@@ -40,7 +40,8 @@ POLICY_TIME = [
     ("torch.__dict__", ["UnsupportedError", "__dict__"]),
     ("exec('1')", ["UnsupportedError", "Exec"]),
     ("eval('1')", ["UnsupportedError", "Eval"]),
-    ("_hidden = 1", ["UnsupportedError", "_hidden"]),
+    ("_getattr_ = getattr", ["UnsupportedError", "_getattr_"]),
+    ("_print = None", ["UnsupportedError", "_print"]),
     ("x.__init__ = None", ["UnsupportedError", "__init__"]),
     ("class A(metaclass=type):\n    pass", ["UnsupportedError", "metaclass"]),
 ]
@@ -139,6 +140,7 @@ PYTHON_CONSTRUCTS = [
     "x = [1]\nx[5]\n",
     "a, b = [1, 2, 3]\n",
     "if __name__ == '__main__':\n    print('main')\n",
+    "def _helper(_v):\n    return _v * 2\nfor _step in range(2):\n    print(_helper(_step))\n",
     "s = '''multi\nline'''\nprint(s, 'x'.join(['a', 'b']), '%d items' % 3, f'{3!r:>4}')\n",
     "def gen(n):\n    for i in range(n):\n        yield i * i\nprint(list(gen(4)), "
     "next(iter([7])))\n",

@@ -43,6 +43,7 @@ POLICY_TIME = [
     ("_getattr_ = getattr", ["UnsupportedError", "_getattr_"]),
     ("_print = None", ["UnsupportedError", "_print"]),
     ("x.__init__ = None", ["UnsupportedError", "__init__"]),
+    ("print.__self__._x = 1\n", ["UnsupportedError", "__self__"]),
     ("class A(metaclass=type):\n    pass", ["UnsupportedError", "metaclass"]),
 ]
 
@@ -69,6 +70,8 @@ RUN_TIME = [
     ("x.grad_fn = None", ["AttributeError", "'grad_fn'"]),
     ("x.is_leaf = False", ["AttributeError", "'is_leaf'"]),
     ("torch.ones = 1", ["UnsupportedError", "module"]),
+    ("x._version", ["UnsupportedError", "'_version'"]),
+    ("torch.ones(2)._x = 1", ["UnsupportedError", "their own classes"]),
     ("print('x', file=None, flush=True)\nprint('y', file=1)", ["UnsupportedError", "file"]),
 ]
 
@@ -141,6 +144,9 @@ PYTHON_CONSTRUCTS = [
     "a, b = [1, 2, 3]\n",
     "if __name__ == '__main__':\n    print('main')\n",
     "def _helper(_v):\n    return _v * 2\nfor _step in range(2):\n    print(_helper(_step))\n",
+    "class Acc:\n    def __init__(self):\n        self._total = 0\n    def add(self, v):\n"
+    "        self._total += v\n        return self\nclass Sub(Acc):\n    pass\n"
+    "print(Sub().add(2).add(3)._total)\n",
     "s = '''multi\nline'''\nprint(s, 'x'.join(['a', 'b']), '%d items' % 3, f'{3!r:>4}')\n",
     "def gen(n):\n    for i in range(n):\n        yield i * i\nprint(list(gen(4)), "
     "next(iter([7])))\n",

@@ -61,6 +61,9 @@ ATTEMPTS = {
     "print to file": "print('x', file=open('{c}', 'w'))",
     "setattr dunder": "class A:\n    pass\nsetattr(A, '__getattr__', None)",
     "breakpoint": "breakpoint()",
+    "private attribute of a library object": "import numpy as np\nnp._core",
+    "private attribute of a tensor": "x._version",
+    "private write on a library object": "import torch\ntorch.ones(2)._data = 1",
     "input": "input()",
 }
 

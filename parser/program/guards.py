@@ -24,7 +24,7 @@ from ...engine import api
 from ...engine.errors import GradcliError, LimitError, UnsupportedError
 from ...engine.tensor import Tensor
 from ...engine.torch_extras import PROGRAM_ATTRIBUTES, PROGRAM_METHODS
-from .policy import allowed_attribute
+from .policy import allowed_attribute, private_variable
 
 # names no program may read on any object: interpreter internals and numpy's doors to
 # memory and files
@@ -71,6 +71,7 @@ class Guards:
         self.out_write = write
         self._warn = warn
         self.warned = set()
+        self.classes = set()  # the classes the program defined
         self.left = max_steps
         self.max_steps = max_steps
         self.facades = facades  # id -> facade module: the only modules a program may read
@@ -108,7 +109,8 @@ class Guards:
             raise TypeError(f"attribute name must be string, not '{type(name).__name__}'")
         if not allowed_attribute(name) or name in DENIED or name.startswith(DENIED_PREFIXES) \
                 or isinstance(obj, _FRAME_TYPES):
-            raise refused(name)
+            if not (private_variable(name) and self.program_object(obj)):
+                raise refused(name)
         if isinstance(obj, Tensor):
             return self._tensor_attr(obj, name)
         if isinstance(obj, api.NODE_TYPES):
@@ -130,6 +132,23 @@ class Guards:
                 return (partial(self._format_map, obj) if isinstance(obj, str)
                         else self._format_map)
         return builtins.getattr(obj, name, *default)
+
+    def program_object(self, obj) -> bool:
+        """An instance of a class the program defined (or such a class): its `_x`
+        attributes are the program's own."""
+        cls = obj if isinstance(obj, type) else type(obj)
+        return any(c in self.classes for c in cls.__mro__)
+
+    def build_class(self, func, name, *bases, **kwargs):
+        cls = builtins.__build_class__(func, name, *bases, **kwargs)
+        self.classes.add(cls)
+        return cls
+
+    def write_private(self, obj):
+        if not self.program_object(obj):
+            raise PolicyError("gradcli programs may set attributes beginning with '_' only on "
+                              "their own classes' objects")
+        return obj
 
     def _format_map(self, text, mapping):
         return self.formatter.vformat(text, (), mapping)
@@ -212,7 +231,7 @@ class Guards:
             "_inplacevar_": self.inplace, "_inplaceattr_": self.inplace_attr,
             "_inplaceitem_": self.inplace_item,
             "_apply_": lambda f, *a, **k: f(*a, **k),
-            "_exc_": exc_types, "_caught_": caught,
+            "_exc_": exc_types, "_caught_": caught, "_write_private_": self.write_private,
             "_unpack_sequence_": guarded_unpack_sequence,
             "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
             "__metaclass__": type, "__name__": "__main__",
@@ -407,5 +426,6 @@ def guarded_builtins(g: Guards) -> dict:
         "type": type_, "getattr": g.getattr, "hasattr": g.hasattr, "setattr": g.setattr,
         "delattr": g.delattr, "list": list, "tuple": tuple,
         "format": format,  # a format spec walks no fields
+        "__build_class__": g.build_class,
     })
     return safe

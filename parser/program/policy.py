@@ -62,6 +62,16 @@ class ProgramPolicy(RestrictingNodeTransformer):
         return super().visit_Name(node)
 
     def visit_Attribute(self, node):
+        if private_variable(node.attr):
+            # `self._x`: decided when it runs (guards: only on the program's own classes)
+            node = self.node_contents_visit(node)
+            if isinstance(node.ctx, ast.Load):
+                new = ast.Call(func=ast.Name("_getattr_", ast.Load()),
+                               args=[node.value, ast.Constant(node.attr)], keywords=[])
+                return _located(new, node)
+            node.value = _located(ast.Call(func=ast.Name("_write_private_", ast.Load()),
+                                           args=[node.value], keywords=[]), node.value)
+            return node
         if node.attr.startswith("_") and allowed_attribute(node.attr):
             # RestrictedPython would refuse it: build its _getattr_/_write_ form ourselves
             node = self.node_contents_visit(node)
@@ -110,7 +120,7 @@ class ProgramPolicy(RestrictingNodeTransformer):
         op = ast.Constant(type(node.op).__name__)
         value = self.visit(node.value)
         if isinstance(target, ast.Attribute):
-            if target.attr.startswith("_"):
+            if target.attr.startswith("_") and not private_variable(target.attr):
                 self.error(node, f'"{target.attr}" is an invalid attribute name because it '
                                  f'starts with "_".')
                 return node

@@ -226,6 +226,36 @@ def bench_matmul(reps):
         f"ratio {r['engine'] / r['numpy']:.2f}x")
 
 
+RUN_LOOP = """import torch
+w = torch.tensor(0.5)
+x = torch.tensor(2.0)
+for i in range({n}):
+    w = w + 0.001 * x
+    w -= 0.0005 * w
+print(w)
+"""
+
+
+def bench_run_loop(n, reps, torch_ok, tmp):
+    """`gradcli run` on a loop of scalar tensor updates (the program runs on CPython under
+    the policy: every attribute, iteration and in-place update goes through its guards)
+    against the whole `python` + torch process running the same file."""
+    path = os.path.join(tmp, "loop.py")
+    with open(path, "w") as f:
+        f.write(RUN_LOOP.format(n=n))
+    if not torch_ok:
+        t = timed_process(f"{GRADCLI} run {path}", reps)
+        row(f"run: {n:,}-iteration scalar loop", f"{t:.2f} s", "PyTorch not installed",
+            "<= 0.6x python + torch", None)
+        return
+    pairs = [(timed_process(f"{GRADCLI} run {path}", 1), timed_process([PY, path], 1))
+             for _ in range(reps)]
+    g = statistics.median(p[0] for p in pairs)
+    t = statistics.median(p[1] for p in pairs)
+    row(f"run: {n:,}-iteration scalar loop", f"{g:.2f} s", f"python + torch {t:.2f} s",
+        "<= 0.6x", g / t <= 0.6, f"ratio {g / t:.2f}x")
+
+
 def bench_long_expression(n, reps):
     r = timed_script(f"""
         import json, time
@@ -256,6 +286,7 @@ def main():
         bench_chain(200_000 if args.quick else 1_000_000, torch_ok)
         bench_matmul(1)
         bench_long_expression(20_000 if args.quick else 100_000, 1)
+        bench_run_loop(100_000, max(1, reps // 3), torch_ok, tmp)
     met = sum(1 for r in ROWS if r[4])
     print(f"\n{met} of {sum(1 for r in ROWS if r[4] is not None)} targets met")
 

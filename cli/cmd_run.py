@@ -6,11 +6,11 @@ import typer
 
 
 def run_command(
-    file: Annotated[str, typer.Argument(help="The program (a .py file using PyTorch's "
-                                             "subset), or - for standard input.")],
+    file: Annotated[str, typer.Argument(help="The program (a .py file using PyTorch), or - "
+                                             "for standard input.")],
     max_steps: Annotated[int, typer.Option(
-        "--max-steps", min=1, help="End the program with an error after this many statements "
-        "and loop iterations.")] = 10_000_000,
+        "--max-steps", min=1, help="End the program with an error after this many loop "
+        "iterations and function calls.")] = 10_000_000,
     max_elements: Annotated[int, typer.Option(
         "--max-elements", min=1, help="Refuse to create a tensor with more elements than "
         "this.")] = 10**8,

@@ -70,7 +70,7 @@ def write(result, path: str) -> None:
 def for_run(plots_dir: str | None):
     """The recorder a program's `matplotlib.pyplot` is bound to. With --plots, matplotlib
     must be importable: checked before the program runs (one line, exit 2)."""
-    from .plot_recorder import Recorder
+    from .parser.program.pyplot import Recorder
 
     if plots_dir is not None:
         import sys

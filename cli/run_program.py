@@ -38,11 +38,11 @@ def read_source(file: str) -> str:
 def run_file(file: str, max_steps: int, max_elements: int, plots_dir: str | None = None) -> None:
     from .render_plot_file import for_run, write_plots
 
-    # what the program's `matplotlib.pyplot` is to be bound to (once the runner takes
-    # it); its figures go to --plots DIR after the program, even after the program's error
+    # what the program's `matplotlib.pyplot` is bound to; its figures go to --plots DIR
+    # after the program, even after the program's error
     pyplot = for_run(plots_dir)
     try:
-        _run_file(file, max_steps, max_elements)
+        _run_file(file, max_steps, max_elements, pyplot)
     finally:
         sys.stdout.flush()
         plots_status = write_plots(pyplot, plots_dir)
@@ -50,7 +50,7 @@ def run_file(file: str, max_steps: int, max_elements: int, plots_dir: str | None
         raise Exit(plots_status)
 
 
-def _run_file(file: str, max_steps: int, max_elements: int) -> None:
+def _run_file(file: str, max_steps: int, max_elements: int, pyplot) -> None:
     from gradcli.engine import apply
     from gradcli.engine.errors import GradcliError
     from gradcli.parser.program import run_program
@@ -64,15 +64,22 @@ def _run_file(file: str, max_steps: int, max_elements: int) -> None:
         sys.stderr.write(f"gradcli: line {line}: {text}\n")
 
     try:
-        run_program(source, out.write, warn, max_steps)
+        run_program(source, out.write, warn, max_steps, pyplot)
     except GradcliError as e:
         out.flush()
         sys.stderr.write(error_lines(f"line {e.line}" if e.line else file, e))
         raise Exit(1) from None
-    except RecursionError:
+    except RecursionError:  # too deep for the compiler itself (Python says the same)
         out.flush()
-        sys.stderr.write("gradcli: LimitError: the program nests too deeply\n")
+        sys.stderr.write("gradcli: line 1: RecursionError: maximum recursion depth exceeded "
+                         "during compilation\n")
         raise Exit(1) from None
+    except KeyboardInterrupt:  # Ctrl-C: quietly, with the shell's status for SIGINT
+        try:
+            out.flush()
+        except (BrokenPipeError, KeyboardInterrupt):
+            pass
+        raise Exit(130) from None
     except MemoryError:
         out.flush()
         sys.stderr.write("gradcli: MemoryError: out of memory (lower --max-elements)\n")

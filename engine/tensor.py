@@ -5,6 +5,8 @@ A Tensor wraps a numpy array. A non-leaf tensor (one made by a recorded op) has 
 grad_fn None. Its Python operators (`+`, `*`, `@`, `<`, `[]`, ...) are torch's functions,
 attached by engine/torch_api/operators.py (which needs the whole PyTorch surface)."""
 
+import functools
+
 import numpy as np
 
 from . import dtypes
@@ -52,6 +54,19 @@ class Tensor:
 
         return tensor_repr(self.data, requires_grad=self.requires_grad,
                            grad_fn=self.grad_fn.name() if self.grad_fn is not None else None)
+
+    def __getattr__(self, name):
+        """PyTorch's tensor methods and attributes from api's tables (`x.sum`, `x.T`), for
+        code that reads them as Python attributes. Only reached when normal lookup fails,
+        so the engine's own slot reads never come here."""
+        from .torch_api.registry import ATTRIBUTES, METHODS  # the tables only: no cycle
+
+        if name in ATTRIBUTES:
+            return ATTRIBUTES[name](self)
+        method = METHODS.get(name)
+        if method is None:
+            raise AttributeError(f"'Tensor' object has no attribute '{name}'")
+        return functools.partial(method, self)
 
     def __bool__(self) -> bool:
         from .errors import runtime

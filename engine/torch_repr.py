@@ -14,6 +14,7 @@ PRECISION = 4
 THRESHOLD = 1000
 EDGEITEMS = 3
 LINEWIDTH = 80
+SCI_MODE = None  # torch.set_printoptions(sci_mode=...): None lets the values decide
 
 _NAMES = {"float32": "torch.float32", "float64": "torch.float64", "int64": "torch.int64",
           "bool": "torch.bool", "int32": "torch.int32", "float16": "torch.float16"}
@@ -44,7 +45,9 @@ class _Formatter:
         absolute = np.abs(vals).astype(np.float64)  # PyTorch: tensor_totype (double)
         lo, hi = absolute.min(), absolute.max()
         self.int_mode = bool(np.all(vals == np.ceil(vals)))
-        self.sci_mode = bool(hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4)
+        # torch.set_printoptions(sci_mode=...) decides before the widths are measured
+        self.sci_mode = bool(hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4) \
+            if SCI_MODE is None else bool(SCI_MODE)
         pyvals = set(vals.tolist())
         if self.sci_mode:
             self.max_width = max(len(f"{v:.{PRECISION}e}") for v in pyvals)
@@ -121,6 +124,9 @@ def scalar_str(value, floating: bool) -> str:
     batch are 0-d: this skips building a formatter for each.)"""
     if not floating:
         return f"{value}"
+    if SCI_MODE is not None:
+        fmt = _Formatter(np.array([value]))
+        return fmt.format(value).lstrip()
     if value == 0 or math.isinf(value) or math.isnan(value):  # nothing to measure: int mode
         ret = f"{value:.0f}"
         return ret if math.isinf(value) or math.isnan(value) else ret + "."

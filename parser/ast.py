@@ -92,7 +92,7 @@ def _number(tok, convert):
 
 
 class Builder:
-    """Inline transformer for grammars/case.lark (and, through program.lark, programs).
+    """Inline transformer for grammars/case.lark.
     Imported rules arrive namespaced (`case__add`): __getattr__ strips the prefix."""
 
     def __getattr__(self, name):
@@ -256,96 +256,6 @@ class Builder:
 
     def single(self, children):
         return (children[0],)
-
-
-class ProgramBuilder(Builder):
-    """The statements of grammars/program.lark on top of the expression callbacks.
-    Statement nodes: assign (targets..., value), augassign (target, value; value=op),
-    expr_stmt, if (cond, block, cond, block, ..., else-block or None), for (target,
-    iterable, block), with (context, block; value=as-name), block (statements),
-    import / from (value: module and names), pass, break, continue."""
-
-    def program(self, children):
-        return Node("block", tuple(_flatten(children)))
-
-    def simple_stmt(self, children):
-        return [c for c in children if c is not None]
-
-    def suite(self, children):
-        return Node("block", tuple(_flatten(children)))
-
-    def expr_stmt(self, children):
-        (value,) = children
-        return _node("expr_stmt", value, value, (value,))
-
-    def assign_stmt(self, children):
-        return _node("assign", children[0], children[-1], tuple(children))
-
-    def augassign(self, children):
-        target, op, value = children
-        return _node("augassign", target, value, (target, value), str(op)[:-1])
-
-    def pass_stmt(self, children):
-        return Node("pass")
-
-    def break_stmt(self, children):
-        return Node("break")
-
-    def continue_stmt(self, children):
-        return Node("continue")
-
-    def dotted(self, children):
-        return _node("dotted", children[0], children[-1], (), ".".join(str(c) for c in children))
-
-    def import_stmt(self, children):
-        dotted, alias = children
-        node = _node("import", dotted, dotted)
-        node.value = (dotted.value, str(alias) if alias is not None else None)
-        return node
-
-    def import_name(self, children):
-        name, alias = children
-        return (str(name), str(alias) if alias is not None else None)
-
-    def import_names(self, children):
-        return tuple(children)
-
-    def from_stmt(self, children):
-        dotted, names = children
-        node = _node("from", dotted, dotted)
-        node.value = (dotted.value, names)
-        return node
-
-    def if_stmt(self, children):
-        cond, body, *rest = children
-        parts = [cond, body]
-        other = rest.pop() if rest else None
-        for clause in rest:
-            parts.extend(clause)
-        return _node("if", cond, cond, (*parts, other))
-
-    def elif_clause(self, children):
-        return tuple(children)
-
-    def for_stmt(self, children):
-        target, _in, iterable, body = children
-        return _node("for", target, iterable, (target, iterable, body))
-
-    def with_stmt(self, children):
-        ctx, name, body = children
-        return _node("with", ctx, ctx, (ctx, body), str(name) if name is not None else None)
-
-    def bare_tuple(self, children):
-        items = [c for c in children if c is not None]
-        return _node("tuple", items[0], items[-1], tuple(items))
-
-
-def _flatten(children):
-    for c in children:
-        if isinstance(c, list):
-            yield from c
-        elif isinstance(c, Node):
-            yield c
 
 
 def _misplaced(node):

@@ -19,10 +19,10 @@ def parser(grammar: str = "case.lark", start: tuple = ("case", "expr"), postlex=
     """The LALR parser for a grammar file, built once (lark caches the tables on disk)."""
     from lark import Lark
 
-    from .ast import Builder, ProgramBuilder
+    from .ast import Builder
 
     path = resources.files("gradcli.grammars").joinpath(grammar)
-    builder = ProgramBuilder() if postlex else Builder()
+    builder = Builder()
     with resources.as_file(path) as real_path:
         return Lark.open(str(real_path), parser="lalr", start=list(start),
                          maybe_placeholders=True, transformer=builder, cache=True,

@@ -94,11 +94,10 @@ def test_tables_path_follows_the_grammar_text(tmp_path, monkeypatch):
     shipped = grammar.tables_path("case.lark", starts)
     assert shipped == grammar.tables_path("case.lark", starts)
     assert shipped != grammar.tables_path("case.lark", ("case",))
-    for name in ("case.lark", "program.lark"):
-        (tmp_path / name).write_text(grammar.grammar_text(name), encoding="utf-8")
+    (tmp_path / "case.lark").write_text(grammar.grammar_text("case.lark"), encoding="utf-8")
     monkeypatch.setattr(grammar.resources, "files", lambda package: tmp_path)
     assert grammar.tables_path("case.lark", starts) == shipped  # same texts, same name
-    with open(tmp_path / "program.lark", "a", encoding="utf-8") as f:
+    with open(tmp_path / "case.lark", "a", encoding="utf-8") as f:
         f.write("// an edit\n")
     assert grammar.tables_path("case.lark", starts) != shipped
 

@@ -316,7 +316,7 @@ def test_without_matplotlib_files_fail_in_one_line_and_the_terminal_still_works(
 # ---------------------------------------------------------------- the recorder
 
 def _recorder(enabled=True):
-    from gradcli.plot_recorder import Recorder
+    from gradcli.parser.program.pyplot import Recorder
 
     return Recorder(enabled=enabled)
 
@@ -470,7 +470,7 @@ def _run_seed_with_recorder(program, out_dir):
     """Run a seed program under CPython with PyTorch, its pyplot bound to the recorder."""
     script = (
         "import sys, types, runpy\n"
-        "from gradcli.plot_recorder import Recorder\n"
+        "from gradcli.parser.program.pyplot import Recorder\n"
         "rec = Recorder(enabled=True)\n"
         "mpl = types.ModuleType('matplotlib'); mpl.pyplot = rec\n"
         "sys.modules['matplotlib'] = mpl; sys.modules['matplotlib.pyplot'] = rec\n"

@@ -30,64 +30,66 @@ def error_line(proc) -> str:
     return lines[0]
 
 
-# (statement placed after PRELUDE, words its error must contain). Parse-time refusals:
-# the whole program is refused before anything runs, so even PRELUDE prints nothing.
-PARSE_TIME = [
-    ("def f(x):\n    return x", ["UnsupportedError", "'def'"]),
-    ("class A:\n    pass", ["UnsupportedError", "'class'"]),
-    ("f = lambda v: v", ["UnsupportedError", "'lambda'"]),
-    ("while True:\n    pass", ["UnsupportedError", "'while'"]),
-    ("try:\n    pass\nexcept Exception:\n    pass", ["UnsupportedError", "'try'"]),
-    ("raise ValueError('no')", ["UnsupportedError", "'raise'"]),
-    ("del x", ["UnsupportedError", "'del'"]),
-    ("global x", ["UnsupportedError", "'global'"]),
-    ("assert x", ["UnsupportedError", "'assert'"]),
+# (statement placed after PRELUDE, words its error must contain). Refused by the policy
+# when the program is compiled: nothing runs, not even PRELUDE.
+POLICY_TIME = [
+    ("__import__('os')", ["UnsupportedError", "__import__"]),
+    ("x.__class__", ["UnsupportedError", "__class__"]),
+    ("().__class__.__bases__", ["UnsupportedError", "__bases__"]),
+    ("print.__self__", ["UnsupportedError", "__self__"]),
+    ("torch.__dict__", ["UnsupportedError", "__dict__"]),
+    ("exec('1')", ["UnsupportedError", "Exec"]),
+    ("eval('1')", ["UnsupportedError", "Eval"]),
+    ("_getattr_ = getattr", ["UnsupportedError", "_getattr_"]),
+    ("_print = None", ["UnsupportedError", "_print"]),
+    ("x.__init__ = None", ["UnsupportedError", "__init__"]),
+    ("print.__self__._x = 1\n", ["UnsupportedError", "__self__"]),
+    ("class A(metaclass=type):\n    pass", ["UnsupportedError", "metaclass"]),
 ]
 
 # Refused when reached: what came before has run (Python would have run it too).
 RUN_TIME = [
-    ("import os", ["UnsupportedError", "'os'"]),
-    ("import subprocess as sp", ["UnsupportedError", "'subprocess'"]),
-    ("from os import path", ["UnsupportedError", "'os'"]),
-    ("from torch import load", ["ImportError", "'load'"]),
-    ("__import__('os')", ["UnsupportedError", "'__import__'"]),
-    ("x.__class__", ["UnsupportedError", "'__class__'"]),
-    ("().__class__.__bases__", ["UnsupportedError", "'__class__'"]),
-    ("print.__self__", ["UnsupportedError", "'__self__'"]),
-    ("torch.__dict__", ["UnsupportedError", "'__dict__'"]),
-    ("'{0.__class__}'.format(x)", ["UnsupportedError", "format"]),
+    ("import os", ["ImportError", "gradcli runs without module 'os'"]),
+    ("import subprocess as sp", ["ImportError", "'subprocess'"]),
+    ("from os import path", ["ImportError", "'os'"]),
+    ("import numpy.ctypeslib", ["ImportError", "'numpy.ctypeslib'"]),
+    ("from torch import load", ["ImportError", "cannot import name 'load'"]),
+    ("'{0.__class__}'.format(x)", ["UnsupportedError", "'__class__'"]),
+    ("str.format('{0.__class__}', x)", ["UnsupportedError", "'__class__'"]),
+    ("'{x.__class__}'.format_map({'x': x})", ["UnsupportedError", "'__class__'"]),
     ("open('f')", ["NameError", "'open'"]),
-    ("exec('1')", ["NameError", "'exec'"]),
-    ("eval('1')", ["NameError", "'eval'"]),
     ("compile('1', 'f', 'exec')", ["NameError", "'compile'"]),
-    ("getattr(x, 'data')", ["NameError", "'getattr'"]),
-    ("setattr(x, 'data', 1)", ["NameError", "'setattr'"]),
     ("globals()", ["NameError", "'globals'"]),
     ("vars()", ["NameError", "'vars'"]),
-    ("type(x)", ["NameError", "'type'"]),
-    ("torch.save(x, 'f')", ["AttributeError", "'save'"]),
-    ("x.foo = 1", ["UnsupportedError", "'foo'"]),
-    ("x.grad_fn = None", ["UnsupportedError", "'grad_fn'"]),
-    ("x.is_leaf = False", ["UnsupportedError", "'is_leaf'"]),
-    ("x.shape = (1, 2)", ["UnsupportedError", "'shape'"]),
-    ("torch.ones = 1", ["UnsupportedError", "'ones'"]),
+    ("dir()", ["NameError", "'dir'"]),
+    ("getattr(x, '__class__')", ["UnsupportedError", "'__class__'"]),
+    ("setattr(x, '__class__', 1)", ["UnsupportedError", "'__class__'"]),
+    ("type('A', (), {})", ["UnsupportedError", "type()"]),
+    ("torch.save(x, 'f')", ["UnsupportedError", "'save'"]),
+    ("x.foo = 1", ["AttributeError", "'foo'"]),
+    ("x.grad_fn = None", ["AttributeError", "'grad_fn'"]),
+    ("x.is_leaf = False", ["AttributeError", "'is_leaf'"]),
+    ("torch.ones = 1", ["UnsupportedError", "module"]),
+    ("x._version", ["UnsupportedError", "'_version'"]),
+    ("torch.ones(2)._x = 1", ["UnsupportedError", "their own classes"]),
     ("print('x', file=None, flush=True)\nprint('y', file=1)", ["UnsupportedError", "file"]),
 ]
 
 
-@pytest.mark.parametrize("stmt,words", PARSE_TIME, ids=[s.split()[0] for s, _ in PARSE_TIME])
-def test_constructs_outside_the_subset_are_refused_before_running(stmt, words):
+@pytest.mark.parametrize("stmt,words", POLICY_TIME,
+                         ids=[s.split("\n")[0] for s, _ in POLICY_TIME])
+def test_the_policy_refuses_before_running(stmt, words):
     proc = run(PRELUDE + stmt + "\nprint('after')\n")
     assert proc.returncode == 1
     assert proc.stdout == ""  # not even the lines before it ran
-    line = error_line(proc) if "\n    " not in proc.stderr else proc.stderr.splitlines()[0]
+    line = error_line(proc)
     assert line.startswith(f"gradcli: line {PRELUDE_LINES + 1}: "), proc.stderr
     for word in words:
         assert word in line, (word, line)
 
 
 @pytest.mark.parametrize("stmt,words", RUN_TIME, ids=[s.split("\n")[-1] for s, _ in RUN_TIME])
-def test_constructs_outside_the_subset_are_refused_when_reached(stmt, words):
+def test_constructs_outside_the_policy_are_refused_when_reached(stmt, words):
     proc = run(PRELUDE + stmt + "\nprint('after')\n")
     assert proc.returncode == 1, proc.stderr
     expected_out = "before\n" + ("x\n" if "file=None" in stmt else "")
@@ -96,6 +98,85 @@ def test_constructs_outside_the_subset_are_refused_when_reached(stmt, words):
     assert line.startswith(f"gradcli: line {PRELUDE_LINES + stmt.count(chr(10)) + 1}: "), line
     for word in words:
         assert word in line, (word, line)
+
+
+# Python itself, formerly refused: each runs as CPython runs it (stdout, and the error line
+# `Type: message` when it fails), checked against the running CPython.
+PYTHON_CONSTRUCTS = [
+    "def f(a, b=2, *args, **kw):\n    return a * b + len(args) + len(kw)\n"
+    "print(f(3), f(1, 2, 3, z=1))\n",
+    "def outer():\n    n = 0\n    def inc():\n        nonlocal n\n        n += 1\n"
+    "        return n\n    return inc\nc = outer()\nc()\nprint(c())\n",
+    "def fact(n):\n    return 1 if n <= 1 else n * fact(n - 1)\nprint(fact(20))\n",
+    "class A:\n    '''doc'''\n    k = 3\n    def __init__(self, v):\n        self.v = v\n"
+    "    def __call__(self, z):\n        return self.v + z\n    def __repr__(self):\n"
+    "        return f'A({self.v})'\n    def __len__(self):\n        return self.v\n"
+    "    def __getitem__(self, i):\n        return i * 2\n"
+    "class B(A):\n    def __init__(self):\n        super(B, self).__init__(5)\n"
+    "        self.n = 0\n    @staticmethod\n    def s():\n        return 's'\n"
+    "    @classmethod\n    def c(cls):\n        return cls.__name__\n    @property\n"
+    "    def p(self):\n        return self.v * 10\n"
+    "b = B()\nb.n += 1\nprint(b(1), b, b.n, len(b), b[4], B.s(), B.c(), b.p, A.__doc__, "
+    "isinstance(b, A), type(b).__name__)\n",
+    "f = lambda v, w=1: v + w\nprint(f(2), sorted([3, 1, 2], key=lambda q: -q))\n",
+    "i = 0\nwhile True:\n    i += 1\n    if i > 5:\n        break\nelse:\n    i = -1\n"
+    "print(i)\n",
+    "try:\n    1 / 0\nexcept ZeroDivisionError as e:\n    print('caught', e)\nelse:\n"
+    "    print('no')\nfinally:\n    print('finally')\n",
+    "try:\n    raise ValueError('bad value')\nexcept (TypeError, ValueError) as e:\n"
+    "    print(type(e).__name__, e.args)\n",
+    "raise ValueError('no')\n",
+    "assert 1 + 1 == 3, 'arithmetic'\n",
+    "x = [1, 2]\ndel x[0]\nprint(x)\ndel x\nprint(x)\n",
+    "g = 1\ndef h():\n    global g\n    g = 2\nh()\nprint(g)\n",
+    "d = {'a': 1, **{'b': 2}}\ns = {1, 2, 2}\nprint(d, s, {k: v for k, v in d.items()}, "
+    "{v for v in 'aab'} == {'a', 'b'}, list(x * 2 for x in range(3)))\nprint(d['z'])\n",
+    "import math, itertools, functools, collections\nfrom dataclasses import dataclass\n"
+    "@dataclass\nclass P:\n    x: int\n    y: float = 0.5\n"
+    "print(P(1), math.sqrt(2), list(itertools.product([1, 2], 'ab')), "
+    "functools.reduce(lambda a, b: a * b, [1, 2, 3, 4]), collections.Counter('abca'))\n",
+    "def deco(fn):\n    def wrapped(*a):\n        return fn(*a) + 1\n    return wrapped\n"
+    "@deco\ndef one():\n    return 1\nprint(one())\n",
+    "print(undefined_name)\n",
+    "print(1 + 'a')\n",
+    "def f():\n    return f()\nf()\n",
+    "x = [1]\nx[5]\n",
+    "a, b = [1, 2, 3]\n",
+    "if __name__ == '__main__':\n    print('main')\n",
+    "def _helper(_v):\n    return _v * 2\nfor _step in range(2):\n    print(_helper(_step))\n",
+    "class Acc:\n    def __init__(self):\n        self._total = 0\n    def add(self, v):\n"
+    "        self._total += v\n        return self\nclass Sub(Acc):\n    pass\n"
+    "print(Sub().add(2).add(3)._total)\n",
+    "s = '''multi\nline'''\nprint(s, 'x'.join(['a', 'b']), '%d items' % 3, f'{3!r:>4}')\n",
+    "def gen(n):\n    for i in range(n):\n        yield i * i\nprint(list(gen(4)), "
+    "next(iter([7])))\n",
+]
+
+
+def _cpython(program):
+    proc = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    last = proc.stderr.strip().splitlines()[-1] if proc.returncode else None
+    return proc.stdout, last
+
+
+@pytest.mark.parametrize("program", PYTHON_CONSTRUCTS,
+                         ids=[p.split("\n")[0][:30] for p in PYTHON_CONSTRUCTS])
+def test_python_constructs_run_as_cpython_runs_them(program):
+    expected_out, expected_error = _cpython(program)
+    proc = run(program)
+    assert proc.stdout == expected_out, proc.stderr
+    if expected_error is None:
+        assert proc.returncode == 0, proc.stderr
+    else:
+        assert proc.returncode == 1
+        message = error_line(proc).split(": ", 2)[2]
+        assert message == expected_error, (message, expected_error)
+
+
+def test_errors_name_the_line_inside_a_function():
+    proc = run("import torch\ndef f(t):\n    return t.view(5)\nx = torch.ones(2, 3)\nf(x)\n")
+    assert error_line(proc) == ("gradcli: line 3: RuntimeError: shape '[5]' is invalid for "
+                                "input of size 6")
 
 
 @pytest.mark.parametrize("attack", [
@@ -112,6 +193,9 @@ def test_constructs_outside_the_subset_are_refused_when_reached(stmt, words):
     "print(f\"{{open('{canary}', 'w')}}\")",
     "print('{{0.__class__.__init__.__globals__}}'.format(x))",
     "().__class__.__base__.__subclasses__()",
+    "import numpy as np\nnp.zeros(2).tofile('{canary}')",
+    "import numpy as np\nnp.save('{canary}', np.zeros(2))",
+    "try:\n    open('{canary}', 'w')\nexcept NameError as e:\n    raise e",
 ])
 def test_refused_code_never_runs(tmp_path, attack):
     canary = tmp_path / "canary"
@@ -161,12 +245,6 @@ def test_builtins_consuming_huge_iterables_stop_on_the_budget(expr):
     assert error_line(proc).startswith("gradcli: line 2: LimitError"), proc.stderr
 
 
-def test_membership_in_a_huge_range_does_not_scan_it():
-    proc = run("r = range(10**12)\nprint(1.5 in r, 2.0 in r, 5 in r, 'a' in r, -1.0 not in r)\n",
-               timeout=60)
-    assert proc.stdout == "False True True False True\n", proc.stderr
-
-
 def test_step_budget_counts_statements_inside_comprehensions():
     proc = run("print(1)\ny = [i for i in range(10**12)]\n", "--max-steps", "1000")
     assert proc.returncode == 1
@@ -211,7 +289,7 @@ def test_default_budget_allows_a_10000_iteration_training_loop():
 
 
 def test_the_same_loop_fails_on_a_smaller_budget():
-    proc = run(SGD_10K, "--max-steps", "20000", timeout=300)
+    proc = run(SGD_10K, "--max-steps", "5000", timeout=300)
     assert proc.returncode == 1
     assert proc.stdout == ""
     assert "LimitError" in error_line(proc)
@@ -309,3 +387,29 @@ def test_inconsistent_dedent_is_pythons_indentation_error():
     assert proc.returncode == 1 and proc.stdout == ""
     assert proc.stderr.splitlines()[0] == ("gradcli: line 7: IndentationError: unindent does "
                                            "not match any outer indentation level")
+
+
+def test_ctrl_c_ends_quietly_with_130(tmp_path):
+    import signal
+    import time
+
+    path = tmp_path / "spin.py"
+    path.write_text("i = 0\nwhile True:\n    i += 1\n")
+    proc = subprocess.Popen(["gradcli", "run", str(path), "--max-steps", str(10**12)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.0)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "Traceback" not in err and out == ""
+
+
+def test_budget_errors_cannot_be_swallowed_by_a_handler():
+    proc = run("while True:\n    try:\n        pass\n    except:\n        pass\n", "--max-steps",
+               "1000", timeout=60)
+    assert proc.returncode == 1 and "LimitError" in error_line(proc)
+
+
+def test_set_printoptions_ends_with_the_program():
+    proc = run("import torch\ntorch.set_printoptions(precision=1)\nprint(torch.tensor([1.25]))\n")
+    assert proc.stdout == "tensor([1.2])\n"

@@ -22,7 +22,8 @@ matplotlib is imported only by write(); the recorder itself needs numpy alone.""
 import os
 
 import numpy as np
-from gradcli.engine.tensor import Tensor
+
+from ...engine.tensor import Tensor
 
 # pyplot functions that act on the current axes (replayed as pyplot calls there)
 AXES_FUNCTIONS = frozenset("""

@@ -54,6 +54,19 @@ tan = _rounded(np.tan, np.tan)
 atan = _rounded(np.arctan, np.arctan)
 asin = _rounded(np.arcsin, np.arcsin)
 tanh = _rounded(np.tanh, np.tanh)
+_expm1_rounded = _rounded(np.expm1, np.expm1)
+
+
+def expm1(a):
+    """SLEEF's expm1f returns -1 below -16.635532 (float64 rounded once would give
+    -0.99999994 down to -17.33; torch's gradient there is then exactly 0)."""
+    out = _expm1_rounded(a)
+    if _is32(a):
+        return np.where(a < np.float32(-16.635532333438687426013570), np.float32(-1), out)
+    return out
+
+
+log2 = _rounded(np.log2, np.log2)
 
 
 def erf(a):
@@ -122,6 +135,32 @@ def sigmoid(a):
         return _by_path(a, lambda x: one / (one + sleef_expf(-x)),
                         lambda x: one / (one + _glibc_expf(-x)))
     return 1 / (1 + np.exp(-a))
+
+
+def _sleef_sigmoid(a):
+    one = np.float32(1)
+    return _by_path(a, lambda x: one / (one + sleef_expf(-x)),
+                    lambda x: one / (one + _glibc_expf(-x)))
+
+
+def silu(a):
+    """Activation.cpp silu_kernel: x / (1 + exp(-x)), SLEEF's expf on the vector lanes."""
+    if _is32(a):
+        one = np.float32(1)
+        return _by_path(a, lambda x: x / (one + sleef_expf(-x)),
+                        lambda x: x / (one + _glibc_expf(-x)))
+    return a / (1 + np.exp(-a))
+
+
+def silu_backward(g, a):
+    """silu_backward_kernel: dy * s * (1 + x * (1 - s)) with s = 1 / (1 + exp(-x)); the
+    compiler fuses 1 + x * (1 - s) into one multiply-add (measured: 100% bit-identical
+    fused, 92% unfused)."""
+    if _is32(g) and _is32(a) and g.shape == a.shape:
+        s = _sleef_sigmoid(a)
+        one = np.float32(1)
+        return ((g * s) * fma32(a, one - s, one)).astype(_F32)
+    return None
 
 
 def softplus(a, beta=1.0, threshold=20.0):

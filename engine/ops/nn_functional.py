@@ -10,7 +10,6 @@ from .helpers import _first_max, _fused, _select, raw
 from .signature import Signature
 from .table import op, unary
 
-
 op("relu", "ReluBackward0", lambda a: _first_max(a, 0).astype(a.dtype),
    lambda g, o, a: _select(g, (raw(o) > 0).astype(raw(o).dtype)),
    formulas=("grad * (result > 0)",), dtype_rule="same",

@@ -19,6 +19,7 @@ import math
 
 import numpy as np
 
+from . import onednn
 from .fma import fma32
 from .ranges import _chunks
 
@@ -195,10 +196,30 @@ def pow_backward(g, a, p):
 
 
 def gelu(a):
+    """More than one float32 element: oneDNN's kernel (numerics/onednn.py), as ATen hands
+    it over; one element: ATen's scalar x * 0.5 * (1 + erf(x * M_SQRT1_2))."""
     if _is32(a):
+        if a.size > 1:
+            return onednn.gelu(a)
         half = a * np.float32(0.5)
         return half * (np.float32(1) + erf(a * np.float32(math.sqrt(0.5))))
     return 0.5 * a * (1 + erf(a / math.sqrt(2)))
+
+
+_GELU_BETA = np.float32(2 / math.sqrt(math.pi) * math.sqrt(0.5) * 0.5)
+
+
+def gelu_backward(g, a):
+    """oneDNN's backward for more than one element; ATen's scalar kernel for one:
+    dy * (cdf + x * pdf), cdf = 0.5 * (1 + erf(x * M_SQRT1_2)), pdf = kBeta * exp(-x*x/2)."""
+    if not (_is32(g) and _is32(a) and g.shape == a.shape):
+        return None
+    if a.size > 1:
+        return onednn.gelu_backward(g, a)
+    half = np.float32(0.5)
+    cdf = half * (np.float32(1) + erf(a * np.float32(math.sqrt(0.5))))
+    pdf = _GELU_BETA * exp(a * a * np.float32(-0.5))
+    return (g * (cdf + a * pdf)).astype(_F32)
 
 
 def leaky_relu(a, negative_slope=0.01):

@@ -39,9 +39,9 @@ op("softplus", "SoftplusBackward0", U.softplus,
    elementwise=True,
    samples=lambda s: [((s.normal(2, 3),), {"beta": 1.0, "threshold": 20.0}), ((s.normal(5) * 3,), {"beta": 2.0, "threshold": 1.5})])
 op("gelu", "GeluBackward0", U.gelu,
-   lambda g, o, a: D.mul(g, D.add(
+   lambda g, o, a: _fused(U.gelu_backward(g, a), lambda: D.mul(g, D.add(
        D.mul(D.add(D.erf(D.mul(a, 1 / math.sqrt(2))), 1.0), 0.5),
-       D.mul(D.mul(a, D.exp(D.mul(D.mul(a, a), -0.5))), 1 / math.sqrt(2 * math.pi)))),
+       D.mul(D.mul(a, D.exp(D.mul(D.mul(a, a), -0.5))), 1 / math.sqrt(2 * math.pi))))),
    formulas=("grad * (Phi(self) + self * phi(self))",), dtype_rule="float",
    nn=('gelu',),
    elementwise=True,

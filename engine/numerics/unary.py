@@ -19,6 +19,7 @@ import math
 
 import numpy as np
 
+from . import onednn
 from .fma import fma32
 from .ranges import _chunks
 
@@ -54,6 +55,19 @@ tan = _rounded(np.tan, np.tan)
 atan = _rounded(np.arctan, np.arctan)
 asin = _rounded(np.arcsin, np.arcsin)
 tanh = _rounded(np.tanh, np.tanh)
+_expm1_rounded = _rounded(np.expm1, np.expm1)
+
+
+def expm1(a):
+    """SLEEF's expm1f returns -1 below -16.635532 (float64 rounded once would give
+    -0.99999994 down to -17.33; torch's gradient there is then exactly 0)."""
+    out = _expm1_rounded(a)
+    if _is32(a):
+        return np.where(a < np.float32(-16.635532333438687426013570), np.float32(-1), out)
+    return out
+
+
+log2 = _rounded(np.log2, np.log2)
 
 
 def erf(a):
@@ -124,6 +138,32 @@ def sigmoid(a):
     return 1 / (1 + np.exp(-a))
 
 
+def _sleef_sigmoid(a):
+    one = np.float32(1)
+    return _by_path(a, lambda x: one / (one + sleef_expf(-x)),
+                    lambda x: one / (one + _glibc_expf(-x)))
+
+
+def silu(a):
+    """Activation.cpp silu_kernel: x / (1 + exp(-x)), SLEEF's expf on the vector lanes."""
+    if _is32(a):
+        one = np.float32(1)
+        return _by_path(a, lambda x: x / (one + sleef_expf(-x)),
+                        lambda x: x / (one + _glibc_expf(-x)))
+    return a / (1 + np.exp(-a))
+
+
+def silu_backward(g, a):
+    """silu_backward_kernel: dy * s * (1 + x * (1 - s)) with s = 1 / (1 + exp(-x)); the
+    compiler fuses 1 + x * (1 - s) into one multiply-add (measured: 100% bit-identical
+    fused, 92% unfused)."""
+    if _is32(g) and _is32(a) and g.shape == a.shape:
+        s = _sleef_sigmoid(a)
+        one = np.float32(1)
+        return ((g * s) * fma32(a, one - s, one)).astype(_F32)
+    return None
+
+
 def softplus(a, beta=1.0, threshold=20.0):
     if _is32(a) and beta == 1.0:
         z = np.minimum(a, threshold)
@@ -156,10 +196,30 @@ def pow_backward(g, a, p):
 
 
 def gelu(a):
+    """More than one float32 element: oneDNN's kernel (numerics/onednn.py), as ATen hands
+    it over; one element: ATen's scalar x * 0.5 * (1 + erf(x * M_SQRT1_2))."""
     if _is32(a):
+        if a.size > 1:
+            return onednn.gelu(a)
         half = a * np.float32(0.5)
         return half * (np.float32(1) + erf(a * np.float32(math.sqrt(0.5))))
     return 0.5 * a * (1 + erf(a / math.sqrt(2)))
+
+
+_GELU_BETA = np.float32(2 / math.sqrt(math.pi) * math.sqrt(0.5) * 0.5)
+
+
+def gelu_backward(g, a):
+    """oneDNN's backward for more than one element; ATen's scalar kernel for one:
+    dy * (cdf + x * pdf), cdf = 0.5 * (1 + erf(x * M_SQRT1_2)), pdf = kBeta * exp(-x*x/2)."""
+    if not (_is32(g) and _is32(a) and g.shape == a.shape):
+        return None
+    if a.size > 1:
+        return onednn.gelu_backward(g, a)
+    half = np.float32(0.5)
+    cdf = half * (np.float32(1) + erf(a * np.float32(math.sqrt(0.5))))
+    pdf = _GELU_BETA * exp(a * a * np.float32(-0.5))
+    return (g * (cdf + a * pdf)).astype(_F32)
 
 
 def leaky_relu(a, negative_slope=0.01):

@@ -5,7 +5,8 @@ import math
 import numpy as np
 
 from .. import dual as D
-from .helpers import _first_max, _first_min, _select, raw, zeros_like
+from ..numerics import unary as U
+from .helpers import _first_max, _first_min, _fused, _select, raw, zeros_like
 from .table import op
 
 
@@ -44,19 +45,23 @@ op("neg", "NegBackward0", np.negative, lambda g, o, a: D.neg(g),
 op("rsub", "RsubBackward1", lambda a, s: np.subtract(s, a), lambda g, o, a, s: D.neg(g), None,
    formulas=("-grad",), saves=False, scalar_overload=True,
    samples=lambda s: [((s.normal(2, 3), 2.5), {})])
-op("rdiv", "MulBackward0", lambda a, s: np.true_divide(s, a),
-   lambda g, o, a, s: D.neg(D.div(D.mul(g, o), a)), None,
+op("rdiv", "MulBackward0", U.rdiv,
+   lambda g, o, a, s: _fused(U.rdiv_backward(g, a, float(raw(s))) if np.size(raw(s)) == 1
+                             else None,
+                             lambda: D.neg(D.div(D.mul(g, o), a))), None,
    formulas=("-grad * result / self",), dtype_rule="float",
    samples=lambda s: [((s.away_from_zero(2, 3), 2.5), {})])
-op("pow_scalar", "PowBackward0", np.power,
-   lambda g, o, a, p: (zeros_like(g) if float(raw(p)) == 0 else
-                       D.mul(D.mul(g, float(raw(p))), D.pow_scalar(a, float(raw(p)) - 1))),
+op("pow_scalar", "PowBackward0", U.pow_scalar,
+   lambda g, o, a, p: (zeros_like(g) if float(raw(p)) == 0 else _fused(
+       U.pow_backward(g, a, float(raw(p))),
+       lambda: D.mul(D.mul(g, float(raw(p))), D.pow_scalar(a, float(raw(p)) - 1)))),
    None, formulas=("grad * exponent * self**(exponent - 1)",), scalar_overload=True,
    args=('self', 'exponent'),
    samples=lambda s: [((s.positive(2, 3), 3.0), {}), ((s.positive(4), 0.5), {}), ((s.normal(3), 2.0), {})],
    text="pow")
-op("rpow", "PowBackward2", lambda a, base: np.power(base, a),
-   lambda g, o, a, base: D.mul(D.mul(g, o), math.log(float(raw(base)))), None,
+op("rpow", "PowBackward2", U.rpow,
+   lambda g, o, a, base: _fused(U.rpow_backward(g, o, float(raw(base))),
+                                lambda: D.mul(D.mul(g, o), math.log(float(raw(base))))), None,
    formulas=("grad * result * log(base)",), dtype_rule="float", scalar_overload=True,
    args=('self', 'base'),
    samples=lambda s: [((s.normal(2, 3), 2.0), {})])

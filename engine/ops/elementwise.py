@@ -5,7 +5,8 @@ import math
 import numpy as np
 
 from .. import dual as D
-from .helpers import _erf, _first_max, _first_min, _select, raw, zeros_like
+from ..numerics import unary as U
+from .helpers import _erf, _first_max, _first_min, _fused, _select, raw, zeros_like
 from .signature import Signature
 from .table import op, unary
 
@@ -22,74 +23,76 @@ def _clamp(a, min=None, max=None):
     return a
 
 
-op("exp", "ExpBackward0", np.exp, lambda g, o, a: D.mul(g, o),
+op("exp", "ExpBackward0", U.exp, lambda g, o, a: D.mul(g, o),
    formulas=("grad * result",), dtype_rule="float",
    torch=('exp',), methods=('exp',), signature=unary('exp'),
    elementwise=True,
    samples=lambda s: [((s.normal(2, 3),), {})])
-op("log", "LogBackward0", np.log, lambda g, o, a: D.div(g, a),
+op("log", "LogBackward0", U.log, lambda g, o, a: D.div(g, a),
    formulas=("grad / self",), dtype_rule="float",
    torch=('log',), methods=('log',), signature=unary('log'),
    latex='\\log',
    elementwise=True,
    samples=lambda s: [((s.positive(2, 3),), {})])
-op("log1p", "Log1PBackward0", np.log1p, lambda g, o, a: D.div(g, D.add(a, 1.0)),
+op("log1p", "Log1PBackward0", U.log1p, lambda g, o, a: D.div(g, D.add(a, 1.0)),
    formulas=("grad / (self + 1)",), dtype_rule="float",
    torch=('log1p',), methods=('log1p',), signature=unary('log1p'),
    elementwise=True,
    samples=lambda s: [((s.positive(2, 3),), {})])
-op("sqrt", "SqrtBackward0", np.sqrt, lambda g, o, a: D.div(g, D.mul(o, 2.0)),
+op("sqrt", "SqrtBackward0", U.sqrt, lambda g, o, a: D.div(g, D.mul(o, 2.0)),
    formulas=("grad / (2 * result)",), dtype_rule="float",
    kink=lambda a: bool(np.any(a == 0)),
    torch=('sqrt',), methods=('sqrt',), signature=unary('sqrt'),
    elementwise=True,
    samples=lambda s: [((s.positive(2, 3),), {})])
-op("rsqrt", "RsqrtBackward0", lambda a: 1 / np.sqrt(a),
+op("rsqrt", "RsqrtBackward0", U.rsqrt,
    lambda g, o, a: D.mul(D.mul(g, -0.5), D.pow_scalar(o, 3.0)),
    formulas=("-0.5 * grad * result**3",), dtype_rule="float",
    torch=('rsqrt',), methods=('rsqrt',), signature=unary('rsqrt'),
    elementwise=True,
    samples=lambda s: [((s.positive(2, 3),), {})])
-op("sin", "SinBackward0", np.sin, lambda g, o, a: D.mul(g, D.cos(a)),
+op("sin", "SinBackward0", U.sin, lambda g, o, a: D.mul(g, D.cos(a)),
    formulas=("grad * cos(self)",), dtype_rule="float",
    torch=('sin',), methods=('sin',), signature=unary('sin'),
    latex='\\sin',
    elementwise=True,
    samples=lambda s: [((s.normal(2, 3),), {})])
-op("cos", "CosBackward0", np.cos, lambda g, o, a: D.mul(D.neg(g), D.sin(a)),
+op("cos", "CosBackward0", U.cos, lambda g, o, a: D.mul(D.neg(g), D.sin(a)),
    formulas=("-grad * sin(self)",), dtype_rule="float",
    torch=('cos',), methods=('cos',), signature=unary('cos'),
    latex='\\cos',
    elementwise=True,
    samples=lambda s: [((s.normal(2, 3),), {})])
-op("tan", "TanBackward0", np.tan, lambda g, o, a: D.mul(g, D.add(D.mul(o, o), 1.0)),
+op("tan", "TanBackward0", U.tan, lambda g, o, a: D.mul(g, D.add(D.mul(o, o), 1.0)),
    formulas=("grad * (1 + result**2)",), dtype_rule="float",
    torch=('tan',), methods=('tan',), signature=unary('tan'),
    latex='\\tan',
    elementwise=True,
    samples=lambda s: [((s.unit(2, 3),), {})])
-op("atan", "AtanBackward0", np.arctan, lambda g, o, a: D.div(g, D.add(D.mul(a, a), 1.0)),
+op("atan", "AtanBackward0", U.atan, lambda g, o, a: D.div(g, D.add(D.mul(a, a), 1.0)),
    formulas=("grad / (1 + self**2)",), dtype_rule="float",
    torch=('atan', 'arctan'), methods=('atan', 'arctan'), signature=unary('atan'),
    latex='\\arctan',
    elementwise=True,
    samples=lambda s: [((s.normal(2, 3),), {})])
-op("asin", "AsinBackward0", np.arcsin,
-   lambda g, o, a: D.div(g, D.sqrt(D.rsub(D.mul(a, a), 1.0))),
+op("asin", "AsinBackward0", U.asin,
+   lambda g, o, a: _fused(U.asin_backward(g, a),
+                          lambda: D.div(g, D.sqrt(D.rsub(D.mul(a, a), 1.0)))),
    formulas=("grad / sqrt(1 - self**2)",), dtype_rule="float",
    torch=('asin', 'arcsin'), methods=('asin', 'arcsin'), signature=unary('asin'),
    latex='\\arcsin',
    elementwise=True,
    samples=lambda s: [((s.unit(2, 3),), {})])
-op("tanh", "TanhBackward0", np.tanh, lambda g, o, a: D.mul(g, D.rsub(D.mul(o, o), 1.0)),
+op("tanh", "TanhBackward0", U.tanh, lambda g, o, a: _fused(
+   U.tanh_backward(g, o), lambda: D.mul(g, D.rsub(D.mul(o, o), 1.0))),
    formulas=("grad * (1 - result**2)",), dtype_rule="float",
    torch=('tanh',), methods=('tanh',), signature=unary('tanh'),
    nn=('tanh',), nn_signature=Signature('tanh', '(Tensor input)', style="python"),
    latex='\\tanh',
    elementwise=True,
    samples=lambda s: [((s.normal(2, 3),), {})])
-op("sigmoid", "SigmoidBackward0", lambda a: 1 / (1 + np.exp(-a)),
-   lambda g, o, a: D.mul(D.mul(g, o), D.rsub(o, 1.0)),
+op("sigmoid", "SigmoidBackward0", U.sigmoid,
+   lambda g, o, a: _fused(U.sigmoid_backward(g, o), lambda: D.mul(D.mul(g, o), D.rsub(o, 1.0))),
    formulas=("grad * result * (1 - result)",), dtype_rule="float",
    torch=('sigmoid',), methods=('sigmoid',), signature=unary('sigmoid'),
    nn=('sigmoid',), nn_signature=Signature('sigmoid', '(Tensor input)', style="python"),
@@ -130,12 +133,12 @@ op("clamp", "ClampBackward1",
    kink=_clamp_kink,
    elementwise=True,
    samples=lambda s: [((s.distinct(2, 3) - 1.0,), {"min": -0.55, "max": 0.6})])
-op("expm1", "Expm1Backward0", np.expm1, lambda g, o, a: D.mul(g, D.add(o, 1.0)),
+op("expm1", "Expm1Backward0", U.expm1, lambda g, o, a: D.mul(g, D.add(o, 1.0)),
    formulas=("grad * (result + 1)",), dtype_rule="float",
    torch=("expm1",), methods=("expm1",), signature=unary("expm1"),
    latex=r"\operatorname{expm1}", elementwise=True,
    samples=lambda s: [((s.normal(2, 3),), {})])
-op("log2", "Log2Backward0", np.log2, lambda g, o, a: D.div(g, D.mul(a, math.log(2))),
+op("log2", "Log2Backward0", U.log2, lambda g, o, a: D.div(g, D.mul(a, math.log(2))),
    formulas=("grad / (self * log(2))",), dtype_rule="float",
    torch=("log2",), methods=("log2",), signature=unary("log2"),
    latex=r"\log_{2}", elementwise=True,

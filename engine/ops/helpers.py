@@ -6,12 +6,17 @@ import math
 import numpy as np
 
 from .. import dual as D
+from ..numerics import reduce_sum as RS
+from ..numerics import unary as U
 
 raw = D.raw
 
 
 def zeros_like(x):
-    return D.mul(x, 0.0)
+    z = D.mul(x, 0.0)
+    # torch's zero grads are +0.; x * 0 is -0. where x < 0 (arrays only: a Tensor or a
+    # symbolic value keeps the recorded product)
+    return np.zeros_like(z) if isinstance(z, np.ndarray) else z
 
 
 def _keep_shape(shape, dims):
@@ -37,21 +42,13 @@ def _sum_to(a, shape):
     axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape)
                                       if s == 1 and a.shape[i + lead] != 1)
     if axes:
-        a = a.sum(axis=axes, keepdims=True)
+        a = RS.torch_sum(a, axes, True)  # at::sum_to: one sum over all those dims
     return a.reshape(shape) if lead else a
 
 
-def _sum(a, dims=None, keepdim=False):
-    dtype = np.int64 if a.dtype.kind in "bi" else None
-    return np.sum(a, axis=dims, keepdims=keepdim, dtype=dtype)
-
-
-def _mean(a, dims=None, keepdim=False):
-    return np.mean(a, axis=dims, keepdims=keepdim, dtype=a.dtype)
-
-
-def _erf(a):
-    return np.vectorize(math.erf, otypes=[a.dtype])(a) if a.size else a.copy()
+_sum = RS.torch_sum
+_mean = RS.torch_mean
+_erf = U.erf
 
 
 def _axis(dim):
@@ -64,13 +61,19 @@ def _select(g, weights):
     (where / masked_fill) instead of multiplying, so a masked-out entry is +0. even under a
     negative grad, where grad * 0 would print -0.; symbolic tracing keeps the product."""
     out = D.mul(g, weights)
-    if isinstance(out, (np.ndarray, D.Tensor)):
-        data = raw(out)
+    if isinstance(out, (np.ndarray, np.generic, D.Tensor)):  # np.generic: a 0-d product
+        data = np.asarray(raw(out))
         fixed = np.where(np.broadcast_to(weights, data.shape) != 0, data, 0).astype(data.dtype)
-        if isinstance(out, np.ndarray):
+        if not isinstance(out, D.Tensor):
             return fixed
         out.data = fixed
     return out
+
+
+def _fused(kernel_result, generic):
+    """A numerics backward kernel's result on float32 arrays, else the generic rule (other
+    dtypes, create_graph Tensors, symbolic tracing)."""
+    return generic() if kernel_result is None else kernel_result
 
 
 def _first_max(a, b):

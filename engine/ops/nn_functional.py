@@ -5,19 +5,10 @@ import math
 import numpy as np
 
 from .. import dual as D
-from .helpers import _erf, _first_max, _select, raw
+from ..numerics import unary as U
+from .helpers import _first_max, _fused, _select, raw
 from .signature import Signature
 from .table import op, unary
-
-
-def _softplus(a, beta=1.0, threshold=20.0):
-    z = a * beta
-    return np.where(z > threshold, a, np.log1p(np.exp(np.minimum(z, threshold))) / beta)
-
-
-def _gelu(a):
-    return 0.5 * a * (1 + _erf(a / math.sqrt(2)))
-
 
 op("relu", "ReluBackward0", lambda a: _first_max(a, 0).astype(a.dtype),
    lambda g, o, a: _select(g, (raw(o) > 0).astype(raw(o).dtype)),
@@ -27,8 +18,7 @@ op("relu", "ReluBackward0", lambda a: _first_max(a, 0).astype(a.dtype),
    nn=('relu',), nn_signature=Signature('relu', '(Tensor input, bool inplace = False)', style="python"),
    elementwise=True,
    samples=lambda s: [((s.away_from_zero(2, 3),), {})])
-op("leaky_relu", "LeakyReluBackward0",
-   lambda a, negative_slope=0.01: np.where(a > 0, a, a * negative_slope).astype(a.dtype),
+op("leaky_relu", "LeakyReluBackward0", U.leaky_relu,
    lambda g, o, a, negative_slope=0.01: D.mul(
        g, np.where(raw(a) > 0, 1.0, negative_slope).astype(raw(a).dtype)),
    formulas=("grad * (self > 0 ? 1 : negative_slope)",), dtype_rule="same",
@@ -38,26 +28,27 @@ op("leaky_relu", "LeakyReluBackward0",
                        "bool inplace = False)", style="python"),
    elementwise=True,
    samples=lambda s: [((s.away_from_zero(2, 3),), {"negative_slope": 0.1})])
-op("softplus", "SoftplusBackward0", _softplus,
-   lambda g, o, a, beta=1.0, threshold=20.0: D.mul(g, D.where(
-       D.sigmoid(D.mul(a, beta)), 1.0, cond=raw(a) * beta <= threshold)),
+op("softplus", "SoftplusBackward0", U.softplus,
+   lambda g, o, a, beta=1.0, threshold=20.0: _fused(
+       U.softplus_backward(g, a, beta, threshold), lambda: D.mul(g, D.where(
+           D.sigmoid(D.mul(a, beta)), 1.0, cond=raw(a) * beta <= threshold))),
    formulas=("grad * sigmoid(beta * self)",), dtype_rule="float",
    torch=("softplus",), nn=("softplus",), params=("beta", "threshold"),
    signature=Signature("softplus", "(Tensor input, Number beta = 1.0, Number threshold = 20.0, "
                        "*, Tensor? out = None)"),
    elementwise=True,
    samples=lambda s: [((s.normal(2, 3),), {"beta": 1.0, "threshold": 20.0}), ((s.normal(5) * 3,), {"beta": 2.0, "threshold": 1.5})])
-op("gelu", "GeluBackward0", _gelu,
-   lambda g, o, a: D.mul(g, D.add(
+op("gelu", "GeluBackward0", U.gelu,
+   lambda g, o, a: _fused(U.gelu_backward(g, a), lambda: D.mul(g, D.add(
        D.mul(D.add(D.erf(D.mul(a, 1 / math.sqrt(2))), 1.0), 0.5),
-       D.mul(D.mul(a, D.exp(D.mul(D.mul(a, a), -0.5))), 1 / math.sqrt(2 * math.pi)))),
+       D.mul(D.mul(a, D.exp(D.mul(D.mul(a, a), -0.5))), 1 / math.sqrt(2 * math.pi))))),
    formulas=("grad * (Phi(self) + self * phi(self))",), dtype_rule="float",
    nn=('gelu',),
    elementwise=True,
    samples=lambda s: [((s.normal(2, 3),), {})])
-op("silu", "SiluBackward0", lambda a: a / (1 + np.exp(-a)),
-   lambda g, o, a: D.mul(D.mul(g, D.sigmoid(a)),
-                         D.add(D.mul(a, D.rsub(D.sigmoid(a), 1.0)), 1.0)),
+op("silu", "SiluBackward0", U.silu,
+   lambda g, o, a: _fused(U.silu_backward(g, a), lambda: D.mul(
+       D.mul(g, D.sigmoid(a)), D.add(D.mul(a, D.rsub(D.sigmoid(a), 1.0)), 1.0))),
    formulas=("grad * sigmoid(self) * (1 + self * (1 - sigmoid(self)))",), dtype_rule="float",
    nn=("silu",), signature=Signature("silu", "(Tensor input, bool inplace = False)",
                                      style="python"),

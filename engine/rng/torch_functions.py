@@ -40,7 +40,8 @@ def _dtype(dtype, default):
 
 
 def _new(data, requires_grad=False) -> Tensor:
-    return _leaf(np.ascontiguousarray(data), requires_grad)
+    # reshape: ascontiguousarray makes a 0-d array 1-d (randn(()) is 0-d in torch)
+    return _leaf(np.ascontiguousarray(data).reshape(np.shape(data)), requires_grad)
 
 
 def _fill(self: Tensor, data) -> Tensor:

@@ -8,6 +8,7 @@ import numpy as np
 from .. import dtypes
 from ..apply import check_elements
 from ..errors import runtime, type_error, value_error
+from ..numerics import ranges
 from ..tensor import Tensor
 from .args import Size, _dt, _leaf, _size_args, _tensor, _type_name
 from .registry import FUNCTIONS, torch_fn
@@ -120,14 +121,13 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False, device=None
     if step == 0:
         raise runtime("step must be nonzero")
     check_elements((max(0, math.ceil((end - start) / step)),))
-    return _leaf(np.arange(start, end, step, dtype=np.float64).astype(_dt(dtype, default)),
-                 requires_grad)
+    return _leaf(ranges.arange(start, end, step, _dt(dtype, default)), requires_grad)
 
 
 @torch_fn("linspace")
 def linspace(start, end, steps, dtype=None, requires_grad=False, device=None):
     check_elements((steps,))
-    return _leaf(np.linspace(start, end, steps).astype(_dt(dtype, dtypes.default_float())),
+    return _leaf(ranges.linspace(start, end, steps, _dt(dtype, dtypes.default_float())),
                  requires_grad)
 
 

@@ -5,6 +5,7 @@ A syntax error or a policy refusal stops the program before anything runs, as Py
 compile does; any other error stops it where it happens, and is reported with the line of
 the user's file that was executing (the innermost frame of the program's code)."""
 
+import builtins as builtins_module
 import sys
 import warnings
 
@@ -12,6 +13,7 @@ from RestrictedPython import compile_restricted_exec
 
 from ...engine import grad_mode, torch_extras
 from ...engine.errors import GradcliError, GradcliSyntaxError
+from ...engine.suggest import did_you_mean
 from . import guards, modules
 from .policy import FILENAME, ProgramPolicy
 
@@ -133,4 +135,22 @@ def _type_name(e: BaseException) -> str:
 def _message(e: BaseException) -> str:
     if isinstance(e, KeyError) and len(e.args) == 1:
         return repr(e.args[0])
+    if type(e) is NameError and getattr(e, "name", None):
+        return str(e) + _name_hint(e)
     return str(e)
+
+
+def _name_hint(e: NameError) -> str:
+    """Python 3.11's "Did you mean: 'print'?" (its traceback printer adds it): the closest
+    name among the failing frame's locals, then its globals, then Python's builtins."""
+    frame, tb = None, e.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == FILENAME:
+            frame = tb.tb_frame
+        tb = tb.tb_next
+    if frame is None:
+        return ""
+    scopes = [list(frame.f_locals), list(frame.f_globals), list(vars(builtins_module))]
+    if frame.f_locals is frame.f_globals:
+        scopes.pop(0)
+    return did_you_mean(e.name, *scopes)

@@ -1,0 +1,194 @@
+"""The linear-algebra functions against PyTorch 2.13 (the oracle): value, dtype, shape,
+grad_fn name and every input's grad, over generated shapes and arguments; dtype and
+shape errors word for word. One table of calls (CALLS), cheap to extend."""
+
+import numpy as np
+import pytest
+from gradcli.engine import api
+from gradcli.engine.autograd import run_backward
+from gradcli.engine.errors import GradcliError
+from gradcli.engine.tensor import Tensor
+from gradcli.parser.runtime import modules
+
+torch = pytest.importorskip("torch")
+pytestmark = pytest.mark.torch
+
+
+def _resolve(path):
+    """'torch.linalg.cross' / 'torch.outer' / 'Tensor.tril': the torch callable and ours."""
+    if path.startswith("Tensor."):
+        name = path[len("Tensor."):]
+        return (lambda x, *a, **k: getattr(x, name)(*a, **k),
+                lambda x, *a, **k: api.METHODS[name](x, *a, **k))
+    mod, _, name = path.rpartition(".")
+    tfn = torch
+    for part in path.split(".")[1:]:
+        tfn = getattr(tfn, part)
+    return tfn, modules()[mod].members[name]
+
+
+# (call, input shapes, keyword arguments)
+CALLS = [
+    ("torch.bmm", [(2, 2, 3), (2, 3, 4)], {}),
+    ("torch.bmm", [(0, 2, 3), (0, 3, 1)], {}),
+    ("Tensor.bmm", [(1, 3, 2), (1, 2, 2)], {}),
+    ("torch.vdot", [(4,), (4,)], {}),
+    ("torch.vdot", [(0,), (0,)], {}),
+    ("torch.inner", [(3,), (3,)], {}),
+    ("torch.inner", [(2, 3), (4, 3)], {}),
+    ("torch.inner", [(2, 1, 3), (3,)], {}),
+    ("torch.inner", [(2, 3), ()], {}),
+    ("torch.outer", [(3,), (2,)], {}),
+    ("torch.outer", [(0,), (2,)], {}),
+    ("torch.addmv", [(2,), (2, 3), (3,)], {}),
+    ("torch.addmv", [(), (2, 3), (3,)], {"beta": 0.5, "alpha": 2}),
+    ("torch.addmv", [(1,), (2, 3), (3,)], {"beta": 0}),
+    ("torch.addr", [(2, 3), (2,), (3,)], {}),
+    ("torch.addr", [(3,), (2,), (3,)], {"beta": -1.5, "alpha": 0.5}),
+    ("torch.baddbmm", [(2, 2, 4), (2, 2, 3), (2, 3, 4)], {}),
+    ("torch.baddbmm", [(1, 4), (2, 2, 3), (2, 3, 4)], {"beta": 2, "alpha": -1}),
+    ("torch.tensordot", [(2, 3), (3, 4)], {"dims": 1}),
+    ("torch.tensordot", [(2, 3, 4), (3, 4, 5)], {"dims": 2}),
+    ("torch.tensordot", [(2, 3, 4), (4, 2)], {"dims": ([0, 2], [1, 0])}),
+    ("torch.tensordot", [(2, 3), (4,)], {"dims": 0}),
+    ("torch.kron", [(2, 3), (3, 2)], {}),
+    ("torch.kron", [(2,), (2, 3)], {}),
+    ("torch.kron", [(2, 1, 2), (3,)], {}),
+    ("torch.trace", [(3, 3)], {}),
+    ("torch.trace", [(2, 4)], {}),
+    ("torch.trace", [(0, 0)], {}),
+    ("torch.diag", [(3,)], {}),
+    ("torch.diag", [(3,)], {"diagonal": -2}),
+    ("torch.diag", [(3, 4)], {}),
+    ("torch.diag", [(3, 4)], {"diagonal": 2}),
+    ("torch.diagonal", [(3, 4)], {}),
+    ("torch.diagonal", [(2, 3, 4)], {"offset": 1, "dim1": 2, "dim2": 0}),
+    ("torch.diagonal", [(3, 3)], {"offset": 5}),
+    ("Tensor.diagonal", [(3, 3)], {"offset": -1}),
+    ("torch.diag_embed", [(2, 3)], {}),
+    ("torch.diag_embed", [(2, 3)], {"offset": -1, "dim1": 0, "dim2": 2}),
+    ("torch.tril", [(3, 4)], {}),
+    ("torch.tril", [(2, 3, 3)], {"diagonal": -1}),
+    ("Tensor.triu", [(3, 4)], {"diagonal": 1}),
+    ("torch.triu", [(0, 3)], {}),
+    ("torch.cross", [(2, 3), (2, 3)], {"dim": 1}),
+    ("torch.cross", [(3, 2), (3, 1)], {"dim": 0}),
+    ("torch.linalg.cross", [(4, 3), (1, 3)], {}),
+    ("torch.linalg.cross", [(3, 2), (3, 2)], {"dim": 0}),
+]
+
+
+def _arrays(shapes, seed):
+    rng = np.random.default_rng(seed)
+    return [rng.standard_normal(s) for s in shapes]
+
+
+def _compare(call, shapes, kwargs, dtype, seed=0):
+    tfn, gfn = _resolve(call)
+    arrays = _arrays(shapes, seed)
+    if dtype.is_floating_point:
+        tx = [torch.tensor(a, dtype=dtype, requires_grad=True) for a in arrays]
+    else:
+        tx = [torch.tensor((a * 3).round(), dtype=dtype) for a in arrays]
+    gx = [Tensor(t.detach().numpy().copy(), t.requires_grad) for t in tx]
+    tout = tfn(*tx, **kwargs)
+    gout = gfn(*gx, **kwargs)
+    assert gout.data.dtype == tout.detach().numpy().dtype
+    assert gout.data.shape == tuple(tout.shape)
+    np.testing.assert_allclose(gout.data, tout.detach().numpy(), rtol=1e-5, atol=1e-6)
+    if not dtype.is_floating_point:
+        assert gout.grad_fn is None
+        return
+    assert gout.grad_fn.name() == type(tout.grad_fn).__name__
+    seedg = np.random.default_rng(seed + 1).standard_normal(tout.shape)
+    tout.backward(torch.tensor(seedg, dtype=dtype))
+    run_backward([gout], [Tensor(seedg.astype(gout.data.dtype))])
+    for t, g in zip(tx, gx, strict=True):
+        want = t.grad.numpy()
+        got = np.zeros_like(want) if g.grad is None else g.grad.data
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("call,shapes,kwargs", CALLS, ids=[c[0] for c in CALLS])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_linalg_agrees_with_torch(call, shapes, kwargs, dtype):
+    _compare(call, shapes, kwargs, getattr(torch, dtype))
+
+
+INT_CALLS = [c for c in CALLS if c[0] not in ("torch.addmv",) and "beta" not in c[2]
+             and not any(s == () for s in c[1])]
+
+
+@pytest.mark.parametrize("call,shapes,kwargs", INT_CALLS, ids=[c[0] for c in INT_CALLS])
+def test_linalg_integer_inputs(call, shapes, kwargs):
+    _compare(call, shapes, kwargs, torch.int64)
+
+
+# calls PyTorch refuses, evaluated on both sides: the same exception type and message
+ERRORS = [
+    ("torch.bmm", [(2, 3), (2, 3, 4)], {}),
+    ("torch.bmm", [(2, 2, 3), (2, 4)], {}),
+    ("torch.bmm", [(2, 2, 3), (3, 3, 4)], {}),
+    ("torch.vdot", [(2, 3), (3,)], {}),
+    ("torch.vdot", [(2,), (3,)], {}),
+    ("torch.addmv", [(2,), (2, 3), (4,)], {}),
+    ("torch.addmv", [(3,), (2, 3), (3,)], {}),
+    ("torch.addmv", [(2,), (3,), (3,)], {}),
+    ("torch.addr", [(2, 2), (2, 3), (2,)], {}),
+    ("torch.addr", [(3, 2), (2,), (2,)], {}),
+    ("torch.baddbmm", [(3, 2, 2), (2, 2, 3), (2, 3, 2)], {}),
+    ("torch.trace", [(3,)], {}),
+    ("torch.diag", [(2, 2, 2)], {}),
+    ("torch.tril", [(3,)], {}),
+    ("torch.triu", [(3,)], {}),
+    ("torch.diagonal", [(3,)], {}),
+    ("torch.diagonal", [(3, 3)], {"dim1": 0, "dim2": 0}),
+    ("torch.diag_embed", [(3,)], {"dim1": 0, "dim2": 0}),
+    ("torch.cross", [(2, 2), (2, 2)], {}),
+    ("torch.linalg.cross", [(2, 2), (2, 2)], {}),
+    ("torch.linalg.cross", [(3,), (2, 3)], {}),
+    ("torch.cross", [(3, 3), (3, 3)], {"dim": 5}),
+    ("torch.outer", [(2, 2), (2,)], {}),
+    ("torch.inner", [(2, 3), (4, 2)], {}),
+    ("torch.tensordot", [(2, 3), (4, 2)], {"dims": 1}),
+    ("torch.tensordot", [(2, 3), (4, 2)], {"dims": -1}),
+    ("torch.tensordot", [(2, 3), (4, 2)], {"dims": ([0], [0, 1])}),
+    ("torch.bmm", [(2, 2, 3), (2, 3, 4)], {"foo": 1}),
+    ("torch.trace", [(2, 2), (2, 2)], {}),
+    ("torch.tril", [(2, 2)], {"diagonal": 0.5}),
+]
+
+
+def _outcome(fn, args, kwargs):
+    try:
+        fn(*args, **kwargs)
+    except GradcliError as e:
+        return e.type_name, e.message
+    except Exception as e:  # noqa: BLE001  (PyTorch's, compared with ours)
+        return type(e).__name__, str(e)
+    return None
+
+
+@pytest.mark.parametrize("call,shapes,kwargs", ERRORS, ids=[e[0] for e in ERRORS])
+def test_linalg_errors_match_torch(call, shapes, kwargs):
+    tfn, gfn = _resolve(call)
+    arrays = _arrays(shapes, 0)
+    want = _outcome(tfn, [torch.tensor(a) for a in arrays], kwargs)
+    got = _outcome(gfn, [Tensor(a) for a in arrays], kwargs)
+    assert want is not None and got == want
+
+
+@pytest.mark.parametrize("call,shapes,kwargs", [
+    ("torch.bmm", [(1, 2, 3), (1, 3, 2)], {}),
+    ("torch.vdot", [(3,), (3,)], {}),
+    ("torch.addmv", [(2,), (2, 3), (3,)], {}),
+    ("torch.baddbmm", [(1, 2, 2), (1, 2, 3), (1, 3, 2)], {}),
+    ("torch.cross", [(3,), (3,)], {"dim": 0}),
+])
+def test_mixed_dtypes_match_torch(call, shapes, kwargs):
+    tfn, gfn = _resolve(call)
+    arrays = _arrays(shapes, 0)
+    dts = [np.float32] + [np.float64] * (len(arrays) - 1)
+    want = _outcome(tfn, [torch.tensor(a.astype(d)) for a, d in zip(arrays, dts, strict=True)], kwargs)
+    got = _outcome(gfn, [Tensor(a.astype(d)) for a, d in zip(arrays, dts, strict=True)], kwargs)
+    assert want is not None and got == want

@@ -83,8 +83,11 @@ def _arrays(shapes, seed):
     return [rng.standard_normal(s) for s in shapes]
 
 
-def _compare(call, shapes, kwargs, dtype, seed=0):
+def _compare(call, shapes, kwargs, dtype, seed=0, lead=()):
     tfn, gfn = _resolve(call)
+    if lead:  # leading non-tensor arguments (einsum's equation)
+        tfn, gfn = (lambda f: lambda *a, **k: f(*lead, *a, **k))(tfn), \
+            (lambda f: lambda *a, **k: f(*lead, *a, **k))(gfn)
     arrays = _arrays(shapes, seed)
     if dtype.is_floating_point:
         tx = [torch.tensor(a, dtype=dtype, requires_grad=True) for a in arrays]
@@ -192,3 +195,46 @@ def test_mixed_dtypes_match_torch(call, shapes, kwargs):
     want = _outcome(tfn, [torch.tensor(a.astype(d)) for a, d in zip(arrays, dts, strict=True)], kwargs)
     got = _outcome(gfn, [Tensor(a.astype(d)) for a, d in zip(arrays, dts, strict=True)], kwargs)
     assert want is not None and got == want
+
+
+EINSUM = [
+    ("ij,jk->ik", [(2, 3), (3, 4)]), ("ij->ji", [(2, 3)]), ("ii->", [(3, 3)]),
+    ("ii->i", [(3, 3)]), ("i,i->", [(3,), (3,)]), ("i,j->ij", [(2,), (3,)]),
+    ("bij,bjk->bik", [(2, 2, 3), (2, 3, 4)]), ("...ij,...jk", [(2, 2, 3), (3, 4)]),
+    ("ij", [(2, 3)]), ("ji", [(2, 3)]), ("ij->", [(2, 3)]), ("ij,ij->ij", [(2, 3), (2, 3)]),
+    ("i->", [(4,)]), ("ba,ab", [(2, 3), (3, 2)]), ("iij->j", [(2, 2, 3)]),
+    ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 2)]), ("i,i,i->i", [(3,), (3,), (3,)]),
+    ("bn,anm,bm->ba", [(2, 3), (4, 3, 5), (2, 5)]), ("...i,...i->...", [(2, 1, 3), (4, 3)]),
+    ("ij,kj->ikj", [(2, 3), (4, 3)]), ("i j , j k -> i k", [(2, 3), (3, 1)]),
+    ("ab,ab->", [(1, 3), (2, 3)]), ("ij,jk->", [(0, 3), (3, 2)]), ("...", [(2, 3)]),
+    ("aBc,cB->a", [(2, 3, 4), (4, 3)]), ("ij,jk->ki", [(2, 3), (3, 4)]),
+]
+
+
+@pytest.mark.parametrize("eq,shapes", EINSUM, ids=[e[0] for e in EINSUM])
+@pytest.mark.parametrize("dtype", ["float64", "int64"])
+def test_einsum_agrees_with_torch(eq, shapes, dtype):
+    _compare("torch.einsum", shapes, {}, getattr(torch, dtype), lead=(eq,))
+
+
+EINSUM_ERRORS = [("ij,jk", [(2, 3)]), ("ij", [(2, 3), (3, 4)]), ("ijk", [(2, 3)]),
+                 ("i..j", [(2, 3)]), ("ij->kk", [(2, 3)]), ("ij->ii", [(2, 3)]),
+                 ("ii->i", [(2, 3)]), ("ij,jk->ik", [(2, 3), (4, 4)]), ("i1", [(2, 3)]),
+                 ("ij->i.", [(2, 3)]), ("...ij,...jk", [(2, 2, 3), (3, 3, 4)]),
+                 ("...i...", [(2, 3)]), ("ij->i1", [(2, 3)])]
+
+
+@pytest.mark.parametrize("eq,shapes", EINSUM_ERRORS, ids=[e[0] for e in EINSUM_ERRORS])
+def test_einsum_errors_match_torch(eq, shapes):
+    tfn, gfn = _resolve("torch.einsum")
+    arrays = _arrays(shapes, 0)
+    want = _outcome(tfn, [eq, *(torch.tensor(a) for a in arrays)], {})
+    got = _outcome(gfn, [eq, *(Tensor(a) for a in arrays)], {})
+    assert want is not None and got == want
+
+
+def test_einsum_takes_a_list_of_operands():
+    a, b = _arrays([(2, 3), (3, 2)], 1)
+    want = torch.einsum("ij,jk", [torch.tensor(a), torch.tensor(b)]).numpy()
+    got = modules()["torch"].members["einsum"]("ij,jk", [Tensor(a), Tensor(b)]).data
+    np.testing.assert_allclose(got, want)

@@ -75,6 +75,25 @@ CALLS = [
     ("torch.cross", [(3, 2), (3, 1)], {"dim": 0}),
     ("torch.linalg.cross", [(4, 3), (1, 3)], {}),
     ("torch.linalg.cross", [(3, 2), (3, 2)], {"dim": 0}),
+    ("torch.det", [(3, 3)], {}),
+    ("torch.det", [(2, 2, 2)], {}),
+    ("torch.linalg.det", [(4, 4)], {}),
+    ("torch.linalg.det", [(0, 0)], {}),
+    ("torch.logdet", [(3, 3)], {}),
+    ("torch.logdet", [(4, 2, 2)], {}),
+    ("torch.inverse", [(3, 3)], {}),
+    ("torch.linalg.inv", [(2, 3, 3)], {}),
+    ("torch.linalg.solve", [(3, 3), (3,)], {}),
+    ("torch.linalg.solve", [(3, 3), (3, 2)], {}),
+    ("torch.linalg.solve", [(2, 3, 3), (2, 3)], {}),
+    ("torch.linalg.solve", [(2, 3, 3), (3, 1)], {}),
+    ("torch.matrix_power", [(3, 3)], {"n": 0}),
+    ("torch.matrix_power", [(3, 3)], {"n": 1}),
+    ("torch.matrix_power", [(3, 3)], {"n": 2}),
+    ("torch.matrix_power", [(2, 3, 3)], {"n": 3}),
+    ("torch.matrix_power", [(3, 3)], {"n": 6}),
+    ("torch.matrix_power", [(3, 3)], {"n": -1}),
+    ("torch.linalg.matrix_power", [(3, 3)], {"n": -3}),
 ]
 
 
@@ -118,7 +137,10 @@ def test_linalg_agrees_with_torch(call, shapes, kwargs, dtype):
     _compare(call, shapes, kwargs, getattr(torch, dtype))
 
 
-INT_CALLS = [c for c in CALLS if c[0] not in ("torch.addmv",) and "beta" not in c[2]
+FLOAT_ONLY = ("torch.addmv", "torch.det", "torch.linalg.det", "torch.logdet", "torch.inverse",
+              "torch.linalg.inv", "torch.linalg.solve", "torch.matrix_power",
+              "torch.linalg.matrix_power")
+INT_CALLS = [c for c in CALLS if c[0] not in FLOAT_ONLY and "beta" not in c[2]
              and not any(s == () for s in c[1])]
 
 
@@ -159,6 +181,18 @@ ERRORS = [
     ("torch.bmm", [(2, 2, 3), (2, 3, 4)], {"foo": 1}),
     ("torch.trace", [(2, 2), (2, 2)], {}),
     ("torch.tril", [(2, 2)], {"diagonal": 0.5}),
+    ("torch.det", [(3,)], {}),
+    ("torch.det", [(2, 3)], {}),
+    ("torch.linalg.det", [(2, 3)], {}),
+    ("torch.logdet", [(2, 3)], {}),
+    ("torch.slogdet", [(2, 3)], {}),
+    ("torch.inverse", [(2, 3)], {}),
+    ("torch.inverse", [(3,)], {}),
+    ("torch.linalg.solve", [(2, 3), (2,)], {}),
+    ("torch.linalg.solve", [(2, 2), (3,)], {}),
+    ("torch.linalg.solve", [(2, 2), (3, 2)], {}),
+    ("torch.matrix_power", [(2, 3)], {"n": 2}),
+    ("torch.linalg.det", [(2, 2)], {"B": 1}),
 ]
 
 
@@ -168,6 +202,8 @@ def _outcome(fn, args, kwargs):
     except GradcliError as e:
         return e.type_name, e.message
     except Exception as e:  # noqa: BLE001  (PyTorch's, compared with ours)
+        if isinstance(e, torch.linalg.LinAlgError):
+            return "torch._C._LinAlgError", str(e)
         return type(e).__name__, str(e)
     return None
 
@@ -238,3 +274,48 @@ def test_einsum_takes_a_list_of_operands():
     want = torch.einsum("ij,jk", [torch.tensor(a), torch.tensor(b)]).numpy()
     got = modules()["torch"].members["einsum"]("ij,jk", [Tensor(a), Tensor(b)]).data
     np.testing.assert_allclose(got, want)
+
+
+SINGULAR = [("torch.linalg.inv", [[1.0, 2.0], [2.0, 4.0]]),
+            ("torch.inverse", [[[1.0, 0.0], [0.0, 1.0]], [[0.0, 0.0], [0.0, 0.0]]]),
+            ("torch.linalg.solve", [[1.0, 2.0], [2.0, 4.0]]),
+            ("torch.matrix_power", [[0.0, 0.0], [0.0, 0.0]]),
+            ("torch.det", [[1.0, 2.0], [2.0, 4.0]])]
+
+
+@pytest.mark.parametrize("call,matrix", SINGULAR, ids=[c[0] for c in SINGULAR])
+def test_singular_matrices_match_torch(call, matrix):
+    """PyTorch's LinAlgError naming the first zero pivot; det's zero cofactor grad."""
+    tfn, gfn = _resolve(call)
+    a = np.array(matrix)
+    extra = {"torch.linalg.solve": lambda m: [m[..., 0]], "torch.matrix_power": lambda m: [-1]}
+    more = extra.get(call, lambda m: [])(a)
+    targs = [torch.tensor(a, requires_grad=True),
+             *(torch.tensor(m) if isinstance(m, np.ndarray) else m for m in more)]
+    gargs = [Tensor(a.copy(), True), *(Tensor(m) if isinstance(m, np.ndarray) else m
+                                       for m in more)]
+    want = _outcome(tfn, targs, {})
+    got = _outcome(gfn, gargs, {})
+    assert got == want
+    if want is None:  # det of a singular matrix: value 0 and PyTorch's (zero) grad
+        tfn(*targs).backward()
+        out = gfn(*gargs)
+        run_backward([out], [Tensor(np.ones(()))])
+        np.testing.assert_allclose(gargs[0].grad.data, targs[0].grad.numpy())
+
+
+@pytest.mark.parametrize("call", ["torch.slogdet", "torch.linalg.slogdet"])
+@pytest.mark.parametrize("shape", [(3, 3), (2, 2, 2)])
+def test_slogdet_agrees_with_torch(call, shape):
+    tfn, gfn = _resolve(call)
+    (a,) = _arrays([shape], 3)
+    ta, ga = torch.tensor(a, requires_grad=True), Tensor(a.copy(), True)
+    (ts, tl), (gs, gl) = tfn(ta), gfn(ga)
+    assert repr(gfn(Tensor(np.eye(2)))) == repr(tfn(torch.eye(2, dtype=torch.float64)))
+    np.testing.assert_allclose(gs.data, ts.detach().numpy())
+    np.testing.assert_allclose(gl.data, tl.detach().numpy())
+    assert gs.grad_fn.name() == gl.grad_fn.name() == type(tl.grad_fn).__name__
+    g = np.random.default_rng(0).standard_normal(shape[:-2])
+    tl.backward(torch.tensor(g))
+    run_backward([gl], [Tensor(g)])
+    np.testing.assert_allclose(ga.grad.data, ta.grad.numpy(), rtol=1e-10)

@@ -13,6 +13,7 @@ functions with `torch_fn` / `tensor_method` / `attribute`."""
 from .rng import torch_functions as _rng_functions  # noqa: E402,F401
 from .torch_api import einsum as _einsum  # noqa: F401
 from .torch_api import linalg as _linalg  # noqa: F401  (torch.bmm, torch.inner, torch.linalg, ...)
+from .torch_api import linalg_more as _linalg_more  # noqa: F401
 from .torch_api import linalg_solvers as _linalg_solvers  # noqa: F401
 from .torch_api import operators  # noqa: F401  (attaches Tensor's operators)
 from .torch_api.args import ReturnTypes, Size  # noqa: F401

@@ -94,6 +94,15 @@ CALLS = [
     ("torch.matrix_power", [(3, 3)], {"n": 6}),
     ("torch.matrix_power", [(3, 3)], {"n": -1}),
     ("torch.linalg.matrix_power", [(3, 3)], {"n": -3}),
+    ("torch.linalg.svdvals", [(3, 2)], {}),
+    ("torch.linalg.svdvals", [(2, 2, 4)], {}),
+    ("torch.cdist", [(3, 2), (4, 2)], {}),
+    ("torch.cdist", [(2, 3, 2), (1, 4, 2)], {"p": 1.0}),
+    ("torch.cdist", [(3, 4), (2, 4)], {"p": 0.5}),
+    ("torch.cdist", [(3, 4), (2, 4)], {"p": 3}),
+    ("torch.cdist", [(3, 4), (2, 4)], {"p": float("inf")}),
+    ("torch.cdist", [(3, 4), (2, 4)], {"p": 0}),
+    ("torch.cdist", [(30, 2), (4, 2)], {"compute_mode": "donot_use_mm_for_euclid_dist"}),
 ]
 
 
@@ -137,7 +146,7 @@ def test_linalg_agrees_with_torch(call, shapes, kwargs, dtype):
     _compare(call, shapes, kwargs, getattr(torch, dtype))
 
 
-FLOAT_ONLY = ("torch.addmv", "torch.det", "torch.linalg.det", "torch.logdet", "torch.inverse",
+FLOAT_ONLY = ("torch.addmv", "torch.linalg.svdvals", "torch.cdist", "torch.det", "torch.linalg.det", "torch.logdet", "torch.inverse",
               "torch.linalg.inv", "torch.linalg.solve", "torch.matrix_power",
               "torch.linalg.matrix_power")
 INT_CALLS = [c for c in CALLS if c[0] not in FLOAT_ONLY and "beta" not in c[2]
@@ -193,6 +202,10 @@ ERRORS = [
     ("torch.linalg.solve", [(2, 2), (3, 2)], {}),
     ("torch.matrix_power", [(2, 3)], {"n": 2}),
     ("torch.linalg.det", [(2, 2)], {"B": 1}),
+    ("torch.cdist", [(3, 2), (4, 3)], {}),
+    ("torch.cdist", [(3,), (4, 3)], {}),
+    ("torch.cdist", [(3, 2), (4, 2)], {"p": -1.0}),
+    ("torch.linalg.svdvals", [(3,)], {}),
 ]
 
 
@@ -319,3 +332,43 @@ def test_slogdet_agrees_with_torch(call, shape):
     tl.backward(torch.tensor(g))
     run_backward([gl], [Tensor(g)])
     np.testing.assert_allclose(ga.grad.data, ta.grad.numpy(), rtol=1e-10)
+
+
+MULTI_DOT = [[(2, 3), (3, 4)], [(3,), (3, 4)], [(2, 3), (3,)], [(3,), (3,)],
+             [(2, 3), (3, 4), (4, 5)], [(5, 1), (1, 4), (4, 5)],
+             [(2, 3), (3, 4), (4, 5), (5, 1)], [(3,), (3, 4), (4, 2), (2, 6), (6,)]]
+
+
+@pytest.mark.parametrize("shapes", MULTI_DOT, ids=[str(len(s)) for s in MULTI_DOT])
+def test_multi_dot_agrees_with_torch(shapes):
+    """multi_dot takes one list: the tensors are wrapped into it on both sides."""
+    tfn, gfn = torch.linalg.multi_dot, modules()["torch.linalg"].members["multi_dot"]
+    arrays = _arrays(shapes, 2)
+    tx = [torch.tensor(a, requires_grad=True) for a in arrays]
+    gx = [Tensor(a.copy(), True) for a in arrays]
+    tout, gout = tfn(tx), gfn(gx)
+    np.testing.assert_allclose(gout.data, tout.detach().numpy(), rtol=1e-10)
+    assert gout.grad_fn.name() == type(tout.grad_fn).__name__
+    tout.sum().backward()
+    run_backward([api.FUNCTIONS["sum"](gout)], [Tensor(np.ones(()))])
+    for t, g in zip(tx, gx, strict=True):
+        np.testing.assert_allclose(g.grad.data, t.grad.numpy(), rtol=1e-10)
+
+
+@pytest.mark.parametrize("shapes", [[(2, 3)], [(3, 3, 3), (3, 3)], [(3, 3), (3, 3, 3)],
+                                    [(2, 3), (3, 3, 3), (3, 3)], [(3,), (2, 3)]])
+def test_multi_dot_errors_match_torch(shapes):
+    arrays = _arrays(shapes, 0)
+    want = _outcome(torch.linalg.multi_dot, [[torch.tensor(a) for a in arrays]], {})
+    got = _outcome(modules()["torch.linalg"].members["multi_dot"], [[Tensor(a) for a in arrays]],
+                   {})
+    assert want is not None and got == want
+
+
+def test_cdist_mm_path_is_refused_clearly():
+    """PyTorch computes p=2 with more than 25 rows by matmul (another graph): refused,
+    never a different grad_fn."""
+    from gradcli.engine.errors import UnsupportedError
+    x = Tensor(np.zeros((30, 2)))
+    with pytest.raises(UnsupportedError, match="compute_mode"):
+        modules()["torch"].members["cdist"](x, x)

@@ -1,0 +1,89 @@
+"""Rows: singular values (torch.linalg.svdvals) and pairwise distances (torch.cdist).
+Their VJPs are PyTorch's (svd_backward with only gS; _cdist_backward) on arrays; a second
+derivative through them is refused clearly (gradcli does not differentiate the SVD, and
+PyTorch's _cdist_backward has no derivative)."""
+
+import numpy as np
+
+from ..errors import UnsupportedError
+from .table import op
+
+
+def _plain(x, what):
+    if not isinstance(x, np.ndarray):
+        raise UnsupportedError(f"a second derivative through {what} is not supported by gradcli")
+    return x
+
+
+def _svdvals(a):
+    return np.linalg.svd(a, compute_uv=False)
+
+
+def _svdvals_vjp(g, out, a):
+    """svd_backward with gU = gVh = 0: U diag(gS) Vh (reduced SVD)."""
+    x = _plain(a, "linalg.svdvals")
+    u, _, vh = np.linalg.svd(x, full_matrices=False)
+    return (u * np.asarray(_plain(g, "linalg.svdvals"))[..., None, :]) @ vh
+
+
+def _diff(x1, x2):
+    return x1[..., :, None, :] - x2[..., None, :, :]
+
+
+def _cdist(x1, x2, p=2.0):
+    d = np.abs(_diff(x1, x2))
+    if p == 0:
+        return np.sum(d != 0, axis=-1).astype(x1.dtype)
+    if p == np.inf:
+        return np.max(d, axis=-1, initial=0.0).astype(x1.dtype)
+    if p == 1:
+        return np.sum(d, axis=-1)
+    if p == 2:
+        return np.sqrt(np.sum(d * d, axis=-1))
+    return np.sum(d ** p, axis=-1) ** (1.0 / p)
+
+
+def _cdist_grad(g, xa, xb, p, dist):
+    """PyTorch's _cdist_backward for the first argument (dist: xa's rows by xb's)."""
+    diff = _diff(xa, xb)
+    dist = dist[..., None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if p == 0:
+            local = np.zeros_like(diff)
+        elif p == 1:
+            local = np.sign(diff)
+        elif p == 2:
+            local = np.where(dist == 0, 0.0, diff / dist)
+        elif p == np.inf:
+            local = np.sign(diff) * (np.abs(diff) == dist)
+        elif p < 2:
+            local = np.where(dist == 0, 0.0,
+                             np.sign(diff) * np.abs(diff) ** (p - 1) / dist ** (p - 1))
+        else:
+            local = np.where(dist == 0, 0.0, diff * np.abs(diff) ** (p - 2) / dist ** (p - 1))
+    return np.sum(g[..., None] * local, axis=-2).astype(xa.dtype)
+
+
+def _cdist_vjp1(g, out, x1, x2, p=2.0):
+    g = _plain(g, "cdist")
+    return _cdist_grad(g, _plain(x1, "cdist"), x2, p, np.asarray(out))
+
+
+def _cdist_vjp2(g, out, x1, x2, p=2.0):
+    g = _plain(g, "cdist")
+    return _cdist_grad(np.swapaxes(g, -1, -2), _plain(x2, "cdist"), x1, p,
+                       np.swapaxes(np.asarray(out), -1, -2))
+
+
+op("linalg_svdvals", "LinalgSvdBackward0", _svdvals, _svdvals_vjp,
+   formulas=("svd_backward(gU=0, gS=grad, gVh=0, U, S, Vh)",), args=("A",),
+   text="svdvals", latex=r"\sigma",
+   samples=lambda s: [((s.normal(3, 2),), {}), ((s.normal(2, 2, 3),), {})])
+op("cdist", "CdistBackward0", _cdist, _cdist_vjp1, _cdist_vjp2,
+   formulas=("_cdist_backward(grad, x1, x2, p, result)",
+             "_cdist_backward(grad.mT(), x2, x1, p, result.mT())"),
+   args=("x1", "x2"), latex=r"\operatorname{cdist}", broadcast=False,
+   samples=lambda s: [((s.normal(3, 2), s.normal(4, 2)), {"p": 2.0}),
+                      ((s.normal(2, 3, 2), s.normal(1, 2, 2)), {"p": 1.5}),
+                      ((s.normal(3, 2), s.normal(2, 2)), {"p": 3.0}),
+                      ((s.normal(3, 2), s.normal(2, 2)), {"p": 1.0})])

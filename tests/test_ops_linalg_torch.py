@@ -372,3 +372,42 @@ def test_cdist_mm_path_is_refused_clearly():
     x = Tensor(np.zeros((30, 2)))
     with pytest.raises(UnsupportedError, match="compute_mode"):
         modules()["torch"].members["cdist"](x, x)
+
+
+def _spd(shape, seed):
+    m = np.random.default_rng(seed).standard_normal(shape)
+    return m @ np.swapaxes(m, -1, -2) + shape[-1] * np.eye(shape[-1])
+
+
+@pytest.mark.parametrize("call,shape,nonsym", [
+    ("torch.linalg.cholesky", (3, 3), False), ("torch.linalg.cholesky", (2, 4, 4), True),
+    ("torch.linalg.eigvalsh", (3, 3), False), ("torch.linalg.eigvalsh", (2, 3, 3), True)])
+def test_symmetric_decompositions_agree_with_torch(call, shape, nonsym):
+    """Values, grad_fn and grads; a non-symmetric input reads the lower triangle, as in
+    PyTorch (LAPACK)."""
+    tfn, gfn = _resolve(call)
+    a = _spd(shape, 5)
+    if nonsym:
+        a = a + np.triu(np.random.default_rng(6).standard_normal(shape), 1)
+    ta, ga = torch.tensor(a, requires_grad=True), Tensor(a.copy(), True)
+    touts, gouts = tfn(ta), gfn(ga)
+    if isinstance(touts, torch.Tensor):
+        touts, gouts = (touts,), (gouts,)
+    total_t, total_g = 0, None
+    for k, (t, g) in enumerate(zip(touts, gouts, strict=True)):
+        np.testing.assert_allclose(g.data, t.detach().numpy(), rtol=1e-9, atol=1e-12)
+        assert g.grad_fn.name() == type(t.grad_fn).__name__
+        w = np.random.default_rng(10 + k).standard_normal(t.shape)
+        total_t = total_t + (t * torch.tensor(w)).sum()
+        term = api.FUNCTIONS["sum"](g * Tensor(w))
+        total_g = term if total_g is None else total_g + term
+    total_t.backward()
+    run_backward([total_g], [Tensor(np.ones(()))])
+    np.testing.assert_allclose(ga.grad.data, ta.grad.numpy(), rtol=1e-8, atol=1e-10)
+
+
+def test_cholesky_not_positive_definite_matches_torch():
+    a = np.array([[1.0, 2.0], [2.0, 1.0]])
+    want = _outcome(torch.linalg.cholesky, [torch.tensor(a)], {})
+    got = _outcome(modules()["torch.linalg"].members["cholesky"], [Tensor(a)], {})
+    assert want is not None and got == want

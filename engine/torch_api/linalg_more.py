@@ -136,3 +136,40 @@ def cdist(*args, **kwargs):
 
 FUNCTIONS["cdist"] = cdist
 LINALG_FUNCTIONS.update({"multi_dot": multi_dot, "svdvals": svdvals})
+
+
+# ---------------------------------------------------------------- symmetric decompositions
+_CHOL = Signature("linalg_cholesky", "(Tensor A, *, bool upper = False, Tensor out = None)")
+_EIGVALSH = Signature("linalg_eigvalsh", "(Tensor A, str UPLO = \"L\", *, Tensor out = None)")
+
+
+def _symmetric_input(t, name):
+    from .linalg_solvers import _square
+    return _square(t, name)
+
+
+def _lower_only(b, key, name):
+    if b[key] not in ("L", "l", False):
+        raise UnsupportedError(f"{name}(): {key}={b[key]!r} is not supported by gradcli "
+                               f"(the lower triangle only)")
+
+
+def cholesky(*args, **kwargs):
+    b = _bind(_CHOL, args, kwargs)
+    _lower_only(b, "upper", "linalg.cholesky")
+    return apply(OPS["linalg_cholesky"], (_symmetric_input(b["A"], "linalg.cholesky"),))
+
+
+def eigvalsh(*args, **kwargs):
+    b = _bind(_EIGVALSH, args, kwargs)
+    _check_uplo(b["UPLO"])
+    _lower_only(b, "UPLO", "linalg.eigvalsh")
+    return apply(OPS["linalg_eigvalsh"], (_symmetric_input(b["A"], "linalg.eigh"),))
+
+
+def _check_uplo(uplo):
+    if uplo not in ("L", "U", "l", "u"):
+        raise runtime(f"Expected UPLO argument to be 'L' or 'U', but got {uplo}")
+
+
+LINALG_FUNCTIONS.update({"cholesky": cholesky, "eigvalsh": eigvalsh})

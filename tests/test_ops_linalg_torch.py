@@ -411,3 +411,23 @@ def test_cholesky_not_positive_definite_matches_torch():
     want = _outcome(torch.linalg.cholesky, [torch.tensor(a)], {})
     got = _outcome(modules()["torch.linalg"].members["cholesky"], [Tensor(a)], {})
     assert want is not None and got == want
+
+
+@pytest.mark.parametrize("shape,mode", [((3, 3), "reduced"), ((4, 2), "reduced"),
+                                        ((2, 4, 3), "reduced"), ((3, 3), "complete")])
+def test_qr_agrees_with_torch(shape, mode):
+    tfn, gfn = _resolve("torch.linalg.qr")
+    (a,) = _arrays([shape], 7)
+    ta, ga = torch.tensor(a, requires_grad=True), Tensor(a.copy(), True)
+    (tq, tr), (gq, gr) = tfn(ta, mode=mode), gfn(ga, mode=mode)
+    total_t, total_g = 0, None
+    for k, (t, g) in enumerate(((tq, gq), (tr, gr))):
+        np.testing.assert_allclose(g.data, t.detach().numpy(), rtol=1e-9, atol=1e-12)
+        assert g.grad_fn.name() == type(t.grad_fn).__name__
+        w = np.random.default_rng(20 + k).standard_normal(t.shape)
+        total_t = total_t + (t * torch.tensor(w)).sum()
+        term = api.FUNCTIONS["sum"](g * Tensor(w))
+        total_g = term if total_g is None else total_g + term
+    total_t.backward()
+    run_backward([total_g], [Tensor(np.ones(()))])
+    np.testing.assert_allclose(ga.grad.data, ta.grad.numpy(), rtol=1e-8, atol=1e-10)

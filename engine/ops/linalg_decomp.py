@@ -78,3 +78,49 @@ op("linalg_eigvalsh", "LinalgEighBackward0", lambda a: _eigh(a)[0], _eigvalsh_vj
    formulas=("linalg_eig_backward(gL=grad, gV=0, L, V, is_hermitian=true)",), args=("A",),
    text="eigvalsh", latex=r"\lambda",
    samples=lambda s: [((_spd(s, 3, 3),), {}), ((_spd(s, 2, 2, 2) - 2 * np.eye(2),), {})])
+
+
+def _qr_vjp(gq, gr, q, r):
+    """linalg_qr_backward, m >= n (reduced): gA = [gQ + Q syminvadj(triu(M))] R^{-H},
+    M = gR R^H - Q^H gQ."""
+    m, n = q.shape[-2], r.shape[-1]
+    if m < n:
+        raise UnsupportedError("linalg.qr backward with more columns than rows is not "
+                               "supported by gradcli")
+    mt = lambda x: np.swapaxes(x, -1, -2)  # noqa: E731
+    ga = np.zeros(r.shape[:-2] + (n, n)) if gr is None else gr @ mt(r)
+    if gq is not None:
+        ga = ga - mt(q) @ gq
+    ga = np.triu(ga)
+    ga = ga + mt(ga)
+    k = np.arange(n)
+    ga[..., k, k] *= 0.5
+    ga = q @ ga
+    if gq is not None:
+        ga = ga + gq
+    # X R^H = gA  ->  R X^H = gA^H
+    return mt(np.linalg.solve(r, mt(ga)))
+
+
+def _qr_q_vjp(g, out, a):
+    x = _plain(a, "linalg.qr")
+    q, r = np.linalg.qr(x)
+    return _qr_vjp(_plain(g, "linalg.qr"), None, q, r)
+
+
+def _qr_r_vjp(g, out, a):
+    x = _plain(a, "linalg.qr")
+    q, r = np.linalg.qr(x)
+    return _qr_vjp(None, _plain(g, "linalg.qr"), q, r)
+
+
+# torch.linalg.qr's two outputs, each its own row under PyTorch's one grad_fn name: the
+# backward is linear in (gQ, gR), so the two contributions sum to PyTorch's
+op("linalg_qr_q", "LinalgQrBackward0", lambda a: np.linalg.qr(a)[0], _qr_q_vjp,
+   formulas=("linalg_qr_backward(gQ=grad, gR=0, Q, R, mode)",), args=("A",), text="Q",
+   latex=r"\operatorname{qr}_Q",
+   samples=lambda s: [((s.normal(3, 3),), {}), ((s.normal(2, 4, 2),), {})])
+op("linalg_qr_r", "LinalgQrBackward0", lambda a: np.linalg.qr(a)[1], _qr_r_vjp,
+   formulas=("linalg_qr_backward(gQ=0, gR=grad, Q, R, mode)",), args=("A",), text="R",
+   latex=r"\operatorname{qr}_R",
+   samples=lambda s: [((s.normal(3, 3),), {}), ((s.normal(2, 4, 2),), {})])

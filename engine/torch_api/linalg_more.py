@@ -173,3 +173,46 @@ def _check_uplo(uplo):
 
 
 LINALG_FUNCTIONS.update({"cholesky": cholesky, "eigvalsh": eigvalsh})
+
+
+# ---------------------------------------------------------------- QR
+_QR = Signature("linalg_qr", "(Tensor A, str mode = \"reduced\", *, TensorList out = None)")
+
+
+class QRResult(tuple):
+    """torch.return_types.linalg_qr: (Q, R) with names."""
+
+    @property
+    def Q(self):  # noqa: N802  (PyTorch's name)
+        return self[0]
+
+    @property
+    def R(self):  # noqa: N802
+        return self[1]
+
+    def __repr__(self) -> str:
+        return f"torch.return_types.linalg_qr(\nQ={self[0]!r},\nR={self[1]!r})"
+
+    __str__ = __repr__
+
+
+def qr(*args, **kwargs):
+    b = _bind(_QR, args, kwargs)
+    t, mode = b["A"], b["mode"]
+    if mode not in ("reduced", "complete", "r"):
+        raise runtime(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' "
+                      f"(default), 'r', or 'complete'")
+    if t.data.ndim < 2:
+        raise runtime("linalg.qr: The input tensor A must have at least 2 dimensions.")
+    if t.data.dtype.kind != "f":
+        raise runtime(f"linalg.qr: Expected a floating point or complex tensor as input. "
+                      f"Got {_c(t)}")
+    m, n = t.data.shape[-2:]
+    if mode == "r" or (mode == "complete" and m > n):
+        raise UnsupportedError(f"linalg.qr(): mode='{mode}' is not supported by gradcli"
+                               + (" when the matrix has more rows than columns"
+                                  if mode == "complete" else ""))
+    return QRResult((apply(OPS["linalg_qr_q"], (t,)), apply(OPS["linalg_qr_r"], (t,))))
+
+
+LINALG_FUNCTIONS["qr"] = qr

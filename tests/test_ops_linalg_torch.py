@@ -103,6 +103,11 @@ CALLS = [
     ("torch.cdist", [(3, 4), (2, 4)], {"p": float("inf")}),
     ("torch.cdist", [(3, 4), (2, 4)], {"p": 0}),
     ("torch.cdist", [(30, 2), (4, 2)], {"compute_mode": "donot_use_mm_for_euclid_dist"}),
+    ("torch.pinverse", [(3, 2)], {}),
+    ("torch.pinverse", [(2, 2, 4)], {"rcond": 0.1}),
+    ("torch.linalg.pinv", [(4, 3)], {}),
+    ("torch.linalg.pinv", [(3, 3)], {"rtol": 0.2}),
+    ("torch.linalg.pinv", [(2, 5)], {"atol": 0.5}),
 ]
 
 
@@ -146,7 +151,8 @@ def test_linalg_agrees_with_torch(call, shapes, kwargs, dtype):
     _compare(call, shapes, kwargs, getattr(torch, dtype))
 
 
-FLOAT_ONLY = ("torch.addmv", "torch.linalg.svdvals", "torch.cdist", "torch.det", "torch.linalg.det", "torch.logdet", "torch.inverse",
+FLOAT_ONLY = ("torch.addmv", "torch.linalg.svdvals", "torch.cdist", "torch.pinverse",
+              "torch.linalg.pinv", "torch.det", "torch.linalg.det", "torch.logdet", "torch.inverse",
               "torch.linalg.inv", "torch.linalg.solve", "torch.matrix_power",
               "torch.linalg.matrix_power")
 INT_CALLS = [c for c in CALLS if c[0] not in FLOAT_ONLY and "beta" not in c[2]

@@ -28,7 +28,7 @@ SMOOTH = {"mul", "div", "exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt", "
           "norm", "norm_dim", "var", "std", "rdiv", "rsqrt", "softplus", "gelu", "erf", "log1p", "tan",
           "asin", "binary_cross_entropy", "prod", "dot", "mv", "rpow", "expm1",
           "log2", "silu", "bmm", "vdot", "addmv", "addr", "baddbmm", "linalg_cross",
-          "linalg_det", "linalg_slogdet", "linalg_inv", "linalg_solve"}
+          "linalg_det", "linalg_slogdet", "linalg_inv", "linalg_solve", "linalg_pinv"}
 
 DIFFERENTIABLE = sorted(name for name, op in OPS.items() if op.differentiable)
 CASES = [(name, i) for name in DIFFERENTIABLE for i in range(len(SAMPLES.get(name, [None])))]

@@ -5,6 +5,7 @@ PyTorch's _cdist_backward has no derivative)."""
 
 import numpy as np
 
+from .. import dual as D
 from ..errors import UnsupportedError
 from .table import op
 
@@ -87,3 +88,38 @@ op("cdist", "CdistBackward0", _cdist, _cdist_vjp1, _cdist_vjp2,
                       ((s.normal(2, 3, 2), s.normal(1, 2, 2)), {"p": 1.5}),
                       ((s.normal(3, 2), s.normal(2, 2)), {"p": 3.0}),
                       ((s.normal(3, 2), s.normal(2, 2)), {"p": 1.0})])
+
+
+def _pinv(a, atol=0.0, rtol=None):
+    """Singular values above max(atol, rtol * largest) inverted, the rest dropped."""
+    m, n = a.shape[-2:]
+    if rtol is None:
+        rtol = max(m, n) * np.finfo(a.dtype).eps if atol == 0 else 0.0
+    u, s, vh = np.linalg.svd(a, full_matrices=False)
+    smax = s.max(axis=-1, keepdims=True, initial=0.0)
+    keep = s > np.maximum(atol, rtol * smax)
+    inv = np.where(keep, 1.0 / np.where(keep, s, 1.0), 0.0)
+    return (np.swapaxes(vh, -1, -2) * inv[..., None, :]) @ np.swapaxes(u, -1, -2)
+
+
+def _pinv_vjp(g, out, a, atol=0.0, rtol=None):
+    """pinv_backward of FunctionsManual.cpp (smallest-dimension form)."""
+    m, n = D.raw(a).shape[-2:]
+    p, ph, gh = out, D.mT(out), D.mT(g)
+    mm = D.matmul
+    if m <= n:
+        k = mm(gh, p)
+        kph = mm(k, ph)
+        return D.add(D.sub(D.add(D.neg(D.mT(mm(p, k))), kph), mm(mm(a, p), kph)),
+                     mm(mm(ph, p), D.sub(gh, mm(k, a))))
+    k = mm(p, gh)
+    phk = mm(ph, k)
+    return D.sub(D.add(D.add(D.neg(D.mT(mm(k, p))), mm(mm(D.sub(gh, mm(a, k)), p), ph)), phk),
+                 mm(mm(phk, p), a))
+
+
+op("linalg_pinv", "LinalgPinvBackward0", _pinv, _pinv_vjp,
+   formulas=("pinv_backward(grad, result, self)",), args=("self",), text="pinv",
+   latex=r"\operatorname{pinv}",
+   samples=lambda s: [((s.normal(3, 2),), {"atol": 0.0, "rtol": None}),
+                      ((s.normal(2, 2, 4),), {"atol": 0.0, "rtol": 1e-15})])

@@ -216,3 +216,40 @@ def qr(*args, **kwargs):
 
 
 LINALG_FUNCTIONS["qr"] = qr
+
+
+# ---------------------------------------------------------------- pseudo-inverse
+_PINVERSE = Signature("pinverse", "(Tensor input, float rcond = 1e-15)")
+_PINV = Signature("linalg_pinv", "(Tensor input, *, float? atol = None, float? rtol = None, "
+                  "bool hermitian = False, Tensor out = None)",
+                  "(Tensor input, float rcond, bool hermitian = False, *, Tensor out = None)")
+
+
+def _pinv_checked(t, atol, rtol):
+    if t.data.ndim < 2:
+        raise runtime("linalg.pinv(" + "{Double}" + "): expected a tensor with 2 or more "
+                      "dimensions of float, double, cfloat or cdouble types")
+    if t.data.dtype.kind != "f":
+        raise runtime("linalg.pinv(" + "{" + _c(t) + "}" + "): expected a tensor with 2 or "
+                      "more dimensions of float, double, cfloat or cdouble types")
+    return apply(OPS["linalg_pinv"], (t,), {"atol": float(atol), "rtol": rtol})
+
+
+def pinverse(*args, **kwargs):
+    b = _bind(_PINVERSE, args, kwargs)
+    return _pinv_checked(b["input"], 0.0, float(b["rcond"]))
+
+
+def linalg_pinv(*args, **kwargs):
+    b = _bind(_PINV, args, kwargs)
+    if b.get("hermitian"):
+        raise UnsupportedError("linalg.pinv(): hermitian=True is not supported by gradcli")
+    if "rcond" in b:
+        return _pinv_checked(b["input"], 0.0, float(b["rcond"]))
+    atol, rtol = b["atol"], b["rtol"]
+    return _pinv_checked(b["input"], 0.0 if atol is None else atol,
+                         None if rtol is None else float(rtol))
+
+
+FUNCTIONS["pinverse"] = pinverse
+LINALG_FUNCTIONS["pinv"] = linalg_pinv

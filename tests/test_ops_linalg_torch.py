@@ -437,3 +437,23 @@ def test_qr_agrees_with_torch(shape, mode):
     total_t.backward()
     run_backward([total_g], [Tensor(np.ones(()))])
     np.testing.assert_allclose(ga.grad.data, ta.grad.numpy(), rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("shapes", [[(4, 3), (4, 2)], [(3, 3), (3,)], [(2, 5, 3), (2, 5, 1)],
+                                    [(2, 3, 3), (2, 3)], [(2, 4), (2, 3)]])
+def test_lstsq_agrees_with_torch(shapes):
+    tfn, gfn = _resolve("torch.linalg.lstsq")
+    arrays = _arrays(shapes, 11)
+    tx = [torch.tensor(a, requires_grad=True) for a in arrays]
+    gx = [Tensor(a.copy(), True) for a in arrays]
+    tr, gr = tfn(*tx), gfn(*gx)
+    np.testing.assert_allclose(gr.solution.data, tr.solution.detach().numpy(), rtol=1e-9)
+    np.testing.assert_array_equal(gr.rank.data, tr.rank.numpy())
+    assert gr.residuals.data.shape == tuple(tr.residuals.shape)
+    assert gr.solution.grad_fn.name() == type(tr.solution.grad_fn).__name__
+    assert gr.residuals.grad_fn.name() == type(tr.residuals.grad_fn).__name__
+    w = np.random.default_rng(3).standard_normal(tr.solution.shape)
+    tr.solution.backward(torch.tensor(w))
+    run_backward([gr.solution], [Tensor(w)])
+    for t, g in zip(tx, gx, strict=True):
+        np.testing.assert_allclose(g.grad.data, t.grad.numpy(), rtol=1e-8, atol=1e-10)

@@ -123,3 +123,43 @@ op("linalg_pinv", "LinalgPinvBackward0", _pinv, _pinv_vjp,
    latex=r"\operatorname{pinv}",
    samples=lambda s: [((s.normal(3, 2),), {"atol": 0.0, "rtol": None}),
                       ((s.normal(2, 2, 4),), {"atol": 0.0, "rtol": 1e-15})])
+
+
+def _as_matrix(b, vector):
+    return b[..., None] if vector else b
+
+
+def _lstsq(a, b, rtol, vector=False):
+    """gelsy's minimum-norm least-squares solution: pinv(A) B with its rcond."""
+    x = _pinv(a, 0.0, rtol) @ _as_matrix(b, vector)
+    return x[..., 0] if vector else x
+
+
+def _lstsq_vjp_a(g, out, a, b, rtol, vector=False):
+    """linalg_lstsq_backward: pinv_backward(gX B^H, pinv(A), A)."""
+    p = D.linalg_pinv(a, atol=0.0, rtol=rtol)
+    gm = D.unsqueeze(g, dim=-1) if vector else g
+    bm = D.unsqueeze(b, dim=-1) if vector else b
+    return _pinv_vjp(D.matmul(gm, D.mT(bm)), p, a)
+
+
+def _lstsq_vjp_b(g, out, a, b, rtol, vector=False):
+    """pinv(A)^H gX."""
+    p = D.linalg_pinv(a, atol=0.0, rtol=rtol)
+    if vector:
+        return D.squeeze_dim(D.matmul(D.mT(p), D.unsqueeze(g, dim=-1)), dim=-1)
+    return D.matmul(D.mT(p), g)
+
+
+op("linalg_lstsq", "LinalgLstsqBackward0", _lstsq, _lstsq_vjp_a, _lstsq_vjp_b,
+   formulas=("pinv_backward(grad @ B.mH(), pinv(A), A)", "pinv(A).mH() @ grad"),
+   args=("self", "b"), text="lstsq", latex=r"\operatorname{lstsq}",
+   samples=lambda s: [((s.normal(4, 3), s.normal(4, 2)), {"rtol": 1e-12}),
+                      ((s.normal(2, 3, 3), s.normal(2, 3)), {"rtol": 1e-12, "vector": True})])
+# lstsq's `residuals` output (empty under the gelsy driver, but on PyTorch's node)
+op("linalg_lstsq_residuals", "LinalgLstsqBackward0",
+   lambda a, b: np.zeros((0,), dtype=a.dtype),
+   lambda g, o, a, b: D.mul(a, 0.0), lambda g, o, a, b: D.mul(b, 0.0),
+   formulas=("0 (empty)", "0 (empty)"), args=("self", "b"), text="residuals",
+   latex=r"\operatorname{residuals}",
+   samples=lambda s: [((s.normal(3, 2), s.normal(3, 1)), {})])

@@ -1,13 +1,15 @@
 """torch.linalg.multi_dot (PyTorch's matrix-chain order of mm, then a view),
 torch.linalg.svdvals and torch.cdist over the rows of engine/ops/linalg_more.py."""
 
+import numpy as np
+
 from ..apply import apply
 from ..errors import UnsupportedError, runtime, type_error
 from ..ops import OPS
 from ..ops.signature import Signature
 from ..tensor import Tensor
 from .linalg import _CPP_NAME, _bind, _c, _reshape
-from .registry import FUNCTIONS, LINALG_FUNCTIONS
+from .registry import FUNCTIONS, LINALG_FUNCTIONS, METHODS
 
 _SVDVALS = Signature("linalg_svdvals", "(Tensor A, *, str? driver = None, Tensor out = None)")
 _CDIST = Signature("cdist", "(Tensor x1, Tensor x2, float p = 2.0, "
@@ -252,4 +254,61 @@ def linalg_pinv(*args, **kwargs):
 
 
 FUNCTIONS["pinverse"] = pinverse
+METHODS["pinverse"] = lambda self, *a, **k: pinverse(self, *a, **k)
 LINALG_FUNCTIONS["pinv"] = linalg_pinv
+
+
+# ---------------------------------------------------------------- least squares
+_LSTSQ = Signature("linalg_lstsq", "(Tensor input, Tensor b, float? rcond = None, *, "
+                   "str? driver = None)")
+
+
+class LstsqResult(tuple):
+    """torch.return_types.linalg_lstsq: (solution, residuals, rank, singular_values)."""
+
+    _NAMES = ("solution", "residuals", "rank", "singular_values")
+
+    def __repr__(self) -> str:
+        body = ",\n".join(f"{n}={v!r}" for n, v in zip(self._NAMES, self, strict=True))
+        return f"torch.return_types.linalg_lstsq(\n{body})"
+
+    __str__ = __repr__
+
+    solution = property(lambda self: self[0])
+    residuals = property(lambda self: self[1])
+    rank = property(lambda self: self[2])
+    singular_values = property(lambda self: self[3])
+
+
+def lstsq(*args, **kwargs):
+    b = _bind(_LSTSQ, args, kwargs)
+    a, rhs, rcond, driver = b["input"], b["b"], b["rcond"], b["driver"]
+    if driver not in (None, "gelsy"):
+        raise UnsupportedError(f"linalg.lstsq(): driver='{driver}' is not supported by gradcli "
+                               f"(gelsy only, PyTorch's CPU default)")
+    x, y = a.data, rhs.data
+    if x.ndim < 2:
+        raise runtime("torch.linalg.lstsq: input must have at least 2 dimensions.")
+    vector = y.ndim == x.ndim - 1
+    if y.ndim < 1:
+        raise runtime("torch.linalg.lstsq: other must have at least 1 dimension.")
+    rows = y.shape[-1] if vector else y.shape[-2]
+    if rows != x.shape[-2]:
+        raise runtime("torch.linalg.lstsq: input.size(-2) should match other.size(-2)"
+                      if not vector else "torch.linalg.lstsq: input.size(-2) should match "
+                      "other.size(-1)")
+    if x.dtype.kind != "f" or x.dtype != y.dtype:
+        raise runtime(f"torch.linalg.lstsq: Expected input and other to have the same dtype, "
+                      f"but got input's dtype {_c(a)} and other's dtype {_c(rhs)}")
+    m, n = x.shape[-2:]
+    rtol = float(rcond) if rcond is not None and rcond > 0 else \
+        float(np.finfo(x.dtype).eps * max(m, n))
+    solution = apply(OPS["linalg_lstsq"], (a, rhs), {"rtol": rtol, "vector": vector})
+    residuals = apply(OPS["linalg_lstsq_residuals"], (a, rhs))
+    s = np.linalg.svd(x, compute_uv=False)
+    rank = np.sum(s > rtol * s.max(axis=-1, keepdims=True, initial=0.0), axis=-1)
+    empty = Tensor(np.zeros((0,), dtype=x.dtype))
+    return LstsqResult((solution, residuals, Tensor(np.asarray(rank, dtype=np.int64)), empty))
+
+
+LINALG_FUNCTIONS["lstsq"] = lstsq

@@ -457,3 +457,33 @@ def test_lstsq_agrees_with_torch(shapes):
     run_backward([gr.solution], [Tensor(w)])
     for t, g in zip(tx, gx, strict=True):
         np.testing.assert_allclose(g.grad.data, t.grad.numpy(), rtol=1e-8, atol=1e-10)
+
+
+# generated shapes: batch and matrix sizes (0 included), dtypes, and einsum equations
+# drawn from a few label patterns
+hypothesis = pytest.importorskip("hypothesis")
+st = hypothesis.strategies
+_size = st.integers(0, 3)
+
+
+@hypothesis.settings(max_examples=40, deadline=None)
+@hypothesis.given(b=_size, m=_size, k=_size, n=_size,
+                  dtype=st.sampled_from(["float64", "float32", "int64"]),
+                  which=st.sampled_from(["bmm", "baddbmm", "tensordot", "kron", "inner",
+                                         "einsum_bmm", "einsum_outer", "tril", "diag_embed"]))
+def test_generated_shapes_agree_with_torch(b, m, k, n, dtype, which):
+    calls = {
+        "bmm": ("torch.bmm", [(b, m, k), (b, k, n)], {}, ()),
+        "baddbmm": ("torch.baddbmm", [(1, n), (b, m, k), (b, k, n)], {}, ()),
+        "tensordot": ("torch.tensordot", [(m, k, n), (k, n, b)], {"dims": 2}, ()),
+        "kron": ("torch.kron", [(m, k), (n, b)], {}, ()),
+        "inner": ("torch.inner", [(b, m, k), (n, k)], {}, ()),
+        "einsum_bmm": ("torch.einsum", [(b, m, k), (b, k, n)], {}, ("bij,bjk->bik",)),
+        "einsum_outer": ("torch.einsum", [(m, k), (n,)], {}, ("ij,k->kji",)),
+        "tril": ("torch.tril", [(b, m, k)], {"diagonal": n - 1}, ()),
+        "diag_embed": ("torch.diag_embed", [(b, m)], {"offset": k - 1}, ()),
+    }
+    call, shapes, kwargs, lead = calls[which]
+    if dtype == "int64" and which == "baddbmm":
+        return
+    _compare(call, shapes, kwargs, getattr(torch, dtype), lead=lead)

@@ -12,7 +12,10 @@ from .table import op
 
 def _plain(x, what):
     if not isinstance(x, np.ndarray):
-        raise UnsupportedError(f"a second derivative through {what} is not supported by gradcli")
+        # derive's symbolic values and create_graph's Tensors both land here
+        raise UnsupportedError(f"the backward of {what} is computed numerically: second "
+                               f"derivatives and symbolic derivatives through it are not "
+                               f"supported by gradcli")
     return x
 
 

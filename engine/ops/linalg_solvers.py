@@ -100,7 +100,7 @@ def _slogdet(a):
 def _slogdet_vjp(g, out, a):
     """slogdet_backward: grad_logabsdet * A^{-T}."""
     x = raw(a)
-    if np.any(np.linalg.det(x) == 0):  # PyTorch's LU solve yields infinities here
+    if isinstance(x, np.ndarray) and np.any(np.linalg.det(x) == 0):  # PyTorch: infinities
         raise UnsupportedError("slogdet/logdet backward at a singular matrix is not supported "
                                "by gradcli")
     if isinstance(a, np.ndarray):

@@ -11,6 +11,10 @@ functions with `torch_fn` / `tensor_method` / `attribute`."""
 
 # torch's random functions and methods, PyTorch's generator bit for bit: engine/rng/
 from .rng import torch_functions as _rng_functions  # noqa: E402,F401
+from .torch_api import einsum as _einsum  # noqa: F401
+from .torch_api import linalg as _linalg  # noqa: F401  (torch.bmm, torch.inner, torch.linalg, ...)
+from .torch_api import linalg_more as _linalg_more  # noqa: F401
+from .torch_api import linalg_solvers as _linalg_solvers  # noqa: F401
 from .torch_api import operators  # noqa: F401  (attaches Tensor's operators)
 from .torch_api.args import ReturnTypes, Size  # noqa: F401
 from .torch_api.arithmetic import add, mul  # noqa: F401
@@ -20,6 +24,7 @@ from .torch_api.indexing import getitem, setitem  # noqa: F401
 from .torch_api.registry import (  # noqa: F401
     ATTRIBUTES,
     FUNCTIONS,
+    LINALG_FUNCTIONS,
     METHODS,
     NN_FUNCTIONS,
     SETTERS,

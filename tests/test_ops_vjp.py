@@ -27,7 +27,8 @@ SMOOTH = {"mul", "div", "exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt", "
           "pow", "softmax", "log_softmax", "logsumexp", "mse_loss", "mm", "matmul", "atan",
           "norm", "norm_dim", "var", "std", "rdiv", "rsqrt", "softplus", "gelu", "erf", "log1p", "tan",
           "asin", "binary_cross_entropy", "prod", "dot", "mv", "rpow", "expm1",
-          "log2", "silu"}
+          "log2", "silu", "bmm", "vdot", "addmv", "addr", "baddbmm", "linalg_cross",
+          "linalg_det", "linalg_slogdet", "linalg_inv", "linalg_solve", "linalg_pinv"}
 
 DIFFERENTIABLE = sorted(name for name, op in OPS.items() if op.differentiable)
 CASES = [(name, i) for name in DIFFERENTIABLE for i in range(len(SAMPLES.get(name, [None])))]
@@ -36,6 +37,19 @@ CASES = [(name, i) for name in DIFFERENTIABLE for i in range(len(SAMPLES.get(nam
 def _call(name, arrays, params):
     args = [Tensor(a.copy(), True) if isinstance(a, np.ndarray) else a for a in arrays]
     return args, apply(OPS[name], tuple(args), params)
+
+
+# rows reading a symmetric matrix from one triangle (cholesky, eigh): PyTorch returns the
+# symmetric gradient, so they are checked against symmetric perturbations (A_ij and A_ji)
+SYMMETRIC_INPUT = {"linalg_cholesky", "linalg_eigvalsh"}
+
+
+def _symmetrized(grad):
+    """<grad, E_ij + E_ji> for every (i, j): what symmetric perturbations measure."""
+    out = grad + np.swapaxes(grad, -1, -2)
+    n = np.arange(grad.shape[-1])
+    out[..., n, n] /= 2
+    return out
 
 
 def _numeric_vjp(name, arrays, params, g, which, eps=1e-6):
@@ -47,6 +61,12 @@ def _numeric_vjp(name, arrays, params, g, which, eps=1e-6):
         minus = [a.copy() if isinstance(a, np.ndarray) else a for a in base]
         plus[which].reshape(-1)[k] += eps
         minus[which].reshape(-1)[k] -= eps
+        if name in SYMMETRIC_INPUT:
+            idx = np.unravel_index(k, grad.shape)
+            mirror = (*idx[:-2], idx[-1], idx[-2])
+            if mirror != idx:
+                plus[which][mirror] += eps
+                minus[which][mirror] -= eps
         fp = OPS[name].forward(*plus, **params)
         fm = OPS[name].forward(*minus, **params)
         flat[k] = np.sum(g * (np.asarray(fp, np.float64) - np.asarray(fm, np.float64))) / (2 * eps)
@@ -67,6 +87,8 @@ def test_vjp_matches_finite_differences(name, i):
         expected = _numeric_vjp(name, arrays, params, g, which)
         got = np.zeros_like(arr) if a.grad is None else a.grad.data
         assert got.shape == arr.shape
+        if name in SYMMETRIC_INPUT:
+            got = _symmetrized(got)
         np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6,
                                    err_msg=f"{name}: VJP for input {which}")
 

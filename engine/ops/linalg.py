@@ -86,3 +86,6 @@ op("matmul", "UnsafeViewBackward0", _check_matmul, _matmul_vjp_a, _matmul_vjp_b,
 op("vecmat", "SqueezeBackward4", _check_matmul, _matmul_vjp_a, _matmul_vjp_b,
    formulas=("grad @ other.T", "outer(self, grad)"),
    samples=lambda s: [((s.normal(3), s.normal(3, 4)), {})])
+
+# the rest of the family, declared with this module (engine/ops/__init__.py imports linalg)
+from . import linalg_decomp, linalg_more, linalg_products, linalg_solvers  # noqa: E402,F401,I001

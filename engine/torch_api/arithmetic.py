@@ -127,7 +127,7 @@ def mv(input, vec):
     return _binary("mv", _tensor(input, "mv"), _tensor(vec, "mv", "vec", 2))
 
 
-@torch_fn("dot", "inner", method="dot")
+@torch_fn("dot", method="dot")
 def dot(input, other):
     return _binary("dot", _tensor(input, "dot"), _tensor(other, "dot", "tensor", 2))
 

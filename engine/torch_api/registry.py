@@ -11,6 +11,7 @@ METHODS: dict = {}
 ATTRIBUTES: dict = {}
 SETTERS: dict = {}
 NN_FUNCTIONS: dict = {}  # torch.nn.functional
+LINALG_FUNCTIONS: dict = {}  # torch.linalg
 
 
 def torch_fn(*names, method=None, nn=False):

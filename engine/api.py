@@ -11,7 +11,11 @@ functions with `torch_fn` / `tensor_method` / `attribute`."""
 
 # torch's random functions and methods, PyTorch's generator bit for bit: engine/rng/
 from .rng import torch_functions as _rng_functions  # noqa: E402,F401
-from .torch_api import operators  # noqa: F401  (attaches Tensor's operators)
+from .torch_api import (  # noqa: F401,E402  (issue 18 shape/index ops)
+    gather_scatter,
+    operators,  # noqa: F401  (attaches Tensor's operators)
+    shape_index,
+)
 from .torch_api.args import ReturnTypes, Size  # noqa: F401
 from .torch_api.arithmetic import add, mul  # noqa: F401
 from .torch_api.autograd_api import NODE_ATTRIBUTES, NODE_METHODS, NODE_TYPES  # noqa: F401

@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import dual as D
 from ..errors import runtime
+from ..numerics.fma import fma32, fma64
 from .helpers import _select, raw
 from .shape import _index_vjp
 from .table import op
@@ -28,7 +29,7 @@ def _grid_key(index, dim):
 
 def _gather(a, dim, index):
     if a.ndim == 0:
-        return a[()].reshape(index.shape).copy() if index.size else np.zeros(index.shape, a.dtype)
+        return np.broadcast_to(a, index.shape).copy()
     return a[_grid_key(index, dim)]
 
 
@@ -86,7 +87,16 @@ def _dim_key(dim, index):
 
 def _index_add(a, source, dim, index, alpha=1):
     out = a.copy()
-    np.add.at(out, _dim_key(dim, index) if a.ndim else (), source * alpha if alpha != 1 else source)
+    if alpha == 1 or a.dtype.kind != "f":
+        np.add.at(out, _dim_key(dim, index) if a.ndim else (),
+                  source * alpha if alpha != 1 else source)
+        return out
+    # torch adds slice by slice, self_slice.add_(source_slice, alpha): one FMA per element
+    fma = fma32 if a.dtype == np.float32 else fma64
+    for i, j in enumerate(index):
+        key = _dim_key(dim, j) if a.ndim else ()
+        part = np.take(source, i, axis=dim) if source.ndim else source
+        out[key] = fma(part, alpha, out[key])
     return out
 
 
@@ -229,9 +239,10 @@ op("scatter_add", "ScatterAddBackward0", _scatter_add,
    formulas=("grad", "grad.gather(dim, index)"), saves=False, dtype_rule="same",
    args=("self", "src"),
    samples=lambda s: [((s.normal(3, 4), s.normal(3, 2)), {"dim": 1, "index": _IDX})])
-op("index_select", "IndexSelectBackward0", lambda a, dim, index: a[_dim_key(dim, index)],
+op("index_select", "IndexSelectBackward0",
+   lambda a, dim, index: a[_dim_key(dim, index)] if a.ndim else a.copy(),
    lambda g, o, a, dim, index: D.embed(g, shape=raw(a).shape, key=_dim_key(dim, index),
-                                       accumulate=True),
+                                       accumulate=True) if raw(a).ndim else g,
    formulas=("index_select_backward_symint(self.sym_sizes(), dim, index, grad)",),
    saves=False, dtype_rule="same",
    samples=lambda s: [((s.normal(4, 3),), {"dim": 0, "index": np.array([3, 0, 3])})])

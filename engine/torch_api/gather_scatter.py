@@ -11,7 +11,8 @@ from ..ops import OPS
 from ..tensor import Tensor
 from .args import _dim, _scalar_type, _tensor, _type_name
 from .indexing import _check_inplace, inplace
-from .registry import METHODS, torch_fn
+from .parsed import surface
+from .registry import METHODS
 from .shape_index import _shape
 from .shapes import expand, reshape
 
@@ -56,7 +57,8 @@ def _gather_checks(t, d, index, fname, src=None):
     return index.reshape(1) if index.ndim == 0 and t.data.ndim else index
 
 
-@torch_fn("gather", method="gather")
+@surface("gather", "(Tensor input, int dim, Tensor index, *, bool sparse_grad = False, "
+         "Tensor out = None)", torch=("gather",), methods=("gather",))
 def gather(input, dim, index, *, sparse_grad=False, out=None):
     t = _tensor(input, "gather")
     if sparse_grad:
@@ -93,26 +95,26 @@ def _scatter(input, dim, index, src=None, value=None, *, reduce=None, fname="sca
     return apply(OPS["scatter_value"], (t,), {"dim": d, "index": key, "value": v})
 
 
-@torch_fn("scatter", method="scatter")
+@surface("scatter", "(Tensor input, int dim, Tensor index, Tensor src, *, Tensor out = None)",
+         "(Tensor input, int dim, Tensor index, Tensor src, *, str reduce, Tensor out = None)",
+         "(Tensor input, int dim, Tensor index, Number value, *, Tensor out = None)",
+         "(Tensor input, int dim, Tensor index, Number value, *, str reduce, Tensor out = None)",
+         torch=("scatter",), methods=("scatter",))
 def scatter(input, dim, index, src=None, value=None, *, reduce=None):
-    if isinstance(src, Tensor):
+    if src is not None:
         return _scatter(input, dim, index, src, reduce=reduce)
-    if value is None:
-        value = src
-    if value is None:
-        raise type_error("scatter() missing 1 required positional arguments: \"src\"")
-    if not isinstance(value, (int, float)) and not (isinstance(value, Tensor)):
-        raise type_error(f"scatter(): argument 'value' must be Number, not {_type_name(value)}")
     return _scatter(input, dim, index, value=value, reduce=reduce)
 
 
-@torch_fn("scatter_add", method="scatter_add")
+@surface("scatter_add", "(Tensor input, int dim, Tensor index, Tensor src)",
+         torch=("scatter_add",), methods=("scatter_add",))
 def scatter_add(input, dim, index, src):
     _tensor(src, "scatter_add", "src", 4)
     return _scatter(input, dim, index, src, fname="scatter_add")
 
 
-@torch_fn("index_select", method="index_select")
+@surface("index_select", "(Tensor input, int dim, Tensor index, *, Tensor out = None)",
+         torch=("index_select",), methods=("index_select",))
 def index_select(input, dim, index, *, out=None):
     t = _tensor(input, "index_select")
     if out is not None:
@@ -124,9 +126,8 @@ def index_select(input, dim, index, *, out=None):
     n = t.data.shape[d] if t.data.ndim else 1
     if raw.size and (raw.min() < 0 or raw.max() >= n):
         raise index_error("index out of range in self")
-    if not t.data.ndim:
-        return apply(OPS["index_select"], (reshape(t, 1),), {"dim": 0, "index": raw.reshape(-1)}) \
-            if raw.ndim else apply(OPS["alias"], (t,), {"key": ()})
+    if not t.data.ndim:  # torch: a 0-d result, whatever the index's shape
+        return apply(OPS["index_select"], (t,), {"dim": 0, "index": raw.reshape(-1)})
     return apply(OPS["index_select"], (t,), {"dim": d, "index": raw.reshape(-1)})
 
 
@@ -164,14 +165,16 @@ def _index_source(t, dim, index, source, fname):
     return d, raw, src
 
 
-@torch_fn("index_add", method="index_add")
+@surface("index_add", "(Tensor input, int dim, Tensor index, Tensor source, *, "
+         "Number alpha = 1, Tensor out = None)", torch=("index_add",), methods=("index_add",))
 def index_add(input, dim, index, source, *, alpha=1):
     t = _tensor(input, "index_add")
     d, raw, src = _index_source(t, dim, index, source, "index_add_")
     return apply(OPS["index_add"], (t, src), {"dim": d, "index": raw, "alpha": alpha})
 
 
-@torch_fn("index_copy", method="index_copy")
+@surface("index_copy", "(Tensor input, int dim, Tensor index, Tensor source)",
+         torch=("index_copy",), methods=("index_copy",))
 def index_copy(input, dim, index, source):
     t = _tensor(input, "index_copy")
     d, raw, src = _index_source(t, dim, index, source, "index_copy_")
@@ -192,7 +195,9 @@ def _mask(mask, fname, msg):
     return mask.data
 
 
-@torch_fn("masked_fill", method="masked_fill")
+@surface("masked_fill", "(Tensor input, Tensor mask, Tensor value)",
+         "(Tensor input, Tensor mask, Number value)", torch=("masked_fill",),
+         methods=("masked_fill",))
 def masked_fill(input, mask, value):
     t = _tensor(input, "masked_fill")
     m = _mask(mask, "masked_fill", "masked_fill_ only supports boolean masks, but got mask with "
@@ -213,7 +218,8 @@ def masked_fill(input, mask, value):
     return apply(OPS["masked_fill"], (t,), {"mask": m, "value": value})
 
 
-@torch_fn("masked_select", method="masked_select")
+@surface("masked_select", "(Tensor input, Tensor mask, *, Tensor out = None)",
+         torch=("masked_select",), methods=("masked_select",))
 def masked_select(input, mask, *, out=None):
     t = _tensor(input, "masked_select")
     m = _mask(mask, "masked_select", "masked_select: expected BoolTensor for mask")
@@ -221,7 +227,8 @@ def masked_select(input, mask, *, out=None):
     return apply(OPS["masked_select"], (t,), {"mask": m})
 
 
-@torch_fn("take", method="take")
+@surface("take", "(Tensor input, Tensor index, *, Tensor out = None)", torch=("take",),
+         methods=("take",))
 def take(input, index):
     t = _tensor(input, "take")
     if not isinstance(index, Tensor) or index.data.dtype != np.int64:
@@ -236,7 +243,8 @@ def take(input, index):
     return apply(OPS["take"], (t,), {"index": raw % n if n else raw})
 
 
-@torch_fn("take_along_dim", method="take_along_dim")
+@surface("take_along_dim", "(Tensor input, Tensor indices, int? dim = None, *, "
+         "Tensor out = None)", torch=("take_along_dim",), methods=("take_along_dim",))
 def take_along_dim(input, indices, dim=None, *, out=None):
     t = _tensor(input, "take_along_dim")
     ix = _tensor(indices, "take_along_dim", "indices", 2)
@@ -273,6 +281,5 @@ def _inplace(fn):
     return method
 
 
-for _m, _fn in (("scatter_", scatter), ("scatter_add_", scatter_add), ("index_add_", index_add),
-                ("index_copy_", index_copy), ("masked_fill_", masked_fill)):
-    METHODS[_m] = _inplace(_fn)
+for _m in ("scatter_", "scatter_add_", "index_add_", "index_copy_", "masked_fill_"):
+    METHODS[_m] = _inplace(METHODS[_m[:-1]])  # parsed as the out-of-place method

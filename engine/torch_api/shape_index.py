@@ -12,8 +12,9 @@ from ..errors import UnsupportedError, index_error, runtime, type_error
 from ..ops import OPS
 from ..tensor import Tensor
 from .args import _dim, _tensor, _type_name
+from .parsed import surface
 from .registry import tensor_method, torch_fn
-from .shapes import _shape_args, cat, expand, reshape, unsqueeze
+from .shapes import cat, expand, reshape, unsqueeze
 
 
 def _ints(v, fname, argname):
@@ -75,7 +76,8 @@ def view(input, *shape, dtype=None):
     return out
 
 
-@torch_fn("unflatten", method="unflatten")
+@surface("unflatten", "(Tensor input, int dim, tuple of ints sizes)", torch=("unflatten",),
+         methods=("unflatten",))
 def unflatten(input, dim, sizes):
     t = _tensor(input, "unflatten")
     d = _dim(dim, t.data.ndim)
@@ -93,7 +95,9 @@ def unflatten(input, dim, sizes):
     return apply(OPS["reshape"], (t,), {"shape": shp[:d] + sizes + shp[d + 1:]})
 
 
-@torch_fn("movedim", "moveaxis", method=("movedim", "moveaxis"))
+@surface("movedim", "(Tensor input, int source, int destination)",
+         "(Tensor input, tuple of ints source, tuple of ints destination)",
+         torch=("movedim", "moveaxis"), methods=("movedim", "moveaxis"))
 def movedim(input, source, destination):
     t = _tensor(input, "movedim")
     nd = t.data.ndim
@@ -106,29 +110,31 @@ def movedim(input, source, destination):
     for name, v in (("source", s), ("destination", d)):
         if len(set(v)) != len(v):
             raise runtime(f"movedim: repeated dim in `{name}` ({list(v)})")
+    if nd == 0:
+        return apply(OPS["alias"], (t,), {"key": ()})
     order = [None] * nd
     for a, b in zip(s, d, strict=True):
         order[b] = a
     rest = iter(i for i in range(nd) if i not in s)
     order = tuple(next(rest) if o is None else o for o in order)
-    if nd == 0:
-        return apply(OPS["alias"], (t,), {"key": ()})
     return apply(OPS["permute"], (t,), {"dims": order})
 
 
-@torch_fn("broadcast_to", method="broadcast_to")
+@surface("broadcast_to", "(Tensor input, tuple of ints size)", torch=("broadcast_to",),
+         methods=("broadcast_to",))
 def broadcast_to(input, size):
     return expand(_tensor(input, "broadcast_to"), *_ints(size, "broadcast_to", "size"))
 
 
-@torch_fn("flip", method="flip")
-def flip(input, *dims):
+@surface("flip", "(Tensor input, tuple of ints dims)", torch=("flip",), methods=("flip",),
+         pack=True)
+def flip(input, dims):
     t = _tensor(input, "flip")
-    dims = _distinct(_ints(_shape_args(dims), "flip", "dims"), t.data.ndim)
+    dims = _distinct(_ints(dims, "flip", "dims"), t.data.ndim)
     return apply(OPS["flip"], (t,), {"dims": dims if t.data.ndim else ()})
 
 
-@torch_fn("fliplr", method="fliplr")
+@surface("fliplr", "(Tensor input)", torch=("fliplr",), methods=("fliplr",))
 def fliplr(input):
     t = _tensor(input, "fliplr")
     if t.data.ndim < 2:
@@ -136,7 +142,7 @@ def fliplr(input):
     return apply(OPS["flip"], (t,), {"dims": (1,)})
 
 
-@torch_fn("flipud", method="flipud")
+@surface("flipud", "(Tensor input)", torch=("flipud",), methods=("flipud",))
 def flipud(input):
     t = _tensor(input, "flipud")
     if t.data.ndim < 1:
@@ -144,7 +150,8 @@ def flipud(input):
     return apply(OPS["flip"], (t,), {"dims": (0,)})
 
 
-@torch_fn("roll", method="roll")
+@surface("roll", "(Tensor input, tuple of ints shifts, tuple of ints dims = [])",
+         torch=("roll",), methods=("roll",))
 def roll(input, shifts, dims=()):
     t = _tensor(input, "roll")
     shifts = _ints(shifts, "roll", "shifts")
@@ -155,7 +162,8 @@ def roll(input, shifts, dims=()):
     return apply(OPS["roll"], (t,), {"shifts": shifts, "dims": dims})
 
 
-@torch_fn("rot90", method="rot90")
+@surface("rot90", "(Tensor input, int k = 1, tuple of ints dims = [0,1])", torch=("rot90",),
+         methods=("rot90",))
 def rot90(input, k=1, dims=(0, 1)):
     t = _tensor(input, "rot90")
     dims = _ints(dims, "rot90", "dims")
@@ -171,9 +179,9 @@ def rot90(input, k=1, dims=(0, 1)):
 
 
 # ---------------------------------------------------------------- repeats and stacks
-@tensor_method("repeat")
-def repeat(input, *repeats):
-    reps = _ints(_shape_args(repeats), "repeat", "repeats")
+@surface("repeat", "(Tensor input, tuple of ints repeats)", methods=("repeat",), pack=True)
+def repeat(input, repeats):
+    reps = _ints(repeats, "repeat", "repeats")
     if len(reps) < input.data.ndim:
         raise runtime("Number of dimensions of repeat dims can not be smaller than number of "
                       "dimensions of tensor")
@@ -186,17 +194,26 @@ def repeat(input, *repeats):
     return apply(OPS["repeat"], (input,), {"repeats": reps})
 
 
-@torch_fn("tile", method="tile")
+@surface("tile", "(Tensor input, tuple of ints dims)", torch=("tile",), methods=("tile",))
 def tile(input, dims):
     t = _tensor(input, "tile")
     reps = _ints(dims, "tile", "dims")
     reps = (1,) * (t.data.ndim - len(reps)) + reps
-    return repeat(t, *reps)
+    return repeat(t, reps)
 
 
-@torch_fn("repeat_interleave", method="repeat_interleave")
-def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
-    t = _tensor(input, "repeat_interleave")
+@surface("repeat_interleave",
+         "(Tensor input, Tensor repeats, int? dim = None, *, int? output_size = None)",
+         "(Tensor repeats, *, int? output_size = None)",
+         "(Tensor input, int repeats, int? dim = None, *, int? output_size = None)",
+         torch=("repeat_interleave",), methods=("repeat_interleave",))
+def repeat_interleave(input=None, repeats=None, dim=None, *, output_size=None):
+    if input is None:
+        raise UnsupportedError("repeat_interleave(repeats): the one-argument form is not "
+                               "supported by gradcli")
+    if output_size is not None:
+        raise UnsupportedError("repeat_interleave(): output_size= is not supported by gradcli")
+    t = input
     if isinstance(repeats, Tensor):
         reps = repeats.data.astype(np.int64).reshape(-1)
     elif isinstance(repeats, int) and not isinstance(repeats, bool):
@@ -324,7 +341,7 @@ def split(tensor, split_size_or_sections, dim=0):
     return _split_at(t, d, [min(s, n - i * s) for i in range(count)], "split")
 
 
-@torch_fn("chunk", method="chunk")
+@surface("chunk", "(Tensor input, int chunks, int dim = 0)", torch=("chunk",), methods=("chunk",))
 def chunk(input, chunks, dim=0):
     t = _tensor(input, "chunk")
     if t.data.ndim == 0:
@@ -338,7 +355,8 @@ def chunk(input, chunks, dim=0):
     return split(t, -(-n // chunks), d)
 
 
-@torch_fn("narrow", method="narrow")
+@surface("narrow", "(Tensor input, int dim, Tensor start, int length)",
+         "(Tensor input, int dim, int start, int length)", torch=("narrow",), methods=("narrow",))
 def narrow(input, dim, start, length):
     t = _tensor(input, "narrow")
     if t.data.ndim == 0:
@@ -359,7 +377,7 @@ def narrow(input, dim, start, length):
     return apply(OPS["slice"], (t,), {"key": (slice(None),) * d + (slice(start, start + length),)})
 
 
-@torch_fn("select", method="select")
+@surface("select", "(Tensor input, int dim, int index)", torch=("select",), methods=("select",))
 def select(input, dim, index):
     t = _tensor(input, "select")
     if t.data.ndim == 0:
@@ -372,7 +390,7 @@ def select(input, dim, index):
     return apply(OPS["select"], (t,), {"key": (slice(None),) * d + (index % n,)})
 
 
-@tensor_method("unfold")
+@surface("unfold", "(Tensor input, int dimension, int size, int step)", methods=("unfold",))
 def unfold(input, dimension, size, step):
     t = input
     d = _dim(dimension, t.data.ndim)

@@ -181,6 +181,8 @@ CASES = {
     "view_infer": (lambda L, x: L.m(x, "view", (-1, 2)), [X]),
     "view_t": (lambda L, x: L.m(L.m(x, "t"), "view", -1), [X]),
     "view_t_ok": (lambda L, x: L.m(L.m(x, "t"), "view", 4, 1, 3), [X]),
+    "view_contiguous": (lambda L, x: L.m(L.m(L.m(x, "t"), "contiguous"), "view", -1), [X]),
+    "contiguous_noop": (lambda L, x: L.m(x, "contiguous"), [X]),
     "view_bad": (lambda L, x: L.m(x, "view", 5), [X]),
     "movedim": (lambda L, x: L.f.movedim(x, 0, -1), [_x(2, 3, 4)]),
     "moveaxis": (lambda L, x: L.m(x, "moveaxis", (0, 1), (2, 0)), [_x(2, 3, 4)]),

@@ -278,7 +278,7 @@ op("masked_fill_tensor", "MaskedFillBackward1",
                                               .astype(raw(g).dtype))),
    formulas=("grad.masked_fill(mask, 0)", "masked_fill_backward(grad, mask)"), saves=False,
    dtype_rule="same", args=("self", "value"), text="masked_fill",
-   samples=lambda s: [((s.normal(3, 4), s.normal()), {"mask": s.normal(3, 4) > 0})])
+   samples=lambda s: [((s.normal(3, 4), s.normal(1).reshape(())), {"mask": s.normal(3, 4) > 0})])
 op("masked_select", "MaskedSelectBackward0", _masked_select, _masked_select_vjp,
    formulas=("masked_select_backward(grad, self, mask)",), saves=False, dtype_rule="same",
    samples=lambda s: [((s.normal(3, 4),), {"mask": s.normal(3, 4) > 0}),

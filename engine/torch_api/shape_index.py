@@ -11,6 +11,7 @@ from ..apply import apply, check_elements
 from ..errors import UnsupportedError, index_error, runtime, type_error
 from ..ops import OPS
 from ..tensor import Tensor
+from . import shapes
 from .args import _dim, _tensor, _type_name
 from .parsed import surface
 from .registry import tensor_method, torch_fn
@@ -402,6 +403,13 @@ def unfold(input, dimension, size, step):
     if size < 0:
         raise runtime(f"size is {size} but must be >= 0")
     return apply(OPS["unfold"], (t,), {"dimension": d, "size": size, "step": step})
+
+
+@torch_fn("squeeze", method="squeeze")  # replaces shapes.squeeze: adds the tuple of dims
+def squeeze(input, dim=None):
+    if isinstance(dim, (tuple, list)):
+        return squeeze_dims(_tensor(input, "squeeze"), dim)
+    return shapes.squeeze(input, dim)
 
 
 def squeeze_dims(t, dims):

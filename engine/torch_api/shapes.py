@@ -127,9 +127,6 @@ def squeeze(input, dim=None):
     t = _tensor(input, "squeeze")
     if dim is None:
         return apply(OPS["squeeze"], (t,))
-    if isinstance(dim, (tuple, list)):
-        from .shape_index import squeeze_dims  # after this module: it imports this one
-        return squeeze_dims(t, dim)
     return apply(OPS["squeeze_dim"], (t,), {"dim": _dim(dim, t.data.ndim)})
 
 

@@ -12,10 +12,14 @@ functions with `torch_fn` / `tensor_method` / `attribute`."""
 # torch's random functions and methods, PyTorch's generator bit for bit: engine/rng/
 from .rng import torch_functions as _rng_functions  # noqa: E402,F401
 from .torch_api import einsum as _einsum  # noqa: F401
+from .torch_api import (  # noqa: F401,E402  (issue 18 shape/index ops)
+    gather_scatter,
+    operators,  # noqa: F401  (attaches Tensor's operators)
+    shape_index,
+)
 from .torch_api import linalg as _linalg  # noqa: F401  (torch.bmm, torch.inner, torch.linalg, ...)
 from .torch_api import linalg_more as _linalg_more  # noqa: F401
 from .torch_api import linalg_solvers as _linalg_solvers  # noqa: F401
-from .torch_api import operators  # noqa: F401  (attaches Tensor's operators)
 from .torch_api.args import ReturnTypes, Size  # noqa: F401
 from .torch_api.arithmetic import add, mul  # noqa: F401
 from .torch_api.autograd_api import NODE_ATTRIBUTES, NODE_METHODS, NODE_TYPES  # noqa: F401

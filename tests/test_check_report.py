@@ -11,7 +11,7 @@ import subprocess
 
 import numpy as np
 import pytest
-from conftest import no_traceback
+from conftest import GRADCLI, no_traceback
 
 
 def gradcli(*args, columns=None):
@@ -20,7 +20,7 @@ def gradcli(*args, columns=None):
     if columns is not None:
         env["COLUMNS"] = str(columns)
     env["NO_COLOR"] = "1"
-    return subprocess.run(["gradcli", *args], capture_output=True, text=True, env=env,
+    return subprocess.run([*GRADCLI, *args], capture_output=True, text=True, env=env,
                           timeout=300)
 
 

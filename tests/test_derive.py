@@ -189,7 +189,7 @@ def _moved(a):
     """Another point in the same domain (positive stays positive, units stay below 1)."""
     if not (isinstance(a, np.ndarray) and a.dtype.kind == "f"):
         return a
-    return a * rng.uniform(0.85, 1.15, a.shape)
+    return np.asarray(a * rng.uniform(0.85, 1.15, a.shape))  # a 0-d input stays an array
 
 
 @pytest.mark.parametrize("name,i", OP_CASES, ids=[f"{n}-{i}" for n, i in OP_CASES])

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import no_traceback
+from conftest import GRADCLI, no_traceback
 
 GOLDEN = Path(__file__).parent / "golden"
 SEEDS = Path(__file__).parent.parent.parent / "shared" / "conformance" / "seed_programs"
@@ -32,7 +32,7 @@ def gradcli(*args, input=None, env=None, columns=None):
     full.update(env or {})
     if columns is not None:
         full["COLUMNS"] = str(columns)
-    proc = subprocess.run(["gradcli", *map(str, args)], input=input, capture_output=True,
+    proc = subprocess.run([*GRADCLI, *map(str, args)], input=input, capture_output=True,
                           text=True, env=full, timeout=120)
     no_traceback(proc)
     return proc

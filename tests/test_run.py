@@ -11,7 +11,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import no_traceback, run_gradcli
+from conftest import GRADCLI, no_traceback, run_gradcli
 
 PRELUDE = "import torch\nx = torch.ones(2, requires_grad=True)\nprint('before')\n"
 PRELUDE_LINES = PRELUDE.count("\n")
@@ -395,7 +395,7 @@ def test_ctrl_c_ends_quietly_with_130(tmp_path):
 
     path = tmp_path / "spin.py"
     path.write_text("i = 0\nwhile True:\n    i += 1\n")
-    proc = subprocess.Popen(["gradcli", "run", str(path), "--max-steps", str(10**12)],
+    proc = subprocess.Popen([*GRADCLI, "run", str(path), "--max-steps", str(10**12)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(2.0)
     proc.send_signal(signal.SIGINT)

@@ -215,7 +215,13 @@ def clone(input, memory_format=None):
 
 @tensor_method("contiguous")
 def contiguous(input, memory_format=None):
-    return input
+    """The tensor itself when its layout is contiguous, else a copy (CloneBackward0): the
+    numpy strides of the view rows (t, permute, expand, slice) stand for torch's, which
+    Tensor.view checks."""
+    a = input.data
+    if a.flags.c_contiguous or a.size <= 1 or any(st < 0 for st in a.strides):
+        return input
+    return apply(OPS["clone"], (input,))
 
 
 @torch_fn("detach", method="detach")

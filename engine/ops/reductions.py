@@ -21,6 +21,8 @@ from .table import op, reduction
 
 
 def _log_softmax(a, dim):
+    if a.size == 0:  # nothing to normalize (numpy's max has no identity)
+        return a.copy()
     m = np.max(a, axis=dim, keepdims=True)
     s = a - m
     return s - np.log(np.sum(np.exp(s), axis=dim, keepdims=True))
@@ -97,9 +99,11 @@ def _norm_dim_vjp(g, o, a, dims, keepdim=False):
     grad = D.mul(D.div(_unreduce(g, shape, dims, keepdim), _unreduce(o, shape, dims, keepdim)), a)
     if np.all(raw(o) != 0):  # (symbolically: assumed, and recorded as an assumption)
         return grad
-    # torch masks the rows whose norm is 0 (their grad is 0, not 0/0)
+    # torch: grad * (self / norm).masked_fill_(norm == 0, 0), a product (so a negative
+    # grad gives -0. in the rows whose norm is 0)
     zero = np.broadcast_to(np.reshape(raw(o), _keep_shape(shape, dims)), shape) == 0
-    return _select(grad, (~zero).astype(raw(a).dtype))
+    scaled = D.where(0.0, D.div(a, _unreduce(o, shape, dims, keepdim)), cond=zero)
+    return D.mul(_unreduce(g, shape, dims, keepdim), scaled)
 
 
 def _var_vjp(g, out, a, dims=None, correction=1, keepdim=False):
@@ -115,7 +119,9 @@ def _std_vjp(g, out, a, dims=None, correction=1, keepdim=False):
     return D.mul(gd, D.mul(_centered(a, dims), scale))
 
 
-def _cumsum_vjp(g, out, a, dim):
+def _cumsum_vjp(g, out, a, dim, dtype=None):
+    if dtype is not None and dtype != raw(a).dtype:  # grad.to(self.scalar_type()) first
+        g = D.to_dtype(g, dtype=raw(a).dtype)
     if raw(a).ndim == 0:  # a 0-d cumsum is the identity
         return g
     return D.flip(D.cumsum(D.flip(g, dims=(dim,)), dim=dim), dims=(dim,))
@@ -187,8 +193,13 @@ op("logsumexp", "LogsumexpBackward0", _logsumexp,
        D.exp(D.sub(a, _unreduce(o, raw(a).shape, dims, keepdim)))),
    formulas=("grad * exp(self - result)",), dtype_rule="float",
    samples=lambda s: [((s.normal(3, 4),), {"dims": (1,), "keepdim": False})])
-op("cumsum", "CumsumBackward0",
-   lambda a, dim: np.cumsum(a, axis=dim, dtype=a.dtype) if a.ndim else a.copy(),
+def _cumsum(a, dim, dtype=None):
+    if dtype is not None:  # cumsum(dtype=): the input cast first, inside the op
+        a = a.astype(dtype)
+    return np.cumsum(a, axis=dim, dtype=a.dtype) if a.ndim else a.copy()
+
+
+op("cumsum", "CumsumBackward0", _cumsum,
    _cumsum_vjp, formulas=("reversed cumsum of grad",), saves=False, dtype_rule="same",
    samples=lambda s: [((s.normal(3, 4),), {"dim": 1})])
 op("softmax", "SoftmaxBackward0", lambda a, dim: np.exp(_log_softmax(a, dim)),
@@ -201,3 +212,6 @@ op("log_softmax", "LogSoftmaxBackward0", _log_softmax,
    formulas=("grad - exp(result) * sum(grad, dim)",), dtype_rule="float",
    nn=('log_softmax',),
    samples=lambda s: [((s.normal(3, 4),), {"dim": 0})])
+
+# issue 18 reductions: rows of their own file, declared right after these
+from . import reductions_more  # noqa: E402,F401,I001

@@ -15,7 +15,6 @@ from .helpers import (
     _sum,
     _unreduce,
     raw,
-    zeros_like,
 )
 from .table import op, reduction
 
@@ -169,7 +168,9 @@ op("min_dim", "MinBackward0", _extreme_dim(np.min),
    samples=lambda s: [((s.distinct(3, 4),), {"dim": 1, "keepdim": False})],
    text="min")
 op("norm", "LinalgVectorNormBackward0", lambda a: np.sqrt(np.sum(a * a, dtype=a.dtype)),
-   lambda g, o, a: D.mul(D.div(g, o), a) if float(raw(o)) != 0 else zeros_like(a),
+   # at a zero norm torch's grad * (self / norm).masked_fill_(norm == 0, 0): -0. under a
+   # negative grad
+   lambda g, o, a: D.mul(D.div(g, o), a) if float(raw(o)) != 0 else D.mul(g, np.zeros_like(raw(a))),
    formulas=("grad * self / result",), dtype_rule="float",
    kink=lambda a: not np.any(a),
    samples=lambda s: [((s.normal(2, 3),), {})])

@@ -145,3 +145,44 @@ op("nansum", "NansumBackward0", _nansum,
    samples=lambda s: [((s.normal(2, 3),), {}),
                       ((np.array([[1.0, np.nan, 2.0], [0.5, 3.0, np.nan]]),),
                        {"dims": (1,), "keepdim": True})])
+
+
+# ---------------------------------------------------------------- prod along a dim
+def _prod_dim(a, dim, keepdim=False, dtype=None):
+    if dtype is not None:  # prod(dtype=): cast inside the op (no ToCopyBackward0 node)
+        a = a.astype(dtype)
+    elif a.dtype.kind in "bi":
+        a = a.astype(np.int64)
+    if a.ndim == 0:
+        return a.copy()
+    return np.prod(a, axis=dim, keepdims=keepdim, dtype=a.dtype)
+
+
+def _prod_dim_vjp(g, o, a, dim, keepdim=False, dtype=None):
+    """prod_backward along `dim`: grad * result / self without zeros; with a zero, the
+    product of the other entries of its slice (differentiable under create_graph)."""
+    x = raw(a)
+    if x.ndim == 0:
+        return g
+    gu = _unreduce(g, x.shape, (dim,), keepdim)
+    if np.all(x != 0):
+        return D.mul(gu, D.div(_unreduce(o, x.shape, (dim,), keepdim), a))
+    n = x.shape[dim]
+    if isinstance(a, D.Tensor):
+        index = np.arange(n).reshape([n if i == dim else 1 for i in range(x.ndim)])
+        others = [D.prod_dim(D.where(1.0, a, cond=np.broadcast_to(index == k, x.shape)),
+                             dim=dim, keepdim=True) for k in range(n)]
+        return D.mul(gu, D.cat(*others, dim=dim))
+    m = np.moveaxis(x, dim, -1)
+    ones = np.ones(m.shape[:-1] + (1,), dtype=x.dtype)
+    left = np.concatenate([ones, np.cumprod(m[..., :-1], axis=-1)], axis=-1)
+    right = np.concatenate([np.cumprod(m[..., :0:-1], axis=-1)[..., ::-1], ones], axis=-1)
+    return D.mul(gu, np.moveaxis(left * right, -1, dim).astype(x.dtype))
+
+
+op("prod_dim", "ProdBackward1", _prod_dim, _prod_dim_vjp,
+   formulas=("prod_backward(grad, self.to(grad.scalar_type()), result, dim, keepdim)",),
+   dtype_rule="same", text="prod",
+   samples=lambda s: [((s.positive(3, 4),), {"dim": 1, "keepdim": False}),
+                      ((np.array([[1.5, 0.0, 2.0], [0.5, -1.0, 3.0]]),), {"dim": 1, "keepdim": True}),
+                      ((s.positive(2, 3, 2),), {"dim": 0})])

@@ -80,11 +80,16 @@ FUNCTIONS["mean"], METHODS["mean"] = _parsed(_mean_core, "mean")
 
 
 @torch_fn("prod", method="prod")
-def prod(input, dim=None, keepdim=False):
+def prod(input, dim=None, keepdim=False, dtype=None):
     t = _tensor(input, "prod")
-    if dim is not None:
-        raise runtime("prod(dim=...) is not supported by gradcli; use prod() over all elements")
-    return apply(OPS["prod"], (t,))
+    if dim is None:
+        if dtype is not None:
+            t = METHODS["to"](t, dtype)
+        return apply(OPS["prod"], (t,))
+    params = {"dim": _dim(dim, t.data.ndim), "keepdim": bool(keepdim)}
+    if dtype is not None:
+        params["dtype"] = dtypes.as_dtype(dtype)
+    return apply(OPS["prod_dim"], (t,), params)
 
 
 def _extreme(name):

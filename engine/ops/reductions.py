@@ -215,4 +215,4 @@ op("log_softmax", "LogSoftmaxBackward0", _log_softmax,
    samples=lambda s: [((s.normal(3, 4),), {"dim": 0})])
 
 # issue 18 reductions: rows of their own file, declared right after these
-from . import reductions_more  # noqa: E402,F401,I001
+from . import reductions_more, reductions_select  # noqa: E402,F401,I001

@@ -186,3 +186,79 @@ op("prod_dim", "ProdBackward1", _prod_dim, _prod_dim_vjp,
    samples=lambda s: [((s.positive(3, 4),), {"dim": 1, "keepdim": False}),
                       ((np.array([[1.5, 0.0, 2.0], [0.5, -1.0, 3.0]]),), {"dim": 1, "keepdim": True}),
                       ((s.positive(2, 3, 2),), {"dim": 0})])
+
+
+# ---------------------------------------------------------------- cumprod, logcumsumexp
+def _cumprod(a, dim, dtype=None):
+    if dtype is not None:  # cumprod(dtype=): the input cast inside the op, as cumsum
+        a = a.astype(dtype)
+    elif a.dtype.kind in "bi":
+        a = a.astype(np.int64)
+    return np.cumprod(a, axis=dim, dtype=a.dtype) if a.ndim else a.copy()
+
+
+def _rev_cumsum(t, dim):
+    return D.flip(D.cumsum(D.flip(t, dims=(dim,)), dim=dim), dims=(dim,))
+
+
+def _cumprod_vjp(g, o, a, dim, dtype=None):
+    """cumprod_backward: before a slice's first zero sum_{j>=k} grad_j * result_j / self_k
+    (a reversed cumsum); at the first zero the sum over j of grad_j times the cumprod with
+    self_k replaced by 1 (kept in the graph for create_graph); after it 0."""
+    x = raw(a)
+    if dtype is not None and dtype != x.dtype:  # grad.to(self.scalar_type()) first
+        g = D.to_dtype(g, dtype=x.dtype)
+    if x.ndim == 0:
+        return g
+    if np.all(x != 0):
+        return D.div(_rev_cumsum(D.mul(g, o), dim), a)
+    zeros = np.cumsum(x == 0, axis=dim)
+    before, first = zeros == 0, (x == 0) & (zeros == 1)
+    n = x.shape[dim]
+    pos = np.arange(n).reshape([n if i == dim else 1 for i in range(x.ndim)])
+    parts = []
+    for k in range(n):
+        others = D.cumprod(D.where(1.0, a, cond=np.broadcast_to(pos == k, x.shape)), dim=dim)
+        after = np.broadcast_to(pos >= k, x.shape).astype(x.dtype)
+        parts.append(D.sum_dim(D.mul(D.mul(g, others), after), dims=(dim,), keepdim=True))
+    at_zero = D.where(D.cat(*parts, dim=dim), 0.0, cond=first)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        simple = D.div(_rev_cumsum(D.mul(g, o), dim), D.where(a, 1.0, cond=before))
+    return D.where(simple, at_zero, cond=before)
+
+
+op("cumprod", "CumprodBackward0", _cumprod, _cumprod_vjp,
+   formulas=("cumprod_backward(grad.to(self.scalar_type()), self, dim, result)",),
+   dtype_rule="same",
+   samples=lambda s: [((s.away_from_zero(3, 4),), {"dim": 1}),
+                      ((np.array([[1.5, 0.0, 2.0, -1.0], [0.5, 2.0, 0.0, 0.0]]),), {"dim": 1}),
+                      ((s.away_from_zero(3, 2),), {"dim": 0})])
+
+
+def _logcumsumexp(a, dim):
+    if a.ndim == 0 or a.size == 0:
+        return a.copy()
+    return np.logaddexp.accumulate(a, axis=dim, dtype=a.dtype)
+
+
+def _logcumsumexp_vjp(g, o, a, dim):
+    """logcumsumexp_backward: sum_{j>=k} grad_j * exp(self_k - result_j), computed as torch
+    does in log space, the positive and negative parts of grad apart."""
+    x = raw(a)
+    if x.ndim == 0 or x.size == 0:
+        return g
+    lowest = np.finfo(x.dtype).min
+    gr = raw(g)
+    with np.errstate(divide="ignore"):
+        log_abs = D.log(D.abs(g))
+    parts = []
+    for keep in (gr > 0, gr < 0):
+        logs = D.where(log_abs, lowest, cond=keep)
+        rev = D.flip(D.logcumsumexp(D.flip(D.sub(logs, o), dims=(dim,)), dim=dim), dims=(dim,))
+        parts.append(D.exp(D.add(rev, a)))
+    return D.sub(parts[0], parts[1])
+
+
+op("logcumsumexp", "LogcumsumexpBackward0", _logcumsumexp, _logcumsumexp_vjp,
+   formulas=("logcumsumexp_backward(grad, self, result, dim)",), dtype_rule="same",
+   samples=lambda s: [((s.normal(3, 4),), {"dim": 1}), ((s.normal(3, 2),), {"dim": 0})])

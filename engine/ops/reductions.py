@@ -87,10 +87,15 @@ def _minmax_dim_vjp(largest):
     return vjp
 
 
-def _var_like(a, dims=None, correction=1, keepdim=False):
+def _var_like(a, dims=None, correction=1, keepdim=False, sqrt=False):
+    """var (std with sqrt=True); float32 is accumulated in float64 and rounded once at the
+    end, as torch's CPU kernel does (28/3 is 9.333333015, not 9.333333969)."""
     n = _count(a.shape, dims)
-    mean = np.mean(a, axis=dims, keepdims=True, dtype=a.dtype)
-    return np.sum((a - mean) ** 2, axis=dims, keepdims=keepdim, dtype=a.dtype) / max(n - correction, 0)
+    w = a.astype(np.float64) if a.dtype == np.float32 else a
+    mean = np.mean(w, axis=dims, keepdims=True, dtype=w.dtype)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.sum((w - mean) ** 2, axis=dims, keepdims=keepdim, dtype=w.dtype) / max(n - correction, 0)
+    return np.asarray(np.sqrt(r) if sqrt else r, dtype=a.dtype)
 
 
 def _norm_dim_vjp(g, o, a, dims, keepdim=False):
@@ -106,16 +111,21 @@ def _norm_dim_vjp(g, o, a, dims, keepdim=False):
 
 
 def _var_vjp(g, out, a, dims=None, correction=1, keepdim=False):
+    # var_backward: (2.0 / (N - correction)) * grad * (self - self.mean(dim, true)), in
+    # that order (float32 rounds as torch's)
     shape = raw(a).shape
     scale = _inverse(max(_count(shape, dims) - correction, 0), 2.0)
-    return D.mul(_unreduce(g, shape, dims, keepdim), D.mul(_centered(a, dims), scale))
+    return D.mul(D.mul(_unreduce(g, shape, dims, keepdim), scale), _centered(a, dims))
 
 
 def _std_vjp(g, out, a, dims=None, correction=1, keepdim=False):
+    # std_backward: var_backward((grad / (result * 2)).masked_fill_(result == 0, 0), ...)
     shape = raw(a).shape
-    scale = _inverse(max(_count(shape, dims) - correction, 0), 1.0)
-    gd = D.div(_unreduce(g, shape, dims, keepdim), _unreduce(out, shape, dims, keepdim))
-    return D.mul(gd, D.mul(_centered(a, dims), scale))
+    gd = D.div(_unreduce(g, shape, dims, keepdim), D.mul(_unreduce(out, shape, dims, keepdim), 2.0))
+    zero = np.broadcast_to(np.reshape(raw(out), _keep_shape(shape, dims)), shape) == 0
+    if np.any(zero):
+        gd = D.where(0.0, gd, cond=zero)
+    return _var_vjp(gd, None, a, dims, correction, keepdim=True)
 
 
 def _cumsum_vjp(g, out, a, dim, dtype=None):
@@ -185,7 +195,7 @@ op("var", "VarBackward0", _var_like, _var_vjp,
    formulas=("grad * 2 * (self - mean) / (N - correction)",), dtype_rule="same",
    samples=lambda s: [((s.normal(2, 3),), {"dims": None, "correction": 1, "keepdim": False}), ((s.normal(3, 4),), {"dims": (1,), "correction": 0, "keepdim": True})])
 op("std", "StdBackward0", lambda a, dims=None, correction=1, keepdim=False:
-   np.sqrt(_var_like(a, dims, correction, keepdim)), _std_vjp,
+   _var_like(a, dims, correction, keepdim, sqrt=True), _std_vjp,
    formulas=("grad * (self - mean) / ((N - correction) * result)",), dtype_rule="same",
    samples=lambda s: [((s.normal(2, 3),), {"dims": None, "correction": 1, "keepdim": False}), ((s.normal(3, 4),), {"dims": (0,), "correction": 1, "keepdim": False})])
 op("logsumexp", "LogsumexpBackward0", _logsumexp,

@@ -254,6 +254,29 @@ FUNCTIONS["var"] = METHODS["var"] = _var_std("var")
 FUNCTIONS["std"] = METHODS["std"] = _var_std("std")
 
 
+def _stat_mean(name):
+    """torch.var_mean / std_mean: (var or std, mean), each PyTorch's VarMeanBackward0 /
+    StdMeanBackward0 (two nodes here where PyTorch has one with two outputs)."""
+    first = name.split("_")[0]
+
+    def fn(input, dim=None, unbiased=True, keepdim=False, correction=None):
+        t = _tensor(input, name)
+        if t.data.dtype.kind != "f":
+            raise runtime(f"{name} only support floating point and complex dtypes")
+        if isinstance(dim, bool):  # var_mean(input, unbiased) positional form
+            dim, unbiased = None, dim
+        corr = correction if correction is not None else (1 if unbiased else 0)
+        dims = None if dim is None else _reduction_dims(dim, t.data.ndim)
+        params = {"dims": dims, "correction": corr, "keepdim": bool(keepdim)}
+        return (apply(OPS[f"{name}_{first}"], (t,), params),
+                apply(OPS[f"{name}_mean"], (t,), params))
+    return fn
+
+
+FUNCTIONS["var_mean"] = _stat_mean("var_mean")
+FUNCTIONS["std_mean"] = _stat_mean("std_mean")
+
+
 @torch_fn("logsumexp", method="logsumexp")
 def logsumexp(input, dim, keepdim=False):
     t = _tensor(input, "logsumexp")

@@ -132,6 +132,8 @@ FORMS = {
     "std_mean": lambda n, x: n.f("std_mean", x),
     "std_mean-unbiased": lambda n, x: n.f("std_mean", x, False),
     "std_mean-dim": lambda n, x: n.f("std_mean", x, dim=0, keepdim=True),
+    "prod-dtype": lambda n, x: n.f("prod", x, dtype=n.dt("float64")),
+    "nansum-dtype": lambda n, x: n.f("nansum", x, dtype=n.dt("float64")),
     "nansum": lambda n, x: n.f("nansum", x),
     "nansum-dim-keep": lambda n, x: n.f("nansum", x, -1, True),
     "method-nansum": lambda n, x: n.m(x, "nansum", 0),
@@ -164,9 +166,16 @@ def _run(ns, form, arr, weight_seed):
 
 
 def _grad_fn(t):
+    """The output's grad_fn name and the names of its next functions (a ToCopyBackward0
+    node where torch casts inside the op would show here)."""
+    f = t.grad_fn
+    if f is None:
+        return None
     if isinstance(t, Tensor):
-        return t.grad_fn.name() if t.grad_fn is not None else None
-    return type(t.grad_fn).__name__ if t.grad_fn is not None else None
+        return f.name(), tuple(n.name() if n is not None else None
+                               for n, _ in f.next_functions)
+    return type(f).__name__, tuple(type(n).__name__ if n is not None else None
+                                   for n, _ in f.next_functions)
 
 
 def _err(x):

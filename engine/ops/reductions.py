@@ -34,15 +34,26 @@ def _logsumexp(a, dims, keepdim=False):
     return r if keepdim else np.squeeze(r, axis=dims)
 
 
-def _prod_vjp(g, out, a):
+def _prod(a, dtype=None):
+    if dtype is not None:  # prod(dtype=): cast inside the op (no ToCopyBackward0 node)
+        a = a.astype(dtype)
+    return np.prod(a)
+
+
+def _prod_vjp(g, out, a, dtype=None):
     """PyTorch's prod_backward: grad * result / self without zeros; with a zero, the
     product of every other entry (prod_safe_zeros_backward), kept in the graph under
     create_graph so second derivatives are right at a zero (x=[1.5, 0, 2])."""
     x = raw(a)
+    if dtype is not None and dtype != x.dtype:  # prod_backward on self.to(grad's dtype)
+        a = D.to_dtype(a, dtype=dtype)
+        x = raw(a)
     if x.ndim == 0:
         return g
     if np.all(x != 0):
         return D.mul(g, D.div(out, a))
+    if np.count_nonzero(x == 0) > 1:  # torch: zeros_like(input), whatever the grad's sign
+        return np.zeros_like(x)
     if isinstance(a, D.Tensor):  # create_graph: differentiable products of the others
         flat = D.reshape(a, shape=(x.size,))
         eye = np.eye(x.size, dtype=bool)
@@ -156,7 +167,7 @@ op("mean_dim", "MeanBackward1", lambda a, dims, keepdim=False: _mean(a, dims, ke
    formulas=("grad expanded along dim / size",), saves=False, dtype_rule="same",
    samples=lambda s: [((s.normal(2, 3, 4),), {"dims": (0, 2), "keepdim": False})],
    text="mean")
-op("prod", "ProdBackward0", lambda a: np.prod(a), _prod_vjp,
+op("prod", "ProdBackward0", _prod, _prod_vjp,
    formulas=("grad * result / self",), dtype_rule="same",
    samples=lambda s: [((s.positive(2, 3),), {}), ((np.array([1.5, 0.0, 2.0]),), {})])
 op("max", "MaxBackward1", np.max, _minmax_all_vjp,

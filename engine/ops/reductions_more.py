@@ -130,13 +130,20 @@ op("amin", "AminBackward0", lambda a, dims=None, keepdim=False: np.min(a, axis=d
 
 
 # ---------------------------------------------------------------- nansum
-def _nansum(a, dims=None, keepdim=False):
+def _nansum(a, dims=None, keepdim=False, dtype=None):
+    if dtype is not None:  # nansum(dtype=): cast inside the op (no ToCopyBackward0 node)
+        a = a.astype(dtype)
     return _sum(np.where(np.isnan(a), 0, a) if a.dtype.kind == "f" else a, dims, keepdim)
 
 
-op("nansum", "NansumBackward0", _nansum,
-   lambda g, o, a, dims=None, keepdim=False: D.mul(_unreduce(g, raw(a).shape, dims, keepdim),
-                                                   (~np.isnan(raw(a))).astype(raw(a).dtype)),
+def _nansum_vjp(g, o, a, dims=None, keepdim=False, dtype=None):
+    x = raw(a)
+    if dtype is not None and dtype != x.dtype:  # grad.to(self.scalar_type()) first
+        g = D.to_dtype(g, dtype=x.dtype)
+    return D.mul(_unreduce(g, x.shape, dims, keepdim), (~np.isnan(x)).astype(x.dtype))
+
+
+op("nansum", "NansumBackward0", _nansum, _nansum_vjp,
    formulas=("nansum_backward(grad.to(self.scalar_type()), self, dim, keepdim)",),
    dtype_rule="same", generated=False,
    signature=Signature("nansum", "(Tensor input, tuple of ints? dim = None, bool keepdim = False, "

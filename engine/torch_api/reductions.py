@@ -83,8 +83,8 @@ FUNCTIONS["mean"], METHODS["mean"] = _parsed(_mean_core, "mean")
 def prod(input, dim=None, keepdim=False, dtype=None):
     t = _tensor(input, "prod")
     if dim is None:
-        if dtype is not None:
-            t = METHODS["to"](t, dtype)
+        if dtype is not None and dtypes.as_dtype(dtype) != t.data.dtype:
+            return apply(OPS["prod"], (t,), {"dtype": dtypes.as_dtype(dtype)})
         return apply(OPS["prod"], (t,))
     params = {"dim": _dim(dim, t.data.ndim), "keepdim": bool(keepdim)}
     if dtype is not None:
@@ -155,12 +155,13 @@ FUNCTIONS["amin"], METHODS["amin"] = _amax("amin")
 
 def _nansum(input, dim=None, keepdim=False, dtype=None):
     t = _tensor(input, "nansum")
-    if dtype is not None:
-        t = METHODS["to"](t, dtype)
     dims = None if dim is None else _reduction_dims(dim, t.data.ndim)
     if dims is None and keepdim and t.data.ndim:
         dims = tuple(range(t.data.ndim))
-    return apply(OPS["nansum"], (t,), {"dims": dims, "keepdim": bool(keepdim)})
+    params = {"dims": dims, "keepdim": bool(keepdim)}
+    if dtype is not None and dtypes.as_dtype(dtype) != t.data.dtype:
+        params["dtype"] = dtypes.as_dtype(dtype)  # cast inside the op, as torch
+    return apply(OPS["nansum"], (t,), params)
 
 
 def _arg(name):

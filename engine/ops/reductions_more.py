@@ -302,3 +302,14 @@ def _stat_rows():
 
 
 _stat_rows()
+
+
+# ---------------------------------------------------------------- aminmax
+for _name, _reduce in (("aminmax_min", np.min), ("aminmax_max", np.max)):
+    op(_name, "AminmaxBackward0",
+       lambda a, dims=None, keepdim=False, _r=_reduce: _r(a, axis=dims, keepdims=keepdim),
+       _extreme_vjp,  # aminmax_backward: scale_grad_by_count of each defined output grad
+       formulas=("aminmax_backward(self, dim, keepdim, grad_min, grad_max, min, max)",),
+       dtype_rule="same", kink=_extreme_ties(_reduce), text="aminmax",
+       samples=lambda s: [((s.distinct(3, 4),), {"dims": (1,), "keepdim": False}),
+                          ((s.distinct(2, 3),), {"dims": None})])

@@ -47,7 +47,7 @@ def _samples(kind):
     return make
 
 
-_VALUE_SELECTING = "value_selecting_reduction_backward(grad, dim, indices, self.sizes(), {})"
+_VALUE_SELECTING = "value_selecting_reduction_backward_symint(grad, dim, indices, self.sym_sizes(), {})"
 for _name, _grad_fn, _formula, _kind in (
         ("sort_values", "SortBackward0", _VALUE_SELECTING.format("true"), "sort"),
         ("topk_values", "TopkBackward0", _VALUE_SELECTING.format("true"), "topk"),

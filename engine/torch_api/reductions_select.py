@@ -13,6 +13,7 @@ from .. import dtypes
 from ..apply import apply
 from ..errors import UnsupportedError, index_error, runtime
 from ..ops import OPS
+from ..ops.signature import Signature
 from ..tensor import Tensor
 from .args import ReturnTypes, _dim, _tensor
 from .registry import FUNCTIONS, METHODS
@@ -178,3 +179,52 @@ for _n, _f in (("sort", sort), ("msort", msort), ("topk", topk), ("kthvalue", kt
                ("median", _median("median")), ("nanmedian", _median("nanmedian")),
                ("cummax", _cum("cummax")), ("cummin", _cum("cummin"))):
     FUNCTIONS[_n] = METHODS[_n] = _f
+
+
+class MinMax(tuple):
+    """torch.return_types.aminmax: a (min, max) pair with names."""
+
+    @property
+    def min(self):
+        return self[0]
+
+    @property
+    def max(self):
+        return self[1]
+
+    def __repr__(self) -> str:
+        return f"torch.return_types.aminmax(\nmin={self[0]!r},\nmax={self[1]!r})"
+
+    __str__ = __repr__
+
+
+_AMINMAX = Signature("aminmax", "(Tensor input, *, int? dim = None, bool keepdim = False, "
+                                "Tensor out = None)")
+_AMINMAX_METHOD = _AMINMAX.method()
+
+
+def _aminmax(b):
+    """(min, max) of everything or along one dim: two nodes named AminmaxBackward0 (one
+    node with two outputs in PyTorch), each output's gradient PyTorch's."""
+    t, dim, keepdim = b["input"], b["dim"], b["keepdim"]
+    if b.get("out") is not None:
+        raise UnsupportedError("aminmax(): the out= argument is not supported by gradcli")
+    x = t.data
+    if dim is None:
+        if x.size == 0:
+            raise runtime("aminmax(): cannot compute aminmax over an empty dimension as the "
+                          "operation has no identity.")
+        dims = tuple(range(x.ndim)) if keepdim and x.ndim else None
+    else:
+        d = _dim(dim, x.ndim)
+        if x.ndim and x.shape[d] == 0:
+            raise index_error(f"aminmax: Expected reduction dim {d} to have non-zero size.")
+        dims = (d,) if x.ndim else None
+    params = {"dims": dims, "keepdim": bool(keepdim)}
+    return MinMax((apply(OPS["aminmax_min"], (t,), params),
+                   apply(OPS["aminmax_max"], (t,), params)))
+
+
+FUNCTIONS["aminmax"] = lambda *args, **kwargs: _aminmax(_AMINMAX.bind(args, kwargs)[1])
+METHODS["aminmax"] = lambda self, *args, **kwargs: _aminmax(
+    {"input": self, **_AMINMAX_METHOD.bind(args, kwargs)[1]})

@@ -141,6 +141,12 @@ FORMS = {
     "method-aminmax-dim": lambda n, x: n.m(x, "aminmax", dim=0),
     "aminmax-tuple": lambda n, x: n.f("aminmax", x, dim=(0, 1)),
     "aminmax-positional": lambda n, x: n.f("aminmax", x, 0),
+    "squeeze-tuple": lambda n, x: n.f("squeeze", n.m(x, "reshape", (1,) + tuple(x.shape) + (1,))
+                                      if n is Torch else n.f("reshape", x, (1,) + x.data.shape + (1,)),
+                                      (0, -1)),
+    "squeeze-tuple-partial": lambda n, x: n.m(x, "squeeze", (0,)),
+    "squeeze-empty-tuple": lambda n, x: n.m(x, "squeeze", ()),
+    "squeeze-repeated": lambda n, x: n.m(x, "squeeze", [0, 0]),
     "nansum": lambda n, x: n.f("nansum", x),
     "nansum-dim-keep": lambda n, x: n.f("nansum", x, -1, True),
     "method-nansum": lambda n, x: n.m(x, "nansum", 0),

@@ -313,3 +313,13 @@ for _name, _reduce in (("aminmax_min", np.min), ("aminmax_max", np.max)):
        dtype_rule="same", kink=_extreme_ties(_reduce), text="aminmax",
        samples=lambda s: [((s.distinct(3, 4),), {"dims": (1,), "keepdim": False}),
                           ((s.distinct(2, 3),), {"dims": None})])
+
+
+# ---------------------------------------------------------------- squeeze over a tuple of dims
+# (issue 18 lists it with amax's tuple dims; the row lives here to keep shape.py untouched)
+op("squeeze_dims", "SqueezeBackward2",
+   lambda a, dims: np.squeeze(a, axis=tuple(d for d in dims if a.shape[d] == 1)) if a.ndim else a,
+   lambda g, o, a, dims: D.reshape(g, shape=raw(a).shape),
+   formulas=("unsqueeze_to(grad, dim, self.sym_sizes())",), saves=False, dtype_rule="same",
+   text="squeeze",
+   samples=lambda s: [((s.normal(1, 3, 1),), {"dims": (0, 2)}), ((s.normal(1, 3),), {"dims": (1,)})])

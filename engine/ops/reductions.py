@@ -133,9 +133,10 @@ def _std_vjp(g, out, a, dims=None, correction=1, keepdim=False):
     # std_backward: var_backward((grad / (result * 2)).masked_fill_(result == 0, 0), ...)
     shape = raw(a).shape
     gd = D.div(_unreduce(g, shape, dims, keepdim), D.mul(_unreduce(out, shape, dims, keepdim), 2.0))
-    zero = np.broadcast_to(np.reshape(raw(out), _keep_shape(shape, dims)), shape) == 0
-    if np.any(zero):
-        gd = D.where(0.0, gd, cond=zero)
+    if isinstance(raw(out), np.ndarray):  # (derive's symbolic result: assumed nonzero)
+        zero = np.broadcast_to(np.reshape(raw(out), _keep_shape(shape, dims)), shape) == 0
+        if np.any(zero):
+            gd = D.where(0.0, gd, cond=zero)
     return _var_vjp(gd, None, a, dims, correction, keepdim=True)
 
 
@@ -234,6 +235,36 @@ op("log_softmax", "LogSoftmaxBackward0", _log_softmax,
    formulas=("grad - exp(result) * sum(grad, dim)",), dtype_rule="float",
    nn=('log_softmax',),
    samples=lambda s: [((s.normal(3, 4),), {"dim": 0})])
+
+# ---------------------------------------------------------------- var_mean, std_mean
+# PyTorch's one node with two outputs is two nodes here, both with its name and formula:
+# each output's value, grad_fn name and gradient are PyTorch's.
+def _stat_rows():
+    def mean_vjp(g, o, a, dims=None, correction=1, keepdim=False):
+        return D.div(_unreduce(g, raw(a).shape, dims, keepdim), _count(raw(a).shape, dims))
+
+    def mean(a, dims=None, correction=1, keepdim=False):
+        return _mean(a, dims, keepdim)
+
+    def samples(s):
+        return [((s.normal(2, 3),), {"dims": None, "correction": 1, "keepdim": False}),
+                ((s.normal(3, 4),), {"dims": (1,), "correction": 0, "keepdim": True})]
+
+    var_formula = "var_mean_backward(grads[0], grads[1], self, dim, correction, keepdim)"
+    std_formula = "std_mean_backward(grads[0], grads[1], self, result0, dim, correction, keepdim)"
+    op("var_mean_var", "VarMeanBackward0", _var_like, _var_vjp, formulas=(var_formula,),
+       dtype_rule="same", text="var_mean", samples=samples)
+    op("var_mean_mean", "VarMeanBackward0", mean, mean_vjp, formulas=(var_formula,),
+       dtype_rule="same", text="var_mean", samples=samples)
+    op("std_mean_std", "StdMeanBackward0",
+       lambda a, dims=None, correction=1, keepdim=False: _var_like(a, dims, correction, keepdim, True),
+       _std_vjp, formulas=(std_formula,), dtype_rule="same", text="std_mean", samples=samples)
+    op("std_mean_mean", "StdMeanBackward0", mean, mean_vjp, formulas=(std_formula,),
+       dtype_rule="same", text="std_mean", samples=samples)
+
+
+_stat_rows()
+
 
 # issue 18 reductions: rows of their own file, declared right after these
 from . import reductions_more, reductions_select  # noqa: E402,F401,I001

@@ -271,39 +271,6 @@ op("logcumsumexp", "LogcumsumexpBackward0", _logcumsumexp, _logcumsumexp_vjp,
    samples=lambda s: [((s.normal(3, 4),), {"dim": 1}), ((s.normal(3, 2),), {"dim": 0})])
 
 
-# ---------------------------------------------------------------- var_mean, std_mean
-# PyTorch's one node with two outputs is two nodes here, both with its name and formula:
-# each output's value, grad_fn name and gradient are PyTorch's.
-def _stat_rows():
-    from .helpers import _count, _mean
-    from .reductions import _std_vjp, _var_like, _var_vjp
-
-    def mean_vjp(g, o, a, dims=None, correction=1, keepdim=False):
-        return D.div(_unreduce(g, raw(a).shape, dims, keepdim), _count(raw(a).shape, dims))
-
-    def mean(a, dims=None, correction=1, keepdim=False):
-        return _mean(a, dims, keepdim)
-
-    def samples(s):
-        return [((s.normal(2, 3),), {"dims": None, "correction": 1, "keepdim": False}),
-                ((s.normal(3, 4),), {"dims": (1,), "correction": 0, "keepdim": True})]
-
-    var_formula = "var_mean_backward(grads[0], grads[1], self, dim, correction, keepdim)"
-    std_formula = "std_mean_backward(grads[0], grads[1], self, result0, dim, correction, keepdim)"
-    op("var_mean_var", "VarMeanBackward0", _var_like, _var_vjp, formulas=(var_formula,),
-       dtype_rule="same", text="var_mean", samples=samples)
-    op("var_mean_mean", "VarMeanBackward0", mean, mean_vjp, formulas=(var_formula,),
-       dtype_rule="same", text="var_mean", samples=samples)
-    op("std_mean_std", "StdMeanBackward0",
-       lambda a, dims=None, correction=1, keepdim=False: _var_like(a, dims, correction, keepdim, True),
-       _std_vjp, formulas=(std_formula,), dtype_rule="same", text="std_mean", samples=samples)
-    op("std_mean_mean", "StdMeanBackward0", mean, mean_vjp, formulas=(std_formula,),
-       dtype_rule="same", text="std_mean", samples=samples)
-
-
-_stat_rows()
-
-
 # ---------------------------------------------------------------- aminmax
 for _name, _reduce in (("aminmax_min", np.min), ("aminmax_max", np.max)):
     op(_name, "AminmaxBackward0",

@@ -10,24 +10,13 @@ from ..apply import apply
 from ..errors import UnsupportedError, index_error, runtime, value_error
 from ..ops import OPS
 from ..tensor import Tensor
-from .args import _SCALAR_TYPE, ReturnTypes, Size, _dim, _dims, _reduce_dims, _scalar_type, _tensor
+from .args import _SCALAR_TYPE, ReturnTypes, Size, _dim, _reduce_dims, _scalar_type, _tensor
 from .arithmetic import maximum, minimum, sub
+from .reduce_dims import _reduction_dims
 from .registry import FUNCTIONS, METHODS, torch_fn
 
 
 # ---------------------------------------------------------------- reductions
-def _reduction_dims(dim, ndim: int):
-    """A reduction's dims as PyTorch reads them: an empty list means every dim (sum(dim=[])
-    reduces everything), a dim given twice is an error; None (every dim) for a 0-d tensor."""
-    if isinstance(dim, (tuple, list)) and len(dim) == 0:
-        return tuple(range(ndim)) if ndim else None
-    dims = _dims(dim, ndim)
-    if len(set(dims)) < len(dims):
-        seen = sorted(d for d in set(dims) if dims.count(d) > 1)
-        raise runtime(f"dim {seen[0]} appears multiple times in the list of dims")
-    return dims if ndim else None
-
-
 def _reduction(all_op, dim_op, fname):
     def fn(input, dim=None, keepdim=False, dtype=None):
         t = _tensor(input, fname)

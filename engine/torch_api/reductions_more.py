@@ -12,6 +12,7 @@ from ..ops import OPS
 from ..tensor import Tensor
 from .args import _dim, _scalar_type, _tensor
 from .indexing import getitem
+from .reduce_dims import _reduction_dims
 from .registry import FUNCTIONS, METHODS
 
 
@@ -38,7 +39,6 @@ def _count(x, dims, keepdim):
 
 
 def _dims_of(dim, ndim):
-    from .reductions import _reduction_dims  # (reductions imports this file at its end)
     return None if dim is None else _reduction_dims(dim, ndim)
 
 

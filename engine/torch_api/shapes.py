@@ -128,7 +128,7 @@ def squeeze(input, dim=None):
     if dim is None:
         return apply(OPS["squeeze"], (t,))
     if isinstance(dim, (tuple, list)):  # squeeze.dims (SqueezeBackward2): reductions' dims
-        from .reductions import _reduction_dims
+        from .reduce_dims import _reduction_dims
         dims = () if len(dim) == 0 else _reduction_dims(dim, t.data.ndim)
         return apply(OPS["squeeze_dims"], (t,), {"dims": dims or ()})
     return apply(OPS["squeeze_dim"], (t,), {"dim": _dim(dim, t.data.ndim)})

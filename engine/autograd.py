@@ -137,6 +137,8 @@ def run_backward(outputs, grad_outputs, *, retain_graph=None, create_graph=False
                     if rule is None:
                         continue
                     contrib = rule(g, out, *ins, **params) if params else rule(g, out, *ins)
+                    if contrib is None:  # no gradient at all (torch: vector_norm of order 0)
+                        continue
                 data = inp.data
                 if (create_graph or contrib.shape != data.shape
                         or (contrib.dtype is not data.dtype and contrib.dtype != data.dtype)):

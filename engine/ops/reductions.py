@@ -15,12 +15,13 @@ from .helpers import (
     _sum,
     _unreduce,
     raw,
-    zeros_like,
 )
 from .table import op, reduction
 
 
 def _log_softmax(a, dim):
+    if a.size == 0:  # nothing to normalize (numpy's max has no identity)
+        return a.copy()
     m = np.max(a, axis=dim, keepdims=True)
     s = a - m
     return s - np.log(np.sum(np.exp(s), axis=dim, keepdims=True))
@@ -33,15 +34,26 @@ def _logsumexp(a, dims, keepdim=False):
     return r if keepdim else np.squeeze(r, axis=dims)
 
 
-def _prod_vjp(g, out, a):
+def _prod(a, dtype=None):
+    if dtype is not None:  # prod(dtype=): cast inside the op (no ToCopyBackward0 node)
+        a = a.astype(dtype)
+    return np.prod(a)
+
+
+def _prod_vjp(g, out, a, dtype=None):
     """PyTorch's prod_backward: grad * result / self without zeros; with a zero, the
     product of every other entry (prod_safe_zeros_backward), kept in the graph under
     create_graph so second derivatives are right at a zero (x=[1.5, 0, 2])."""
     x = raw(a)
+    if dtype is not None and dtype != x.dtype:  # prod_backward on self.to(grad's dtype)
+        a = D.to_dtype(a, dtype=dtype)
+        x = raw(a)
     if x.ndim == 0:
         return g
     if np.all(x != 0):
         return D.mul(g, D.div(out, a))
+    if np.count_nonzero(x == 0) > 1:  # torch: zeros_like(input), whatever the grad's sign
+        return np.zeros_like(x)
     if isinstance(a, D.Tensor):  # create_graph: differentiable products of the others
         flat = D.reshape(a, shape=(x.size,))
         eye = np.eye(x.size, dtype=bool)
@@ -86,10 +98,15 @@ def _minmax_dim_vjp(largest):
     return vjp
 
 
-def _var_like(a, dims=None, correction=1, keepdim=False):
+def _var_like(a, dims=None, correction=1, keepdim=False, sqrt=False):
+    """var (std with sqrt=True); float32 is accumulated in float64 and rounded once at the
+    end, as torch's CPU kernel does (28/3 is 9.333333015, not 9.333333969)."""
     n = _count(a.shape, dims)
-    mean = np.mean(a, axis=dims, keepdims=True, dtype=a.dtype)
-    return np.sum((a - mean) ** 2, axis=dims, keepdims=keepdim, dtype=a.dtype) / max(n - correction, 0)
+    w = a.astype(np.float64) if a.dtype == np.float32 else a
+    mean = np.mean(w, axis=dims, keepdims=True, dtype=w.dtype)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.sum((w - mean) ** 2, axis=dims, keepdims=keepdim, dtype=w.dtype) / max(n - correction, 0)
+    return np.asarray(np.sqrt(r) if sqrt else r, dtype=a.dtype)
 
 
 def _norm_dim_vjp(g, o, a, dims, keepdim=False):
@@ -97,25 +114,35 @@ def _norm_dim_vjp(g, o, a, dims, keepdim=False):
     grad = D.mul(D.div(_unreduce(g, shape, dims, keepdim), _unreduce(o, shape, dims, keepdim)), a)
     if np.all(raw(o) != 0):  # (symbolically: assumed, and recorded as an assumption)
         return grad
-    # torch masks the rows whose norm is 0 (their grad is 0, not 0/0)
+    # torch: grad * (self / norm).masked_fill_(norm == 0, 0), a product (so a negative
+    # grad gives -0. in the rows whose norm is 0)
     zero = np.broadcast_to(np.reshape(raw(o), _keep_shape(shape, dims)), shape) == 0
-    return _select(grad, (~zero).astype(raw(a).dtype))
+    scaled = D.where(0.0, D.div(a, _unreduce(o, shape, dims, keepdim)), cond=zero)
+    return D.mul(_unreduce(g, shape, dims, keepdim), scaled)
 
 
 def _var_vjp(g, out, a, dims=None, correction=1, keepdim=False):
+    # var_backward: (2.0 / (N - correction)) * grad * (self - self.mean(dim, true)), in
+    # that order (float32 rounds as torch's)
     shape = raw(a).shape
     scale = _inverse(max(_count(shape, dims) - correction, 0), 2.0)
-    return D.mul(_unreduce(g, shape, dims, keepdim), D.mul(_centered(a, dims), scale))
+    return D.mul(D.mul(_unreduce(g, shape, dims, keepdim), scale), _centered(a, dims))
 
 
 def _std_vjp(g, out, a, dims=None, correction=1, keepdim=False):
+    # std_backward: var_backward((grad / (result * 2)).masked_fill_(result == 0, 0), ...)
     shape = raw(a).shape
-    scale = _inverse(max(_count(shape, dims) - correction, 0), 1.0)
-    gd = D.div(_unreduce(g, shape, dims, keepdim), _unreduce(out, shape, dims, keepdim))
-    return D.mul(gd, D.mul(_centered(a, dims), scale))
+    gd = D.div(_unreduce(g, shape, dims, keepdim), D.mul(_unreduce(out, shape, dims, keepdim), 2.0))
+    if isinstance(raw(out), np.ndarray):  # (derive's symbolic result: assumed nonzero)
+        zero = np.broadcast_to(np.reshape(raw(out), _keep_shape(shape, dims)), shape) == 0
+        if np.any(zero):
+            gd = D.where(0.0, gd, cond=zero)
+    return _var_vjp(gd, None, a, dims, correction, keepdim=True)
 
 
-def _cumsum_vjp(g, out, a, dim):
+def _cumsum_vjp(g, out, a, dim, dtype=None):
+    if dtype is not None and dtype != raw(a).dtype:  # grad.to(self.scalar_type()) first
+        g = D.to_dtype(g, dtype=raw(a).dtype)
     if raw(a).ndim == 0:  # a 0-d cumsum is the identity
         return g
     return D.flip(D.cumsum(D.flip(g, dims=(dim,)), dim=dim), dims=(dim,))
@@ -141,7 +168,7 @@ op("mean_dim", "MeanBackward1", lambda a, dims, keepdim=False: _mean(a, dims, ke
    formulas=("grad expanded along dim / size",), saves=False, dtype_rule="same",
    samples=lambda s: [((s.normal(2, 3, 4),), {"dims": (0, 2), "keepdim": False})],
    text="mean")
-op("prod", "ProdBackward0", lambda a: np.prod(a), _prod_vjp,
+op("prod", "ProdBackward0", _prod, _prod_vjp,
    formulas=("grad * result / self",), dtype_rule="same",
    samples=lambda s: [((s.positive(2, 3),), {}), ((np.array([1.5, 0.0, 2.0]),), {})])
 op("max", "MaxBackward1", np.max, _minmax_all_vjp,
@@ -163,7 +190,9 @@ op("min_dim", "MinBackward0", _extreme_dim(np.min),
    samples=lambda s: [((s.distinct(3, 4),), {"dim": 1, "keepdim": False})],
    text="min")
 op("norm", "LinalgVectorNormBackward0", lambda a: np.sqrt(np.sum(a * a, dtype=a.dtype)),
-   lambda g, o, a: D.mul(D.div(g, o), a) if float(raw(o)) != 0 else zeros_like(a),
+   # at a zero norm torch's grad * (self / norm).masked_fill_(norm == 0, 0): -0. under a
+   # negative grad
+   lambda g, o, a: D.mul(D.div(g, o), a) if float(raw(o)) != 0 else D.mul(g, np.zeros_like(raw(a))),
    formulas=("grad * self / result",), dtype_rule="float",
    kink=lambda a: not np.any(a),
    samples=lambda s: [((s.normal(2, 3),), {})])
@@ -178,7 +207,7 @@ op("var", "VarBackward0", _var_like, _var_vjp,
    formulas=("grad * 2 * (self - mean) / (N - correction)",), dtype_rule="same",
    samples=lambda s: [((s.normal(2, 3),), {"dims": None, "correction": 1, "keepdim": False}), ((s.normal(3, 4),), {"dims": (1,), "correction": 0, "keepdim": True})])
 op("std", "StdBackward0", lambda a, dims=None, correction=1, keepdim=False:
-   np.sqrt(_var_like(a, dims, correction, keepdim)), _std_vjp,
+   _var_like(a, dims, correction, keepdim, sqrt=True), _std_vjp,
    formulas=("grad * (self - mean) / ((N - correction) * result)",), dtype_rule="same",
    samples=lambda s: [((s.normal(2, 3),), {"dims": None, "correction": 1, "keepdim": False}), ((s.normal(3, 4),), {"dims": (0,), "correction": 1, "keepdim": False})])
 op("logsumexp", "LogsumexpBackward0", _logsumexp,
@@ -187,8 +216,13 @@ op("logsumexp", "LogsumexpBackward0", _logsumexp,
        D.exp(D.sub(a, _unreduce(o, raw(a).shape, dims, keepdim)))),
    formulas=("grad * exp(self - result)",), dtype_rule="float",
    samples=lambda s: [((s.normal(3, 4),), {"dims": (1,), "keepdim": False})])
-op("cumsum", "CumsumBackward0",
-   lambda a, dim: np.cumsum(a, axis=dim, dtype=a.dtype) if a.ndim else a.copy(),
+def _cumsum(a, dim, dtype=None):
+    if dtype is not None:  # cumsum(dtype=): the input cast first, inside the op
+        a = a.astype(dtype)
+    return np.cumsum(a, axis=dim, dtype=a.dtype) if a.ndim else a.copy()
+
+
+op("cumsum", "CumsumBackward0", _cumsum,
    _cumsum_vjp, formulas=("reversed cumsum of grad",), saves=False, dtype_rule="same",
    samples=lambda s: [((s.normal(3, 4),), {"dim": 1})])
 op("softmax", "SoftmaxBackward0", lambda a, dim: np.exp(_log_softmax(a, dim)),
@@ -201,3 +235,36 @@ op("log_softmax", "LogSoftmaxBackward0", _log_softmax,
    formulas=("grad - exp(result) * sum(grad, dim)",), dtype_rule="float",
    nn=('log_softmax',),
    samples=lambda s: [((s.normal(3, 4),), {"dim": 0})])
+
+# ---------------------------------------------------------------- var_mean, std_mean
+# PyTorch's one node with two outputs is two nodes here, both with its name and formula:
+# each output's value, grad_fn name and gradient are PyTorch's.
+def _stat_rows():
+    def mean_vjp(g, o, a, dims=None, correction=1, keepdim=False):
+        return D.div(_unreduce(g, raw(a).shape, dims, keepdim), _count(raw(a).shape, dims))
+
+    def mean(a, dims=None, correction=1, keepdim=False):
+        return _mean(a, dims, keepdim)
+
+    def samples(s):
+        return [((s.normal(2, 3),), {"dims": None, "correction": 1, "keepdim": False}),
+                ((s.normal(3, 4),), {"dims": (1,), "correction": 0, "keepdim": True})]
+
+    var_formula = "var_mean_backward(grads[0], grads[1], self, dim, correction, keepdim)"
+    std_formula = "std_mean_backward(grads[0], grads[1], self, result0, dim, correction, keepdim)"
+    op("var_mean_var", "VarMeanBackward0", _var_like, _var_vjp, formulas=(var_formula,),
+       dtype_rule="same", text="var_mean", samples=samples)
+    op("var_mean_mean", "VarMeanBackward0", mean, mean_vjp, formulas=(var_formula,),
+       dtype_rule="same", text="var_mean", samples=samples)
+    op("std_mean_std", "StdMeanBackward0",
+       lambda a, dims=None, correction=1, keepdim=False: _var_like(a, dims, correction, keepdim, True),
+       _std_vjp, formulas=(std_formula,), dtype_rule="same", text="std_mean", samples=samples)
+    op("std_mean_mean", "StdMeanBackward0", mean, mean_vjp, formulas=(std_formula,),
+       dtype_rule="same", text="std_mean", samples=samples)
+
+
+_stat_rows()
+
+
+# issue 18 reductions: rows of their own file, declared right after these
+from . import reductions_more, reductions_select  # noqa: E402,F401,I001

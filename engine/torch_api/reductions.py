@@ -1,6 +1,8 @@
 """Wrappers of reductions (all elements or along dims: which row, hence which grad_fn),
 softmaxes and the losses of torch.nn.functional."""
 
+import math
+
 import numpy as np
 
 from .. import dtypes
@@ -9,7 +11,8 @@ from ..errors import UnsupportedError, index_error, runtime, value_error
 from ..ops import OPS
 from ..tensor import Tensor
 from .args import _SCALAR_TYPE, ReturnTypes, Size, _dim, _reduce_dims, _scalar_type, _tensor
-from .arithmetic import maximum, minimum, pow, sub
+from .arithmetic import maximum, minimum, sub
+from .reduce_dims import _reduction_dims
 from .registry import FUNCTIONS, METHODS, torch_fn
 
 
@@ -23,7 +26,7 @@ def _reduction(all_op, dim_op, fname):
             if keepdim:
                 return FUNCTIONS["reshape"](apply(OPS[all_op], (t,)), *((1,) * t.data.ndim))
             return apply(OPS[all_op], (t,))
-        return apply(OPS[dim_op], (t,), {"dims": _reduce_dims(dim, t.data.ndim),
+        return apply(OPS[dim_op], (t,), {"dims": _reduction_dims(dim, t.data.ndim),
                                          "keepdim": keepdim})
     return fn
 
@@ -66,11 +69,16 @@ FUNCTIONS["mean"], METHODS["mean"] = _parsed(_mean_core, "mean")
 
 
 @torch_fn("prod", method="prod")
-def prod(input, dim=None, keepdim=False):
+def prod(input, dim=None, keepdim=False, dtype=None):
     t = _tensor(input, "prod")
-    if dim is not None:
-        raise runtime("prod(dim=...) is not supported by gradcli; use prod() over all elements")
-    return apply(OPS["prod"], (t,))
+    if dim is None:
+        if dtype is not None and dtypes.as_dtype(dtype) != t.data.dtype:
+            return apply(OPS["prod"], (t,), {"dtype": dtypes.as_dtype(dtype)})
+        return apply(OPS["prod"], (t,))
+    params = {"dim": _dim(dim, t.data.ndim), "keepdim": bool(keepdim)}
+    if dtype is not None:
+        params["dtype"] = dtypes.as_dtype(dtype)
+    return apply(OPS["prod_dim"], (t,), params)
 
 
 def _extreme(name):
@@ -98,8 +106,51 @@ def _extreme(name):
 
 FUNCTIONS["max"] = METHODS["max"] = _extreme("max")
 FUNCTIONS["min"] = METHODS["min"] = _extreme("min")
-FUNCTIONS["amax"] = METHODS["amax"] = lambda input, dim=None, keepdim=False: (
-    _extreme("max")(input, dim, keepdim)[0] if dim is not None else _extreme("max")(input))
+
+
+def _amax(name):
+    """torch.amax / amin: over a tuple of dims (empty: every dim), ties share the gradient."""
+    sig = OPS[name].signature
+    msig = sig.method()
+
+    def core(b):
+        t, dim = b["input"], b["dim"]
+        if b.get("out") is not None:
+            raise UnsupportedError(f"{name}(): the out= argument is not supported by gradcli")
+        dims = _reduction_dims(dim, t.data.ndim)
+        if t.data.size == 0:
+            if dims is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+                raise runtime(f"{name}(): Expected reduction dim to be specified for "
+                              f"input.numel() == 0. Specify the reduction dim with the 'dim' "
+                              f"argument.")
+            given = dim if isinstance(dim, (tuple, list)) else (dim,)
+            for d, shown in zip(dims, sorted(given, key=lambda v: v % t.data.ndim), strict=False):
+                if t.data.shape[d] == 0:  # torch prints the dim as given (-1)
+                    raise index_error(f"{name}(): Expected reduction dim {shown} to have "
+                                      f"non-zero size.")
+        return apply(OPS[name], (t,), {"dims": dims, "keepdim": b["keepdim"]})
+
+    def fn(*args, **kwargs):
+        return core(sig.bind(args, kwargs)[1])
+
+    def method(self, *args, **kwargs):
+        return core({"input": self, **msig.bind(args, kwargs)[1]})
+    return fn, method
+
+
+FUNCTIONS["amax"], METHODS["amax"] = _amax("amax")
+FUNCTIONS["amin"], METHODS["amin"] = _amax("amin")
+
+
+def _nansum(input, dim=None, keepdim=False, dtype=None):
+    t = _tensor(input, "nansum")
+    dims = None if dim is None else _reduction_dims(dim, t.data.ndim)
+    if dims is None and keepdim and t.data.ndim:
+        dims = tuple(range(t.data.ndim))
+    params = {"dims": dims, "keepdim": bool(keepdim)}
+    if dtype is not None and dtypes.as_dtype(dtype) != t.data.dtype:
+        params["dtype"] = dtypes.as_dtype(dtype)  # cast inside the op, as torch
+    return apply(OPS["nansum"], (t,), params)
 
 
 def _arg(name):
@@ -121,17 +172,53 @@ FUNCTIONS["argmin"] = METHODS["argmin"] = _arg("argmin")
 
 
 @torch_fn("norm", method="norm")
-def norm(input, p="fro", dim=None, keepdim=False):
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    """torch.norm: a numeric p (or "fro") is linalg.vector_norm of that order; "nuc" and
+    the other matrix orders are not supported here."""
     t = _tensor(input, "norm")
-    if p in ("fro", 2, 2.0) and dim is not None:
-        return apply(OPS["norm_dim"], (t,), {"dims": _reduce_dims(dim, t.data.ndim),
-                                             "keepdim": keepdim})
-    if p not in ("fro", 2, 2.0) or dim is not None:
-        diff = sub(t, 0) if p != "fro" else t
+    if out is not None:
+        raise UnsupportedError("norm(): the out= argument is not supported by gradcli")
+    if isinstance(p, str):
+        if p == "nuc":
+            raise UnsupportedError("norm(p='nuc') (the nuclear matrix norm) is not supported by "
+                                   "gradcli")
+        if p != "fro":
+            raise runtime(f"linalg.matrix_norm: Order {p} not supported.")
+        p = 2
+    ord = float(p)
+    kind = t.data.dtype.kind
+    if kind != "f":
+        raise runtime(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                      f"Got {_scalar_type(t.data.dtype)}")
+    dims = None if dim is None else _reduction_dims(dim, t.data.ndim)
+    if dtype is not None:
+        want = dtypes.as_dtype(dtype)
+        if np.dtype(want).itemsize < t.data.dtype.itemsize or np.dtype(want).kind != "f":
+            raise runtime(f"linalg.vector_norm: the dtype of the input ({_scalar_type(t.data.dtype)}) "
+                          f"should be convertible without narrowing to the specified dtype "
+                          f"({_scalar_type(want)})")
+        dtype = None if np.dtype(want) == t.data.dtype else np.dtype(want)
+    if (math.isinf(ord) or ord < 0) and t.data.size == 0:
+        shown = "inf" if ord == math.inf else "-inf" if ord == -math.inf else f"{ord:g}"
         if dim is None:
-            return pow(sum_(pow(abs_(diff), p)), 1.0 / p)
-        return pow(FUNCTIONS["sum"](pow(abs_(diff), p), dim, keepdim), 1.0 / (2 if p == "fro" else p))
-    return apply(OPS["norm"], (t,))
+            raise runtime(f"linalg.vector_norm cannot compute the {shown} norm on an empty tensor "
+                          f"because the operation does not have an identity")
+        given = dim if isinstance(dim, (tuple, list)) else (dim,)
+        for d in given:
+            if t.data.shape[d] == 0:  # (torch's message has no space before "because")
+                raise runtime(f"linalg.vector_norm cannot compute the {shown} norm on the "
+                              f"dimension {d}because this dimension is empty and the operation "
+                              f"does not have an identity")
+    if ord == 2 and dtype is None:  # the two rows of the 2-norm (their forwards are numerics')
+        if dims is None and keepdim and t.data.ndim:
+            dims = tuple(range(t.data.ndim))
+        if dims is None:
+            return apply(OPS["norm"], (t,))
+        return apply(OPS["norm_dim"], (t,), {"dims": dims, "keepdim": keepdim})
+    params = {"ord": ord, "dims": dims, "keepdim": bool(keepdim)}
+    if dtype is not None:
+        params["dtype"] = dtype
+    return apply(OPS["norm_p"], (t,), params)
 
 
 def sum_(t):
@@ -157,6 +244,29 @@ FUNCTIONS["var"] = METHODS["var"] = _var_std("var")
 FUNCTIONS["std"] = METHODS["std"] = _var_std("std")
 
 
+def _stat_mean(name):
+    """torch.var_mean / std_mean: (var or std, mean), each PyTorch's VarMeanBackward0 /
+    StdMeanBackward0 (two nodes here where PyTorch has one with two outputs)."""
+    first = name.split("_")[0]
+
+    def fn(input, dim=None, unbiased=True, keepdim=False, correction=None):
+        t = _tensor(input, name)
+        if t.data.dtype.kind != "f":
+            raise runtime(f"{name} only support floating point and complex dtypes")
+        if isinstance(dim, bool):  # var_mean(input, unbiased) positional form
+            dim, unbiased = None, dim
+        corr = correction if correction is not None else (1 if unbiased else 0)
+        dims = None if dim is None else _reduction_dims(dim, t.data.ndim)
+        params = {"dims": dims, "correction": corr, "keepdim": bool(keepdim)}
+        return (apply(OPS[f"{name}_{first}"], (t,), params),
+                apply(OPS[f"{name}_mean"], (t,), params))
+    return fn
+
+
+FUNCTIONS["var_mean"] = _stat_mean("var_mean")
+FUNCTIONS["std_mean"] = _stat_mean("std_mean")
+
+
 @torch_fn("logsumexp", method="logsumexp")
 def logsumexp(input, dim, keepdim=False):
     t = _tensor(input, "logsumexp")
@@ -167,18 +277,25 @@ def logsumexp(input, dim, keepdim=False):
 @torch_fn("cumsum", method="cumsum")
 def cumsum(input, dim, dtype=None):
     t = _tensor(input, "cumsum")
-    return apply(OPS["cumsum"], (t,), {"dim": _dim(dim, t.data.ndim)})
+    d = _dim(dim, t.data.ndim)
+    if dtype is not None and dtypes.as_dtype(dtype) != t.data.dtype:
+        # torch casts inside the op (CumsumBackward0, no ToCopyBackward0 node)
+        return apply(OPS["cumsum"], (t,), {"dim": d, "dtype": dtypes.as_dtype(dtype)})
+    return apply(OPS["cumsum"], (t,), {"dim": d})
 
 
 def _softmax(name):
     def fn(input, dim=None, dtype=None, _stacklevel=3):
         t = _tensor(input, name)
+        if dtype is not None:  # torch casts the input first (a ToCopyBackward0 node)
+            t = METHODS["to"](t, dtype)
         if dim is None:
             dim = 0 if t.data.ndim in (0, 1, 3) else 1
         return apply(OPS[name], (t,), {"dim": _dim(dim, t.data.ndim) if t.data.ndim else None})
     return fn
 
 
+FUNCTIONS["nansum"], METHODS["nansum"] = _parsed(_nansum, "nansum")
 FUNCTIONS["softmax"] = METHODS["softmax"] = _softmax("softmax")
 FUNCTIONS["log_softmax"] = METHODS["log_softmax"] = _softmax("log_softmax")
 
@@ -242,3 +359,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     x = _tensor(input, "cross_entropy")
     logp = FUNCTIONS["log_softmax"](x, 1 if x.data.ndim >= 2 else 0)
     return nll_loss(logp, target, ignore_index=ignore_index, reduction=reduction)
+
+
+# sort, topk, kthvalue, median, cummax, ...: their own file, registered with these
+from . import reductions_more, reductions_select  # noqa: E402,F401,I001

@@ -13,7 +13,8 @@ from . import grad_mode
 from .apply import apply
 from .errors import runtime
 from .ops import OPS, _sum_to
-from .tensor import Tensor
+from . import versions as V
+from .tensor import VERSIONED, Tensor
 
 FREED = ("Trying to backward through the graph a second time (or directly access saved "
          "tensors after they have already been freed). Saved intermediate values of the graph "
@@ -42,7 +43,7 @@ def topological_order(roots) -> list:
         stack.append((t, True))
         fn = t.grad_fn
         if fn is not None:
-            for inp in reversed(fn.inputs):
+            for inp in reversed(V.graph_inputs(fn) if VERSIONED[0] else fn.inputs):
                 if inp.requires_grad and id(inp) not in seen:
                     stack.append((inp, False))
     return order
@@ -102,6 +103,9 @@ def run_backward(outputs, grad_outputs, *, retain_graph=None, create_graph=False
     for out, g in zip(outputs, seeds, strict=False):
         grads[id(out)] = g if id(out) not in grads else grads[id(out)] + g
     wanted = {id(t): i for i, t in enumerate(inputs)} if inputs is not None else None
+    # autograd.grad runs only the nodes on a path to its inputs (others may be freed)
+    needed = _needed(order, wanted) if wanted is not None else None
+    versioned = VERSIONED[0]
     captured = {}
     with grad_mode.set_grad_enabled(create_graph):
         for t in reversed(order):
@@ -119,16 +123,21 @@ def run_backward(outputs, grad_outputs, *, retain_graph=None, create_graph=False
                     trace(t, g, [])
                 continue
             op = fn.op
+            inputs_ = V.graph_inputs(fn) if versioned else fn.inputs
+            if needed is not None and not any(id(i) in needed for i in inputs_):
+                continue
             if fn.released and op.saves:
                 raise runtime(FREED)
+            if versioned:
+                V.check_saved(t, fn, [i for i, x in enumerate(inputs_) if x.requires_grad])
             if create_graph:
-                out, ins = t, fn.inputs
+                out, ins = t, inputs_
             else:
-                out, ins = t.data, [i.data for i in fn.inputs]
+                out, ins = t.data, [i.data for i in inputs_]
             sends = [] if trace is not None else None
             params = fn.params
-            for i, inp in enumerate(fn.inputs):
-                if not inp.requires_grad:
+            for i, inp in enumerate(inputs_):
+                if not inp.requires_grad or (needed is not None and id(inp) not in needed):
                     continue
                 if op.variadic:
                     contrib = op.vjps[0](g, out, *ins, index=i, **params)
@@ -162,6 +171,21 @@ def run_backward(outputs, grad_outputs, *, retain_graph=None, create_graph=False
         result.append(g if g is None or isinstance(g, Tensor) else
                       Tensor(np.array(g, dtype=t.data.dtype)))
     return result
+
+
+def _needed(order, wanted) -> set:
+    """ids of the tensors on a path to one of `wanted` (order: inputs before consumers)."""
+    needed = set()
+    versioned = VERSIONED[0]
+    for t in order:
+        if id(t) in wanted:
+            needed.add(id(t))
+            continue
+        fn = t.grad_fn
+        if fn is not None and any(id(i) in needed for i in
+                                  (V.graph_inputs(fn) if versioned else fn.inputs)):
+            needed.add(id(t))
+    return needed
 
 
 def _fit(contrib, inp: Tensor, create_graph: bool):

@@ -11,7 +11,12 @@ from . import dtypes
 
 
 class Tensor:
-    __slots__ = ("data", "requires_grad", "grad_fn", "grad", "retains_grad", "__weakref__")
+    # _version: PyTorch's version counter (bumped by in-place ops, checked by saved
+    # tensors); _prev: the snapshot of this tensor before its last in-place op that was
+    # recorded in the graph (nodes made before it still point at that history); _base: the
+    # tensor a view was taken of (None: not a view)
+    __slots__ = ("data", "requires_grad", "grad_fn", "grad", "retains_grad", "_version",
+                 "_prev", "_base", "__weakref__")
     # numpy must defer to our reflected operators (ndarray * Tensor -> Tensor.__rmul__)
     __array_ufunc__ = None
     __hash__ = object.__hash__  # == is elementwise, identity is the hash
@@ -22,6 +27,9 @@ class Tensor:
         self.grad_fn = grad_fn
         self.grad = None
         self.retains_grad = False
+        self._version = None  # None: version 0, counter not shared yet; else a shared [n]
+        self._prev = None
+        self._base = None
 
     @property
     def is_leaf(self) -> bool:
@@ -61,19 +69,28 @@ class Tensor:
         return bool(self.data.reshape(()))
 
 
+# True once some tensor was updated in place: from then on nodes record their inputs'
+# version counters (before, every counter is 0 and recording them would only cost time)
+VERSIONED = [False]
+
+
 class Node:
     """A grad_fn: one recorded op application. `inputs` are the op's tensor inputs
     (constants wrapped as tensors that do not require grad), `params` the op's
     non-tensor arguments. The node does not point back at its result (no reference
     cycle): backward walks tensors, and each tensor knows its node."""
 
-    __slots__ = ("op", "inputs", "params", "released")
+    # versions: the inputs' version counters when recorded (None: all 0, the case until
+    # a program first updates a tensor in place — see VERSIONED)
+    __slots__ = ("op", "inputs", "params", "released", "versions")
 
     def __init__(self, op, inputs: tuple, params: dict):
         self.op = op
         self.inputs = inputs
         self.params = params
         self.released = False
+        self.versions = VERSIONED[0] and tuple(0 if t._version is None else t._version[0]
+                                               for t in inputs) or None
 
     def name(self) -> str:
         return self.op.grad_fn

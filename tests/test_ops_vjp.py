@@ -29,7 +29,9 @@ SMOOTH = {"mul", "div", "exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt", "
           "asin", "binary_cross_entropy", "prod", "dot", "mv", "rpow", "expm1",
           "log2", "silu"}
 
-DIFFERENTIABLE = sorted(name for name, op in OPS.items() if op.differentiable)
+# rows whose backward is torch's NotImplemented node (floor_divide) raise instead
+DIFFERENTIABLE = sorted(name for name, op in OPS.items() if op.differentiable
+                        and "not implemented" not in op.formulas)
 CASES = [(name, i) for name in DIFFERENTIABLE for i in range(len(SAMPLES.get(name, [None])))]
 
 

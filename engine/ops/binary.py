@@ -5,6 +5,7 @@ import math
 import numpy as np
 
 from .. import dual as D
+from ..errors import runtime
 from .helpers import _first_max, _first_min, _select, raw, zeros_like
 from .table import op
 
@@ -21,6 +22,24 @@ def _minmax_pair_vjp(first_wins):
 def _where_mask(cond, dtype):
     return cond.astype(dtype)
 
+
+
+def _int_safe_power(a, b):
+    """np.power, except integers to negative powers: torch gives 1 for 1, +-1 for -1 and 0
+    otherwise (numpy refuses)."""
+    if a.dtype.kind in "iu" and np.asarray(b).dtype.kind in "iu" and np.any(np.asarray(b) < 0):
+        neg = np.asarray(b) < 0
+        out = np.power(a, np.where(neg, 0, b))
+        odd = np.abs(np.asarray(b)) % 2 == 1
+        small = np.where(a == 1, 1, np.where(a == -1, np.where(odd, -1, 1), 0)).astype(out.dtype)
+        return np.where(neg, small, out).astype(out.dtype)
+    return np.power(a, b)
+
+
+def _floor_divide_vjp(g, o, a, b):
+    # derivatives.yaml has no formula for floor_divide: torch records a NotImplemented node
+    # that raises when backward reaches it
+    raise runtime("derivative for aten::floor_divide is not implemented")
 
 op("add", "AddBackward0", np.add, lambda g, o, a, b: g, lambda g, o, a, b: g,
    formulas=("grad", "grad"), saves=False, broadcast=True,
@@ -45,12 +64,15 @@ op("rsub", "RsubBackward1", lambda a, s: np.subtract(s, a), lambda g, o, a, s: D
    formulas=("-grad",), saves=False, scalar_overload=True,
    samples=lambda s: [((s.normal(2, 3), 2.5), {})])
 op("rdiv", "MulBackward0", lambda a, s: np.true_divide(s, a),
-   lambda g, o, a, s: D.neg(D.div(D.mul(g, o), a)), None,
-   formulas=("-grad * result / self",), dtype_rule="float",
+   # from the saved result only (torch: reciprocal(self) * other saves the reciprocal), so
+   # changing self in place after the call does not change the gradient
+   lambda g, o, a, s: (D.neg(D.div(D.mul(D.mul(g, o), o), s)) if float(raw(s)) != 0
+                       else D.neg(D.div(D.mul(g, o), a))), None,
+   formulas=("-grad * result**2 / other",), dtype_rule="float",
    samples=lambda s: [((s.away_from_zero(2, 3), 2.5), {})])
 op("pow_scalar", "PowBackward0", np.power,
-   lambda g, o, a, p: (zeros_like(g) if float(raw(p)) == 0 else
-                       D.mul(D.mul(g, float(raw(p))), D.pow_scalar(a, float(raw(p)) - 1))),
+   lambda g, o, a, p: (zeros_like(g) if float(raw(p)) == 0 else  # torch: g * (p * a**(p-1))
+                       D.mul(g, D.mul(D.pow_scalar(a, float(raw(p)) - 1), float(raw(p))))),
    None, formulas=("grad * exponent * self**(exponent - 1)",), scalar_overload=True,
    args=('self', 'exponent'),
    samples=lambda s: [((s.positive(2, 3), 3.0), {}), ((s.positive(4), 0.5), {}), ((s.normal(3), 2.0), {})],
@@ -60,9 +82,10 @@ op("rpow", "PowBackward2", lambda a, base: np.power(base, a),
    formulas=("grad * result * log(base)",), dtype_rule="float", scalar_overload=True,
    args=('self', 'base'),
    samples=lambda s: [((s.normal(2, 3), 2.0), {})])
-op("pow", "PowBackward1", np.power,
-   lambda g, o, a, b: D.mul(D.mul(D.mul(g, b), D.pow(a, D.sub(b, 1.0))),
-                            (raw(b) != 0).astype(raw(o).dtype)),
+op("pow", "PowBackward1", _int_safe_power,
+   # torch: where(exponent == 0, 0, grad * (exponent * self**(exponent - 1))): 0**0 gives 0
+   lambda g, o, a, b: D.where(D.mul(g, D.mul(b, D.pow(a, D.sub(b, 1.0)))), 0.0,
+                              cond=raw(b) != 0),
    lambda g, o, a, b: D.mul(D.mul(g, o), D.where(D.log(a), 0.0,
                             cond=~((raw(a) == 0) & (raw(b) >= 0)))),
    formulas=("grad * exponent * self**(exponent - 1)", "grad * result * log(self)"),
@@ -74,8 +97,8 @@ op("remainder", "RemainderBackward0", lambda a, b: np.remainder(a, b),
    formulas=("grad", "-grad * floor(self / other)"), broadcast=True,
    kink=lambda a, b: bool(np.any(np.remainder(a, b) == 0)),
    samples=lambda s: [((s.positive(5) * 3, np.full(5, 1.3)), {})])
-op("floor_divide", "DivBackward2", np.floor_divide, lambda g, o, a, b: zeros_like(g),
-   lambda g, o, a, b: zeros_like(g), formulas=("0", "0"), saves=False, broadcast=True,
+op("floor_divide", "NotImplemented", np.floor_divide, _floor_divide_vjp, _floor_divide_vjp,
+   formulas=("not implemented", "not implemented"), saves=False, broadcast=True,
    kink=lambda a, b: bool(np.any(np.remainder(a, b) == 0)),
    samples=lambda s: [((s.positive(5) * 3 + 0.05, np.full(5, 0.7)), {})])
 op("maximum", "MaximumBackward0", _first_max, _minmax_pair_vjp(True), _minmax_pair_vjp(False),

@@ -22,6 +22,14 @@ def _clamp(a, min=None, max=None):
     return a
 
 
+
+def _sign(a):
+    """torch.sign: sign(nan) is 0 (numpy's is nan); abs's grad uses it too."""
+    out = np.sign(a)
+    if out.dtype.kind == "f":
+        out = np.where(np.isnan(out), 0, out).astype(out.dtype)
+    return out
+
 op("exp", "ExpBackward0", np.exp, lambda g, o, a: D.mul(g, o),
    formulas=("grad * result",), dtype_rule="float",
    torch=('exp',), methods=('exp',), signature=unary('exp'),
@@ -102,13 +110,13 @@ op("erf", "ErfBackward0", _erf,
    torch=('erf',), methods=('erf',), signature=unary('erf'),
    elementwise=True,
    samples=lambda s: [((s.normal(2, 3),), {})])
-op("abs", "AbsBackward0", np.abs, lambda g, o, a: D.mul(g, np.sign(raw(a))),
+op("abs", "AbsBackward0", np.abs, lambda g, o, a: D.mul(g, _sign(raw(a))),
    formulas=("grad * sign(self)",), dtype_rule="same",
    kink=lambda a: bool(np.any(a == 0)),
    torch=('abs', 'absolute'), methods=('abs',), signature=unary('abs'),
    elementwise=True,
    samples=lambda s: [((s.away_from_zero(2, 3),), {})])
-op("sign", "SignBackward0", np.sign, lambda g, o, a: zeros_like(g),
+op("sign", "SignBackward0", _sign, lambda g, o, a: zeros_like(g),
    formulas=("0",), saves=False, dtype_rule="same",
    kink=lambda a: bool(np.any(a == 0)),
    torch=('sign',), methods=('sign',), signature=unary('sign'),

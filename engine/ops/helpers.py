@@ -11,6 +11,12 @@ raw = D.raw
 
 
 def zeros_like(x):
+    """torch's zeros_like(grad): +0. everywhere (grad * 0 would give -0. under a negative
+    grad) and no graph; symbolic tracing keeps the product."""
+    if isinstance(x, np.ndarray):
+        return np.zeros_like(x)
+    if isinstance(x, D.Tensor):
+        return D.Tensor(np.zeros_like(x.data))
     return D.mul(x, 0.0)
 
 

@@ -26,6 +26,13 @@ def _log_softmax(a, dim):
     return s - np.log(np.sum(np.exp(s), axis=dim, keepdims=True))
 
 
+def _softmax(a, dim):
+    """torch's kernel: exp(a - max) / sum (exp of log_softmax is an ulp off, so the rows
+    would not sum to exactly what torch's do)."""
+    e = np.exp(a - np.max(a, axis=dim, keepdims=True))
+    return e / np.sum(e, axis=dim, keepdims=True)
+
+
 def _logsumexp(a, dims, keepdim=False):
     m = np.max(a, axis=dims, keepdims=True)
     m = np.where(np.isfinite(m), m, 0)
@@ -112,7 +119,15 @@ def _std_vjp(g, out, a, dims=None, correction=1, keepdim=False):
     shape = raw(a).shape
     scale = _inverse(max(_count(shape, dims) - correction, 0), 1.0)
     gd = D.div(_unreduce(g, shape, dims, keepdim), _unreduce(out, shape, dims, keepdim))
-    return D.mul(gd, D.mul(_centered(a, dims), scale))
+    res = D.mul(gd, D.mul(_centered(a, dims), scale))
+    # torch's std_backward: masked_fill(result == 0, 0) (a constant input: 0, not 0/0)
+    zero = raw(_unreduce(out, shape, dims, keepdim)) == 0
+    if zero.any() and isinstance(res, (np.ndarray, D.Tensor)):
+        fixed = np.where(np.broadcast_to(zero, raw(res).shape), 0, raw(res)).astype(raw(res).dtype)
+        if isinstance(res, np.ndarray):
+            return fixed
+        res.data = fixed
+    return res
 
 
 def _cumsum_vjp(g, out, a, dim):
@@ -191,7 +206,7 @@ op("cumsum", "CumsumBackward0",
    lambda a, dim: np.cumsum(a, axis=dim, dtype=a.dtype) if a.ndim else a.copy(),
    _cumsum_vjp, formulas=("reversed cumsum of grad",), saves=False, dtype_rule="same",
    samples=lambda s: [((s.normal(3, 4),), {"dim": 1})])
-op("softmax", "SoftmaxBackward0", lambda a, dim: np.exp(_log_softmax(a, dim)),
+op("softmax", "SoftmaxBackward0", _softmax,
    lambda g, o, a, dim: D.mul(o, D.sub(g, D.sum_dim(D.mul(g, o), dims=_axis(dim), keepdim=True))),
    formulas=("result * (grad - sum(grad * result, dim))",), dtype_rule="float",
    nn=('softmax',),

@@ -15,8 +15,10 @@ class Tensor:
     # tensors); _prev: the snapshot of this tensor before its last in-place op that was
     # recorded in the graph (nodes made before it still point at that history); _base: the
     # tensor a view was taken of (None: not a view)
+    # _view_version (set only on views): the counter's value when the view's grad_fn was
+    # made; once the base moved on, the view's grad_fn is PyTorch's AsStridedBackward0
     __slots__ = ("data", "requires_grad", "grad_fn", "grad", "retains_grad", "_version",
-                 "_prev", "_base", "__weakref__")
+                 "_prev", "_base", "_view_version", "__weakref__")
     # numpy must defer to our reflected operators (ndarray * Tensor -> Tensor.__rmul__)
     __array_ufunc__ = None
     __hash__ = object.__hash__  # == is elementwise, identity is the hash
@@ -58,6 +60,10 @@ class Tensor:
     def __repr__(self) -> str:
         from .torch_repr import tensor_repr
 
+        if self._base is not None:
+            from .versions import refresh_view
+
+            refresh_view(self)
         return tensor_repr(self.data, requires_grad=self.requires_grad,
                            grad_fn=self.grad_fn.name() if self.grad_fn is not None else None)
 

@@ -1,10 +1,14 @@
 """Rows PyTorch records as one node where a naive composition would record several:
 add/sub with `alpha` (one AddBackward0 / SubBackward0 whose `other` grad is grad * alpha,
-so `torch.add(x, x, alpha=2)` has two edges to x's AccumulateGrad and saves nothing)."""
+so `torch.add(x, x, alpha=2)` has two edges to x's AccumulateGrad and saves nothing);
+as_strided, the grad_fn a view gets once its base was changed in place (AsStridedBackward0:
+the view's elements of the base, by size, stride and offset in elements)."""
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from .. import dual as D
+from .helpers import raw
 from .table import op
 
 
@@ -21,3 +25,25 @@ op("sub_alpha", "SubBackward0", lambda a, b, alpha: np.subtract(a, np.multiply(b
    lambda g, o, a, b, alpha: g, lambda g, o, a, b, alpha: D.neg(_scaled(g, alpha)),
    formulas=("grad", "-grad * alpha"), saves=False, broadcast=True, text="sub",
    samples=lambda s: [((s.normal(2, 3), s.normal(2, 3)), {"alpha": 2.0})])
+
+
+def _as_strided(a, size, stride, offset):
+    flat = np.ascontiguousarray(a).reshape(-1)
+    item = flat.itemsize
+    return as_strided(flat[offset:], shape=size, strides=tuple(s * item for s in stride))
+
+
+def _as_strided_vjp(g, o, a, size, stride, offset):
+    """The base's grad: g added at the view's elements (np.add.at: expanded views repeat)."""
+    shape = raw(a).shape
+    idx = _as_strided(np.arange(int(np.prod(shape)), dtype=np.int64), size, stride, offset)
+    flat = np.zeros(int(np.prod(shape)), dtype=raw(g).dtype)
+    np.add.at(flat, idx.reshape(-1), np.broadcast_to(raw(g), size).reshape(-1))
+    grad = flat.reshape(shape)
+    return D.Tensor(grad) if isinstance(g, D.Tensor) else grad
+
+
+op("as_strided", "AsStridedBackward0", _as_strided, _as_strided_vjp,
+   formulas=("grad placed at the view's elements in zeros",), saves=False, dtype_rule="same",
+   samples=lambda s: [((s.normal(3, 4),), {"size": (2, 2), "stride": (4, 1), "offset": 1}),
+                      ((s.normal(3, 4),), {"size": (3,), "stride": (5,), "offset": 0})])

@@ -67,7 +67,7 @@ op("rdiv", "MulBackward0", lambda a, s: np.true_divide(s, a),
    # from the saved result only (torch: reciprocal(self) * other saves the reciprocal), so
    # changing self in place after the call does not change the gradient
    lambda g, o, a, s: (D.neg(D.div(D.mul(D.mul(g, o), o), s)) if float(raw(s)) != 0
-                       else D.neg(D.div(D.mul(g, o), a))), None,
+                       else D.mul(D.mul(g, s), D.neg(D.mul(o, o)))), None,
    formulas=("-grad * result**2 / other",), dtype_rule="float",
    samples=lambda s: [((s.away_from_zero(2, 3), 2.5), {})])
 op("pow_scalar", "PowBackward0", np.power,

@@ -3,7 +3,7 @@ setters, what programs may read of grad_fn nodes."""
 
 
 
-from .. import autograd, dtypes
+from .. import autograd, dtypes, versions
 from ..errors import runtime
 from ..ops import surface
 from ..tensor import AccumulateGrad, Node, Tensor
@@ -76,12 +76,18 @@ def is_tensor(obj):
     return isinstance(obj, Tensor)
 
 
+def _grad_fn(t: Tensor):
+    if t._base is not None:  # a view whose base changed in place: AsStridedBackward0
+        versions.refresh_view(t)
+    return t.grad_fn
+
+
 ATTRIBUTES.update({
     "grad": lambda t: t.grad,
     "data": lambda t: Tensor(t.data),
     "is_leaf": lambda t: t.grad_fn is None,
     "requires_grad": lambda t: t.requires_grad,
-    "grad_fn": lambda t: t.grad_fn,
+    "grad_fn": lambda t: _grad_fn(t),
     "shape": lambda t: Size(t.data.shape),
     "dtype": lambda t: dtypes.dtype_object(t.data.dtype),
     "ndim": lambda t: t.data.ndim,

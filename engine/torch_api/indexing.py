@@ -100,8 +100,14 @@ def setitem(t: Tensor, key, value) -> None:
 
 # ---------------------------------------------------------------- in-place updates
 def _check_inplace(t: Tensor):
-    if grad_mode.is_enabled() and t.requires_grad and t.grad_fn is None:
-        raise runtime("a leaf Variable that requires grad is being used in an in-place operation.")
+    if grad_mode.is_enabled() and t.requires_grad:
+        base = t._base
+        if base is not None and base.grad_fn is None and base.requires_grad:
+            raise runtime("a view of a leaf Variable that requires grad is being used in an "
+                          "in-place operation.")
+        if t.grad_fn is None:
+            raise runtime("a leaf Variable that requires grad is being used in an in-place "
+                          "operation.")
 
 
 def inplace(t: Tensor, result: Tensor) -> Tensor:

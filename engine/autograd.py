@@ -10,10 +10,10 @@ import numpy as np
 
 from . import dual as D
 from . import grad_mode
+from . import versions as V
 from .apply import apply
 from .errors import runtime
 from .ops import OPS, _sum_to
-from . import versions as V
 from .tensor import VERSIONED, Tensor
 
 FREED = ("Trying to backward through the graph a second time (or directly access saved "

@@ -111,8 +111,8 @@ def check_saved(t: Tensor, fn, requiring) -> None:
             continue
         want = 0 if vs is None else vs[k]
         if want is not None and version(inp) != want:
-            old = at_version(inp, want)
-            which = "" if old.grad_fn is None else f", which is output 0 of {_short(old.grad_fn.name())},"
+            # torch names the tensor's current grad_fn (a saved result: the node itself)
+            which = "" if inp.grad_fn is None else f", which is output 0 of {_short(inp.grad_fn.name())},"
             _raise(inp, version(inp), want, which)
 
 

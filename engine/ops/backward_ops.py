@@ -8,7 +8,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from .. import dual as D
-from .helpers import raw
+from .helpers import raw, zeros_like
 from .table import op
 
 
@@ -47,3 +47,20 @@ op("as_strided", "AsStridedBackward0", _as_strided, _as_strided_vjp,
    formulas=("grad placed at the view's elements in zeros",), saves=False, dtype_rule="same",
    samples=lambda s: [((s.normal(3, 4),), {"size": (2, 2), "stride": (4, 1), "offset": 1}),
                       ((s.normal(3, 4),), {"size": (3,), "stride": (5,), "offset": 0})])
+
+
+# ---- backward formulas PyTorch implements as named functions: under create_graph they are
+# recorded as their own nodes (ThresholdBackwardBackward0, ...), with their own VJPs, so
+# grad_fn names and higher derivatives are PyTorch's
+def _threshold_backward(g, s, threshold):
+    # torch: self <= threshold ? 0 : grad (a NaN self passes the grad through)
+    return np.where(s <= threshold, np.zeros((), g.dtype), g).astype(g.dtype, copy=False)
+
+
+op("threshold_backward", "ThresholdBackwardBackward0", _threshold_backward,
+   lambda gg, o, g, s, threshold: D.threshold_backward(gg, s, threshold=threshold),
+   lambda gg, o, g, s, threshold: zeros_like(gg),
+   formulas=("threshold_backward(grad, self, threshold)", "zeros_like(grad)"),
+   args=("grad_output", "self"), dtype_rule="same",
+   kink=lambda g, s, threshold: bool(np.any(s == threshold)),
+   samples=lambda s: [((s.normal(2, 3), s.away_from_zero(2, 3)), {"threshold": 0.0})])

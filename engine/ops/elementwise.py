@@ -26,9 +26,12 @@ def _clamp(a, min=None, max=None):
 def _sign(a):
     """torch.sign: sign(nan) is 0 (numpy's is nan); abs's grad uses it too."""
     out = np.sign(a)
-    if out.dtype.kind == "f":
+    if isinstance(out, (np.ndarray, np.generic)) and out.dtype.kind == "f":  # (not symbols)
         out = np.where(np.isnan(out), 0, out).astype(out.dtype)
     return out
+
+
+_sign.ufunc = np.sign  # derive maps np.sign on its symbols to this row
 
 op("exp", "ExpBackward0", np.exp, lambda g, o, a: D.mul(g, o),
    formulas=("grad * result",), dtype_rule="float",

@@ -173,6 +173,22 @@ def run_backward(outputs, grad_outputs, *, retain_graph=None, create_graph=False
     return result
 
 
+def _graph_sum_to(contrib: Tensor, shape: tuple) -> Tensor:
+    """torch's at::sum_to under create_graph: sum(dims, keepdim=True) (SumBackward1), then
+    view to the shape when leading dims went (ViewBackward0)."""
+    sizes = contrib.data.shape
+    lead = len(sizes) - len(shape)
+    if lead < 0:
+        return D.sum_to(contrib, shape=shape)
+    dims = tuple(range(lead)) + tuple(i for i in range(lead, len(sizes))
+                                      if shape[i - lead] == 1 and sizes[i] != 1)
+    if dims:
+        contrib = D.sum_dim(contrib, dims=dims, keepdim=True)
+    if lead:
+        contrib = D.reshape(contrib, shape=shape)
+    return contrib
+
+
 def _needed(order, wanted) -> set:
     """ids of the tensors on a path to one of `wanted` (order: inputs before consumers)."""
     needed = set()
@@ -195,7 +211,7 @@ def _fit(contrib, inp: Tensor, create_graph: bool):
         if not isinstance(contrib, Tensor):
             contrib = Tensor(np.asarray(contrib))
         if contrib.data.shape != shape:
-            contrib = D.sum_to(contrib, shape=shape)
+            contrib = _graph_sum_to(contrib, shape)
         if contrib.data.dtype != inp.data.dtype:
             contrib = D.to_dtype(contrib, dtype=inp.data.dtype)
         return contrib

@@ -13,10 +13,6 @@ from conftest import SHARED, TESTS, no_traceback, run_gradcli
 
 FOUND = TESTS / "found"
 OPEN = {
-    "fuzz01": "relu's backward is not yet the named op threshold_backward "
-              "(ThresholdBackwardBackward0), so create_graph records no second derivative",
-    "fuzz02": "create_graph does not yet reduce broadcast grads with PyTorch's own nodes "
-              "(ViewBackward0) nor record clamp's backward as where (WhereBackward0)",
     "fuzz12": "std's backward under create_graph is not yet PyTorch's graph "
               "(MulBackward1, SubBackward0)",
     "fuzz23": "float32 sum and sigmoid forwards are not yet torch's kernels (issue 19: the "

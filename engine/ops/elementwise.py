@@ -132,11 +132,19 @@ op("floor", "FloorBackward0", np.floor, lambda g, o, a: zeros_like(g),
    torch=('floor',), methods=('floor',), signature=unary('floor'),
    elementwise=True,
    samples=lambda s: [((s.positive(2, 3) + 0.05,), {})])
+
+def _clamp_vjp(g, a, min, max):
+    """torch: where(min <= self <= max, grad, 0) (a WhereBackward0 under create_graph);
+    derive's symbols keep the mask product."""
+    inside = (((raw(a) >= min) if min is not None else True)
+              & ((raw(a) <= max) if max is not None else True))
+    if isinstance(g, D.Traced) or isinstance(a, D.Traced):
+        return _select(g, inside.astype(raw(a).dtype))
+    return D.where(g, 0.0, cond=np.broadcast_to(inside, raw(g).shape))
+
 op("clamp", "ClampBackward1",
    lambda a, min=None, max=None: _clamp(a, min, max).astype(a.dtype),
-   lambda g, o, a, min=None, max=None: _select(g, (
-       ((raw(a) >= min) if min is not None else True)
-       & ((raw(a) <= max) if max is not None else True)).astype(raw(a).dtype)),
+   lambda g, o, a, min=None, max=None: _clamp_vjp(g, a, min, max),
    formulas=("grad * (min <= self <= max)",), dtype_rule="same",
    kink=_clamp_kink,
    elementwise=True,

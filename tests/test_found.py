@@ -13,8 +13,6 @@ from conftest import SHARED, TESTS, no_traceback, run_gradcli
 
 FOUND = TESTS / "found"
 OPEN = {
-    "fuzz12": "std's backward under create_graph is not yet PyTorch's graph "
-              "(MulBackward1, SubBackward0)",
     "fuzz23": "float32 sum and sigmoid forwards are not yet torch's kernels (issue 19: the "
               "numerics kernels wired into the rows)",
 }

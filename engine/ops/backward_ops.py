@@ -64,3 +64,10 @@ op("threshold_backward", "ThresholdBackwardBackward0", _threshold_backward,
    args=("grad_output", "self"), dtype_rule="same",
    kink=lambda g, s, threshold: bool(np.any(s == threshold)),
    samples=lambda s: [((s.normal(2, 3), s.away_from_zero(2, 3)), {"threshold": 0.0})])
+
+
+# Tensor * Scalar inside backward formulas (std_backward's 2 / (N - correction) * grad):
+# torch's mul.Scalar overload, a node of its own (MulBackward1) without an edge for the number
+op("mul_scalar", "MulBackward1", np.multiply, lambda g, o, a, s: D.mul_scalar(g, float(raw(s))),
+   None, formulas=("grad * other",), saves=False, scalar_overload=True, text="mul",
+   samples=lambda s: [((s.normal(2, 3), 1.5), {})])

@@ -117,17 +117,21 @@ def _var_vjp(g, out, a, dims=None, correction=1, keepdim=False):
 
 def _std_vjp(g, out, a, dims=None, correction=1, keepdim=False):
     shape = raw(a).shape
-    scale = _inverse(max(_count(shape, dims) - correction, 0), 1.0)
-    gd = D.div(_unreduce(g, shape, dims, keepdim), _unreduce(out, shape, dims, keepdim))
-    res = D.mul(gd, D.mul(_centered(a, dims), scale))
-    # torch's std_backward: masked_fill(result == 0, 0) (a constant input: 0, not 0/0)
-    zero = raw(_unreduce(out, shape, dims, keepdim)) == 0
-    if zero.any() and isinstance(res, (np.ndarray, D.Tensor)):
-        fixed = np.where(np.broadcast_to(zero, raw(res).shape), 0, raw(res)).astype(raw(res).dtype)
-        if isinstance(res, np.ndarray):
-            return fixed
-        res.data = fixed
-    return res
+    scale = _inverse(max(_count(shape, dims) - correction, 0), 2.0)
+    # torch's std_backward: var_backward(grad / (result * 2) masked to 0 where result is 0
+    # (a constant input: 0, not 0/0)) = 2 / (N - correction) * that * (self - mean)
+    out_ = _unreduce(out, shape, dims, keepdim)
+    gd = D.div(_unreduce(g, shape, dims, keepdim), D.mul(out_, 2.0))
+    zero = raw(out_) == 0
+    if zero.any() and isinstance(gd, (np.ndarray, D.Tensor)):
+        fixed = np.where(zero, 0, raw(gd)).astype(raw(gd).dtype)
+        if isinstance(gd, np.ndarray):
+            gd = fixed
+        else:
+            gd.data = fixed
+    if isinstance(gd, D.Traced):
+        return D.mul(D.mul(gd, scale), _centered(a, dims))
+    return D.mul(D.mul_scalar(gd, scale), _centered(a, dims))
 
 
 def _cumsum_vjp(g, out, a, dim):

@@ -10,6 +10,7 @@ import numpy as np
 
 from . import dual as D
 from . import grad_mode
+from . import hooks as H
 from . import versions as V
 from .apply import apply
 from .errors import runtime
@@ -106,6 +107,7 @@ def run_backward(outputs, grad_outputs, *, retain_graph=None, create_graph=False
     # autograd.grad runs only the nodes on a path to its inputs (others may be freed)
     needed = _needed(order, wanted) if wanted is not None else None
     versioned = VERSIONED[0]
+    hooked = H.ACTIVE[0]
     captured = {}
     with grad_mode.set_grad_enabled(create_graph):
         for t in reversed(order):
@@ -113,11 +115,15 @@ def run_backward(outputs, grad_outputs, *, retain_graph=None, create_graph=False
             if g is None:
                 continue
             fn = t.grad_fn
+            if hooked:
+                g = H.run_pre(t, g, create_graph)
             if wanted is not None:
                 if id(t) in wanted:
                     captured[id(t)] = g
             elif fn is None or t.retains_grad:
                 _accumulate(t, g, create_graph)
+                if hooked and fn is None:
+                    H.run_post(t)
             if fn is None:
                 if trace is not None:
                     trace(t, g, [])

@@ -3,13 +3,13 @@ setters, what programs may read of grad_fn nodes."""
 
 
 
-from .. import autograd, dtypes, versions
+from .. import autograd, dtypes, hooks, versions
 from ..errors import runtime
 from ..ops import surface
 from ..tensor import AccumulateGrad, Node, Tensor
 from .args import Size, _dim, _tensor
 from .indexing import set_requires_grad
-from .registry import ATTRIBUTES, FUNCTIONS, NN_FUNCTIONS, SETTERS, tensor_method, torch_fn
+from .registry import ATTRIBUTES, FUNCTIONS, METHODS, NN_FUNCTIONS, SETTERS, tensor_method, torch_fn
 
 
 # ---------------------------------------------------------------- autograd and queries
@@ -19,6 +19,8 @@ def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=
 
 
 FUNCTIONS["autograd.grad"] = autograd.grad
+METHODS["register_hook"] = hooks.register_hook
+METHODS["register_post_accumulate_grad_hook"] = hooks.register_post_accumulate_grad_hook
 
 
 @torch_fn("autograd.backward")

@@ -60,10 +60,8 @@ class Tensor:
     def __repr__(self) -> str:
         from .torch_repr import tensor_repr
 
-        if self._base is not None:
-            from .versions import refresh_view
-
-            refresh_view(self)
+        if self._base is not None and VIEW_REFRESH[0] is not None:
+            VIEW_REFRESH[0](self)  # engine/views.py: AsStridedBackward0 after a base changed
         return tensor_repr(self.data, requires_grad=self.requires_grad,
                            grad_fn=self.grad_fn.name() if self.grad_fn is not None else None)
 
@@ -78,6 +76,8 @@ class Tensor:
 # True once some tensor was updated in place: from then on nodes record their inputs'
 # version counters (before, every counter is 0 and recording them would only cost time)
 VERSIONED = [False]
+# engine/views.py's refresh_view, installed when it is imported (it sits above apply)
+VIEW_REFRESH = [None]
 
 
 class Node:

@@ -122,24 +122,3 @@ def _raise(t, now, want, which):
                   f"an inplace operation: {describe(t)}{sep} is at version {now}; expected "
                   f"version {want} instead. {HINT}")
 
-
-def refresh_view(t: Tensor) -> None:
-    """A view whose base was changed in place in the graph: its grad_fn becomes
-    AsStridedBackward0 on the base (PyTorch regenerates it the same way on access)."""
-    base = t._base
-    if (base is None or t._view_version == version(t) or t.grad_fn is None
-            or base.grad_fn is None or not base.data.flags.c_contiguous):
-        return
-    from .apply import apply
-    from .grad_mode import set_grad_enabled
-    from .ops import OPS
-
-    item = base.data.itemsize
-    offset = (t.data.__array_interface__["data"][0]
-              - base.data.__array_interface__["data"][0]) // item
-    params = {"size": t.data.shape, "stride": tuple(s // item for s in t.data.strides),
-              "offset": offset}
-    with set_grad_enabled(True):
-        fresh = apply(OPS["as_strided"], (base,), params)
-    t.grad_fn = fresh.grad_fn
-    t._view_version = version(t)

@@ -3,7 +3,7 @@ setters, what programs may read of grad_fn nodes."""
 
 
 
-from .. import autograd, dtypes, hooks, versions
+from .. import autograd, dtypes, hooks, views
 from ..errors import runtime
 from ..ops import surface
 from ..tensor import AccumulateGrad, Node, Tensor
@@ -80,7 +80,7 @@ def is_tensor(obj):
 
 def _grad_fn(t: Tensor):
     if t._base is not None:  # a view whose base changed in place: AsStridedBackward0
-        versions.refresh_view(t)
+        views.refresh_view(t)
     return t.grad_fn
 
 

@@ -3,7 +3,7 @@ graph node when grad is being recorded. The only place ops become graph nodes.""
 
 import numpy as np
 
-from . import dtypes, grad_mode
+from . import dtypes, grad_mode, versions
 from .errors import runtime
 from .tensor import Node, Tensor
 
@@ -109,6 +109,23 @@ def _apply_float(op, args, params):
     return out
 
 
+# rows whose result is a view of their first input (numpy returns a view too): the result
+# shares the base's memory and version counter, as PyTorch's views do
+VIEW_OPS = frozenset({"t", "mT", "permute", "transpose", "reshape", "unsqueeze", "squeeze_dim",
+                      "squeeze", "expand", "select", "slice", "alias"})
+
+
+def _mark_view(out: Tensor, src) -> None:
+    if type(src) is not Tensor:
+        return
+    base = src._base if src._base is not None else src
+    out._base = base
+    out._version = versions.counter(base)
+    out._view_version = out._version[0]
+    if src.requires_grad and not grad_mode._enabled[0]:
+        out.requires_grad = True  # a view made under no_grad still requires grad (a leaf)
+
+
 def apply(op, args, params=None):
     """Run `op` on `args` (tensors, arrays or Python scalars) with keyword `params`.
 
@@ -142,6 +159,8 @@ def apply(op, args, params=None):
     if type(out_data) is not np.ndarray:
         out_data = np.asarray(out_data)
     out = Tensor(out_data)
+    if rule == "same" and op.name in VIEW_OPS and out_data.base is not None:
+        _mark_view(out, args[0])
     if op.differentiable and grad_mode._enabled[0]:
         for a in args:
             if type(a) is Tensor and a.requires_grad:

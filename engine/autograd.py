@@ -10,10 +10,12 @@ import numpy as np
 
 from . import dual as D
 from . import grad_mode
+from . import hooks as H
+from . import versions as V
 from .apply import apply
 from .errors import runtime
 from .ops import OPS, _sum_to
-from .tensor import Tensor
+from .tensor import VERSIONED, Tensor
 
 FREED = ("Trying to backward through the graph a second time (or directly access saved "
          "tensors after they have already been freed). Saved intermediate values of the graph "
@@ -42,7 +44,7 @@ def topological_order(roots) -> list:
         stack.append((t, True))
         fn = t.grad_fn
         if fn is not None:
-            for inp in reversed(fn.inputs):
+            for inp in reversed(V.graph_inputs(fn) if VERSIONED[0] else fn.inputs):
                 if inp.requires_grad and id(inp) not in seen:
                     stack.append((inp, False))
     return order
@@ -102,6 +104,10 @@ def run_backward(outputs, grad_outputs, *, retain_graph=None, create_graph=False
     for out, g in zip(outputs, seeds, strict=False):
         grads[id(out)] = g if id(out) not in grads else grads[id(out)] + g
     wanted = {id(t): i for i, t in enumerate(inputs)} if inputs is not None else None
+    # autograd.grad runs only the nodes on a path to its inputs (others may be freed)
+    needed = _needed(order, wanted) if wanted is not None else None
+    versioned = VERSIONED[0]
+    hooked = H.ACTIVE[0]
     captured = {}
     with grad_mode.set_grad_enabled(create_graph):
         for t in reversed(order):
@@ -109,26 +115,35 @@ def run_backward(outputs, grad_outputs, *, retain_graph=None, create_graph=False
             if g is None:
                 continue
             fn = t.grad_fn
+            if hooked:
+                g = H.run_pre(t, g, create_graph)
             if wanted is not None:
                 if id(t) in wanted:
                     captured[id(t)] = g
             elif fn is None or t.retains_grad:
                 _accumulate(t, g, create_graph)
+                if hooked and fn is None:
+                    H.run_post(t)
             if fn is None:
                 if trace is not None:
                     trace(t, g, [])
                 continue
             op = fn.op
+            inputs_ = V.graph_inputs(fn) if versioned else fn.inputs
+            if needed is not None and not any(id(i) in needed for i in inputs_):
+                continue
             if fn.released and op.saves:
                 raise runtime(FREED)
+            if versioned:
+                V.check_saved(t, fn, [i for i, x in enumerate(inputs_) if x.requires_grad])
             if create_graph:
-                out, ins = t, fn.inputs
+                out, ins = t, inputs_
             else:
-                out, ins = t.data, [i.data for i in fn.inputs]
+                out, ins = t.data, [i.data for i in inputs_]
             sends = [] if trace is not None else None
             params = fn.params
-            for i, inp in enumerate(fn.inputs):
-                if not inp.requires_grad:
+            for i, inp in enumerate(inputs_):
+                if not inp.requires_grad or (needed is not None and id(inp) not in needed):
                     continue
                 if op.variadic:
                     contrib = op.vjps[0](g, out, *ins, index=i, **params)
@@ -166,6 +181,37 @@ def run_backward(outputs, grad_outputs, *, retain_graph=None, create_graph=False
     return result
 
 
+def _graph_sum_to(contrib: Tensor, shape: tuple) -> Tensor:
+    """torch's at::sum_to under create_graph: sum(dims, keepdim=True) (SumBackward1), then
+    view to the shape when leading dims went (ViewBackward0)."""
+    sizes = contrib.data.shape
+    lead = len(sizes) - len(shape)
+    if lead < 0:
+        return D.sum_to(contrib, shape=shape)
+    dims = tuple(range(lead)) + tuple(i for i in range(lead, len(sizes))
+                                      if shape[i - lead] == 1 and sizes[i] != 1)
+    if dims:
+        contrib = D.sum_dim(contrib, dims=dims, keepdim=True)
+    if lead:
+        contrib = D.reshape(contrib, shape=shape)
+    return contrib
+
+
+def _needed(order, wanted) -> set:
+    """ids of the tensors on a path to one of `wanted` (order: inputs before consumers)."""
+    needed = set()
+    versioned = VERSIONED[0]
+    for t in order:
+        if id(t) in wanted:
+            needed.add(id(t))
+            continue
+        fn = t.grad_fn
+        if fn is not None and any(id(i) in needed for i in
+                                  (V.graph_inputs(fn) if versioned else fn.inputs)):
+            needed.add(id(t))
+    return needed
+
+
 def _fit(contrib, inp: Tensor, create_graph: bool):
     """Undo broadcasting (sum back to the input's shape) and match the input's dtype."""
     shape = inp.data.shape
@@ -173,7 +219,7 @@ def _fit(contrib, inp: Tensor, create_graph: bool):
         if not isinstance(contrib, Tensor):
             contrib = Tensor(np.asarray(contrib))
         if contrib.data.shape != shape:
-            contrib = D.sum_to(contrib, shape=shape)
+            contrib = _graph_sum_to(contrib, shape)
         if contrib.data.dtype != inp.data.dtype:
             contrib = D.to_dtype(contrib, dtype=inp.data.dtype)
         return contrib

@@ -13,7 +13,14 @@ from . import dtypes
 
 
 class Tensor:
-    __slots__ = ("data", "requires_grad", "grad_fn", "grad", "retains_grad", "__weakref__")
+    # _version: PyTorch's version counter (bumped by in-place ops, checked by saved
+    # tensors); _prev: the snapshot of this tensor before its last in-place op that was
+    # recorded in the graph (nodes made before it still point at that history); _base: the
+    # tensor a view was taken of (None: not a view)
+    # _view_version (set only on views): the counter's value when the view's grad_fn was
+    # made; once the base moved on, the view's grad_fn is PyTorch's AsStridedBackward0
+    __slots__ = ("data", "requires_grad", "grad_fn", "grad", "retains_grad", "_version",
+                 "_prev", "_base", "_view_version", "__weakref__")
     # numpy must defer to our reflected operators (ndarray * Tensor -> Tensor.__rmul__)
     __array_ufunc__ = None
     __hash__ = object.__hash__  # == is elementwise, identity is the hash
@@ -24,6 +31,9 @@ class Tensor:
         self.grad_fn = grad_fn
         self.grad = None
         self.retains_grad = False
+        self._version = None  # None: version 0, counter not shared yet; else a shared [n]
+        self._prev = None
+        self._base = None
 
     @property
     def is_leaf(self) -> bool:
@@ -52,6 +62,8 @@ class Tensor:
     def __repr__(self) -> str:
         from .torch_repr import tensor_repr
 
+        if self._base is not None and VIEW_REFRESH[0] is not None:
+            VIEW_REFRESH[0](self)  # engine/views.py: AsStridedBackward0 after a base changed
         return tensor_repr(self.data, requires_grad=self.requires_grad,
                            grad_fn=self.grad_fn.name() if self.grad_fn is not None else None)
 
@@ -76,19 +88,30 @@ class Tensor:
         return bool(self.data.reshape(()))
 
 
+# True once some tensor was updated in place: from then on nodes record their inputs'
+# version counters (before, every counter is 0 and recording them would only cost time)
+VERSIONED = [False]
+# engine/views.py's refresh_view, installed when it is imported (it sits above apply)
+VIEW_REFRESH = [None]
+
+
 class Node:
     """A grad_fn: one recorded op application. `inputs` are the op's tensor inputs
     (constants wrapped as tensors that do not require grad), `params` the op's
     non-tensor arguments. The node does not point back at its result (no reference
     cycle): backward walks tensors, and each tensor knows its node."""
 
-    __slots__ = ("op", "inputs", "params", "released")
+    # versions: the inputs' version counters when recorded (None: all 0, the case until
+    # a program first updates a tensor in place — see VERSIONED)
+    __slots__ = ("op", "inputs", "params", "released", "versions")
 
     def __init__(self, op, inputs: tuple, params: dict):
         self.op = op
         self.inputs = inputs
         self.params = params
         self.released = False
+        self.versions = VERSIONED[0] and tuple(0 if t._version is None else t._version[0]
+                                               for t in inputs) or None
 
     def name(self) -> str:
         return self.op.grad_fn

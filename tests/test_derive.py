@@ -171,7 +171,8 @@ NOT_SYMBOLIC.update({n: n for n in ("cdist", "linalg_cholesky", "linalg_eigvalsh
 # issue 18's reductions: masks of the ties / NaNs / the order's case
 NOT_SYMBOLIC.update({n: n for n in ("amax", "amin", "aminmax_min", "aminmax_max", "median",
                                     "nanmedian", "nansum", "norm_p")})
-OP_CASES = [(name, i) for name in sorted(n for n, op in OPS.items() if op.differentiable)
+OP_CASES = [(name, i) for name in sorted(n for n, op in OPS.items() if op.differentiable
+                                         and "not implemented" not in op.formulas)
             for i in range(len(SAMPLES.get(name, [None])))]
 
 

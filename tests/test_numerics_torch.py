@@ -101,7 +101,8 @@ SWEEP = {
     "clamp": ((-10, 10), lambda t: api.FUNCTIONS["clamp"](t, -1.0, 1.0),
               lambda t: torch.clamp(t, -1.0, 1.0), 0.995, 0.995, 0, 0),
     "square": ((-10, 10), lambda t: api.FUNCTIONS["square"](t), torch.square, 0.995, 0.995, 0, 0),
-    "reciprocal": ((0.01, 10), lambda t: 1.0 / t, lambda t: 1.0 / t, 0.995, 0.995, 0, 0),
+    # 1/x: the gradient from the saved result (version counters), not from x as torch
+    "reciprocal": ((0.01, 10), lambda t: 1.0 / t, lambda t: 1.0 / t, 0.995, 0.655, 0, 2),
     "div3": ((-10, 10), lambda t: t / 3, lambda t: t / 3, 0.995, 0.995, 0, 0),
     "pow2.5": ((0.01, 10), lambda t: api.FUNCTIONS["pow"](t, 2.5), lambda t: t ** 2.5, 0.978, 0.982, 1, 3),
     "rpow2": ((-20, 20), lambda t: api.FUNCTIONS["pow"](2, t), lambda t: 2 ** t, 0.98, 0.982, 1, 3),

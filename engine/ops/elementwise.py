@@ -23,6 +23,17 @@ def _clamp(a, min=None, max=None):
     return a
 
 
+
+def _sign(a):
+    """torch.sign: sign(nan) is 0 (numpy's is nan); abs's grad uses it too."""
+    out = np.sign(a)
+    if isinstance(out, (np.ndarray, np.generic)) and out.dtype.kind == "f":  # (not symbols)
+        out = np.where(np.isnan(out), 0, out).astype(out.dtype)
+    return out
+
+
+_sign.ufunc = np.sign  # derive maps np.sign on its symbols to this row
+
 op("exp", "ExpBackward0", U.exp, lambda g, o, a: D.mul(g, o),
    formulas=("grad * result",), dtype_rule="float",
    torch=('exp',), methods=('exp',), signature=unary('exp'),
@@ -105,13 +116,13 @@ op("erf", "ErfBackward0", _erf,
    torch=('erf',), methods=('erf',), signature=unary('erf'),
    elementwise=True,
    samples=lambda s: [((s.normal(2, 3),), {})])
-op("abs", "AbsBackward0", np.abs, lambda g, o, a: D.mul(g, np.sign(raw(a))),
+op("abs", "AbsBackward0", np.abs, lambda g, o, a: D.mul(g, _sign(raw(a))),
    formulas=("grad * sign(self)",), dtype_rule="same",
    kink=lambda a: bool(np.any(a == 0)),
    torch=('abs', 'absolute'), methods=('abs',), signature=unary('abs'),
    elementwise=True,
    samples=lambda s: [((s.away_from_zero(2, 3),), {})])
-op("sign", "SignBackward0", np.sign, lambda g, o, a: zeros_like(g),
+op("sign", "SignBackward0", _sign, lambda g, o, a: zeros_like(g),
    formulas=("0",), saves=False, dtype_rule="same",
    kink=lambda a: bool(np.any(a == 0)),
    torch=('sign',), methods=('sign',), signature=unary('sign'),
@@ -124,11 +135,19 @@ op("floor", "FloorBackward0", np.floor, lambda g, o, a: zeros_like(g),
    torch=('floor',), methods=('floor',), signature=unary('floor'),
    elementwise=True,
    samples=lambda s: [((s.positive(2, 3) + 0.05,), {})])
+
+def _clamp_vjp(g, a, min, max):
+    """torch: where(min <= self <= max, grad, 0) (a WhereBackward0 under create_graph);
+    derive's symbols keep the mask product."""
+    inside = (((raw(a) >= min) if min is not None else True)
+              & ((raw(a) <= max) if max is not None else True))
+    if isinstance(g, D.Traced) or isinstance(a, D.Traced):
+        return _select(g, inside.astype(raw(a).dtype))
+    return D.where(g, 0.0, cond=np.broadcast_to(inside, raw(g).shape))
+
 op("clamp", "ClampBackward1",
    lambda a, min=None, max=None: _clamp(a, min, max).astype(a.dtype),
-   lambda g, o, a, min=None, max=None: _select(g, (
-       ((raw(a) >= min) if min is not None else True)
-       & ((raw(a) <= max) if max is not None else True)).astype(raw(a).dtype)),
+   lambda g, o, a, min=None, max=None: _clamp_vjp(g, a, min, max),
    formulas=("grad * (min <= self <= max)",), dtype_rule="same",
    kink=_clamp_kink,
    elementwise=True,

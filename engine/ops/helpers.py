@@ -13,10 +13,13 @@ raw = D.raw
 
 
 def zeros_like(x):
-    z = D.mul(x, 0.0)
-    # torch's zero grads are +0.; x * 0 is -0. where x < 0 (arrays only: a Tensor or a
-    # symbolic value keeps the recorded product)
-    return np.zeros_like(z) if isinstance(z, np.ndarray) else z
+    """torch's zeros_like(grad): +0. everywhere (grad * 0 would give -0. under a negative
+    grad) and no graph; symbolic tracing keeps the product."""
+    if isinstance(x, np.ndarray):
+        return np.zeros_like(x)
+    if isinstance(x, D.Tensor):
+        return D.Tensor(np.zeros_like(x.data))
+    return D.mul(x, 0.0)
 
 
 def _keep_shape(shape, dims):

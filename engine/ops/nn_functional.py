@@ -10,9 +10,17 @@ from .helpers import _first_max, _fused, _select, raw
 from .signature import Signature
 from .table import op, unary
 
+
+def _relu_vjp(g, o):
+    """torch's named backward threshold_backward(grad, result, 0) (its own node under
+    create_graph); derive's symbolic values keep the mask form (x > 0)."""
+    if isinstance(g, D.Traced) or isinstance(o, D.Traced):
+        return _select(g, (raw(o) > 0).astype(raw(o).dtype))
+    return D.threshold_backward(g, o, threshold=0.0)
+
 op("relu", "ReluBackward0", lambda a: _first_max(a, 0).astype(a.dtype),
-   lambda g, o, a: _select(g, (raw(o) > 0).astype(raw(o).dtype)),
-   formulas=("grad * (result > 0)",), dtype_rule="same",
+   lambda g, o, a: _relu_vjp(g, o),
+   formulas=("threshold_backward(grad, result, 0)",), dtype_rule="same",
    kink=lambda a: bool(np.any(a == 0)),
    torch=('relu',), methods=('relu',), signature=unary('relu'),
    nn=('relu',), nn_signature=Signature('relu', '(Tensor input, bool inplace = False)', style="python"),

@@ -27,6 +27,13 @@ def _log_softmax(a, dim):
     return s - np.log(np.sum(np.exp(s), axis=dim, keepdims=True))
 
 
+def _softmax(a, dim):
+    """torch's kernel: exp(a - max) / sum (exp of log_softmax is an ulp off, so the rows
+    would not sum to exactly what torch's do)."""
+    e = np.exp(a - np.max(a, axis=dim, keepdims=True))
+    return e / np.sum(e, axis=dim, keepdims=True)
+
+
 def _logsumexp(a, dims, keepdim=False):
     m = np.max(a, axis=dims, keepdims=True)
     m = np.where(np.isfinite(m), m, 0)
@@ -132,12 +139,21 @@ def _var_vjp(g, out, a, dims=None, correction=1, keepdim=False):
 def _std_vjp(g, out, a, dims=None, correction=1, keepdim=False):
     # std_backward: var_backward((grad / (result * 2)).masked_fill_(result == 0, 0), ...)
     shape = raw(a).shape
-    gd = D.div(_unreduce(g, shape, dims, keepdim), D.mul(_unreduce(out, shape, dims, keepdim), 2.0))
-    if isinstance(raw(out), np.ndarray):  # (derive's symbolic result: assumed nonzero)
-        zero = np.broadcast_to(np.reshape(raw(out), _keep_shape(shape, dims)), shape) == 0
-        if np.any(zero):
-            gd = D.where(0.0, gd, cond=zero)
-    return _var_vjp(gd, None, a, dims, correction, keepdim=True)
+    scale = _inverse(max(_count(shape, dims) - correction, 0), 2.0)
+    # torch's std_backward: var_backward(grad / (result * 2) masked to 0 where result is 0
+    # (a constant input: 0, not 0/0)) = 2 / (N - correction) * that * (self - mean)
+    out_ = _unreduce(out, shape, dims, keepdim)
+    gd = D.div(_unreduce(g, shape, dims, keepdim), D.mul(out_, 2.0))
+    zero = raw(out_) == 0
+    if zero.any() and isinstance(gd, (np.ndarray, D.Tensor)):
+        fixed = np.where(zero, 0, raw(gd)).astype(raw(gd).dtype)
+        if isinstance(gd, np.ndarray):
+            gd = fixed
+        else:
+            gd.data = fixed
+    if isinstance(gd, D.Traced):
+        return D.mul(D.mul(gd, scale), _centered(a, dims))
+    return D.mul(D.mul_scalar(gd, scale), _centered(a, dims))
 
 
 def _cumsum_vjp(g, out, a, dim, dtype=None):
@@ -225,7 +241,7 @@ def _cumsum(a, dim, dtype=None):
 op("cumsum", "CumsumBackward0", _cumsum,
    _cumsum_vjp, formulas=("reversed cumsum of grad",), saves=False, dtype_rule="same",
    samples=lambda s: [((s.normal(3, 4),), {"dim": 1})])
-op("softmax", "SoftmaxBackward0", lambda a, dim: np.exp(_log_softmax(a, dim)),
+op("softmax", "SoftmaxBackward0", _softmax,
    lambda g, o, a, dim: D.mul(o, D.sub(g, D.sum_dim(D.mul(g, o), dims=_axis(dim), keepdim=True))),
    formulas=("result * (grad - sum(grad * result, dim))",), dtype_rule="float",
    nn=('softmax',),

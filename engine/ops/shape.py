@@ -106,7 +106,10 @@ _INDEX_SAMPLES = {
 for _name, _grad_fn in (("select", "SelectBackward0"), ("slice", "SliceBackward0"),
                         ("index", "IndexBackward0"), ("unbind", "UnbindBackward0"),
                         ("alias", "AliasBackward0")):
-    op(_name, _grad_fn, lambda a, key: a[key], _index_vjp,
+    # basic keys end with `...`: numpy then returns a view even for one element (as torch's
+    # select/slice are views of their base), never a scalar copy
+    op(_name, _grad_fn, (lambda a, key: a[key]) if _name == "index" else
+       (lambda a, key: a[tuple(key) + (Ellipsis,)]), _index_vjp,
        formulas=("grad placed at the index in zeros",), saves=False, dtype_rule="same",
        samples=_INDEX_SAMPLES[_name])
 op("embed", "IndexPutBackward0", _embed,

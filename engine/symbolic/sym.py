@@ -143,8 +143,10 @@ _FLIP = {"lt": "gt", "le": "ge", "gt": "lt", "ge": "le", "eq": "eq", "ne": "ne"}
 def _ufunc_ops() -> dict:
     table = {}
     for name, op in OPS.items():
-        if isinstance(op.forward, np.ufunc):
-            table.setdefault(op.forward, name)
+        # a forward wrapping a ufunc for torch's edge values (sign(nan)) names it as `ufunc`
+        fwd = getattr(op.forward, "ufunc", op.forward)
+        if isinstance(fwd, np.ufunc):
+            table.setdefault(fwd, name)
     return table
 
 

@@ -9,7 +9,7 @@ from ..apply import apply, broadcast_shape
 from ..errors import runtime, type_error
 from ..ops import OPS, surface
 from ..tensor import Tensor
-from .args import _tensor, _type_name
+from .args import _scalar_type, _tensor, _type_name
 from .factories import tensor
 from .registry import FUNCTIONS, METHODS, NN_FUNCTIONS, torch_fn
 
@@ -34,6 +34,8 @@ def add(input, other, alpha=1):
     if alpha == 1 and type(input) is Tensor and type(other) in _PLAIN:  # x + y, x + 1
         return apply(_OP_ADD, (input, other))
     if alpha != 1:
+        if isinstance(input, Tensor) and isinstance(other, Tensor):  # one AddBackward0 node
+            return apply(OPS["add_alpha"], (input, other), {"alpha": alpha})
         other = mul(other, alpha)
     if not isinstance(input, Tensor):
         return _binary("add", _operand(other, "+"), input)
@@ -43,6 +45,8 @@ def add(input, other, alpha=1):
 @torch_fn("sub", "subtract", method=("sub", "subtract"))
 def sub(input, other, alpha=1):
     if alpha != 1:
+        if isinstance(input, Tensor) and isinstance(other, Tensor):  # one SubBackward0 node
+            return apply(OPS["sub_alpha"], (input, other), {"alpha": alpha})
         other = mul(other, alpha)
     if not isinstance(input, Tensor):
         return apply(OPS["rsub"], (_operand(other, "-"), input))
@@ -97,7 +101,11 @@ def square(input):
 
 @torch_fn("neg", "negative", method=("neg", "negative"))
 def neg(input):
-    return apply(OPS["neg"], (_tensor(input, "neg"),))
+    t = _tensor(input, "neg")
+    if t.data.dtype == dtypes.BOOL:
+        raise runtime("Negation, the `-` operator, on a bool tensor is not supported. If you are "
+                      "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    return apply(OPS["neg"], (t,))
 
 
 @torch_fn("matmul", method="matmul")
@@ -114,22 +122,54 @@ def matmul(input, other):
         return mv(a, b)
     if na == 1 and nb == 2:
         return _binary("vecmat", a, b)
+    _same_dtype(a, b, _MM_DTYPES)
     return _binary("matmul", a, b)
+
+
+def _same_dtype(a, b, message):
+    """mm/mv/dot/matmul do not promote: torch refuses two dtypes."""
+    if a.data.dtype != b.data.dtype:
+        raise runtime(message.format(_CPP_NAMES.get(a.data.dtype.name, a.data.dtype.name),
+                                     _CPP_NAMES.get(b.data.dtype.name, b.data.dtype.name)))
+
+
+# the C++ type names torch's dtype messages print (caffe2::TypeMeta names)
+_CPP_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half",
+              "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+              "uint8": "unsigned char", "bool": "bool"}
+
+
+def _SCALAR_NAMES(dt):  # noqa: N802  (c10 ScalarType names: Float, Double, Long)
+    return _scalar_type(dt)
+
+
+_MM_DTYPES = "expected m1 and m2 to have the same dtype, but got: {} != {}"
 
 
 @torch_fn("mm", method="mm")
 def mm(input, mat2):
-    return _binary("mm", _tensor(input, "mm"), _tensor(mat2, "mm", "mat2", 2))
+    a, b = _tensor(input, "mm"), _tensor(mat2, "mm", "mat2", 2)
+    _same_dtype(a, b, _MM_DTYPES)
+    return _binary("mm", a, b)
 
 
 @torch_fn("mv", method="mv")
 def mv(input, vec):
-    return _binary("mv", _tensor(input, "mv"), _tensor(vec, "mv", "vec", 2))
+    a, v = _tensor(input, "mv"), _tensor(vec, "mv", "vec", 2)
+    if a.data.dtype != v.data.dtype:  # addmv's check: (result = vec's dtype, mat, vec)
+        names = [_SCALAR_NAMES(x.data.dtype) for x in (v, a, v)]
+        raise runtime(f"addmv input tensors must have the same dtype, but got {names[0]}, "
+                      f"{names[1]}, and {names[2]}")
+    return _binary("mv", a, v)
 
 
 @torch_fn("dot", method="dot")
 def dot(input, other):
-    return _binary("dot", _tensor(input, "dot"), _tensor(other, "dot", "tensor", 2))
+    a, b = _tensor(input, "dot"), _tensor(other, "dot", "tensor", 2)
+    if a.data.dtype != b.data.dtype:
+        raise runtime(f"dot : expected both vectors to have same dtype, but found "
+                      f"{_SCALAR_NAMES(a.data.dtype)} and {_SCALAR_NAMES(b.data.dtype)}")
+    return _binary("dot", a, b)
 
 
 def _compare(name, sym):

@@ -3,13 +3,13 @@ setters, what programs may read of grad_fn nodes."""
 
 
 
-from .. import autograd, dtypes
+from .. import autograd, dtypes, hooks, views
 from ..errors import runtime
 from ..ops import surface
 from ..tensor import AccumulateGrad, Node, Tensor
 from .args import Size, _dim, _tensor
 from .indexing import set_requires_grad
-from .registry import ATTRIBUTES, FUNCTIONS, NN_FUNCTIONS, SETTERS, tensor_method, torch_fn
+from .registry import ATTRIBUTES, FUNCTIONS, METHODS, NN_FUNCTIONS, SETTERS, tensor_method, torch_fn
 
 
 # ---------------------------------------------------------------- autograd and queries
@@ -19,6 +19,8 @@ def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=
 
 
 FUNCTIONS["autograd.grad"] = autograd.grad
+METHODS["register_hook"] = hooks.register_hook
+METHODS["register_post_accumulate_grad_hook"] = hooks.register_post_accumulate_grad_hook
 
 
 @torch_fn("autograd.backward")
@@ -76,12 +78,18 @@ def is_tensor(obj):
     return isinstance(obj, Tensor)
 
 
+def _grad_fn(t: Tensor):
+    if t._base is not None:  # a view whose base changed in place: AsStridedBackward0
+        views.refresh_view(t)
+    return t.grad_fn
+
+
 ATTRIBUTES.update({
     "grad": lambda t: t.grad,
     "data": lambda t: Tensor(t.data),
     "is_leaf": lambda t: t.grad_fn is None,
     "requires_grad": lambda t: t.requires_grad,
-    "grad_fn": lambda t: t.grad_fn,
+    "grad_fn": lambda t: _grad_fn(t),
     "shape": lambda t: Size(t.data.shape),
     "dtype": lambda t: dtypes.dtype_object(t.data.dtype),
     "ndim": lambda t: t.data.ndim,

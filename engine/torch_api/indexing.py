@@ -3,9 +3,9 @@ copy_, requires_grad_, ...) with PyTorch's rules about leaves."""
 
 import numpy as np
 
-from .. import dtypes, grad_mode
+from .. import dtypes, grad_mode, versions
 from ..apply import apply, broadcast_shape
-from ..errors import index_error, runtime, value_error
+from ..errors import index_error, runtime, type_error, value_error
 from ..ops import OPS
 from ..tensor import Tensor
 from .args import _scalar_type, _tensor, _type_name
@@ -29,6 +29,13 @@ def getitem(t: Tensor, key) -> Tensor:
     if any(isinstance(k, (Tensor, list)) for k in key):
         return _advanced(t, key)
     n_real = sum(1 for k in key if k is not None and k is not Ellipsis)
+    if t.data.ndim == 0 and len(key) == 1:  # torch's messages for x[0], x[1:] of a 0-d x
+        k = key[0]
+        if isinstance(k, (int, np.integer)) and not isinstance(k, bool):
+            raise index_error("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                              "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+        if isinstance(k, slice):
+            raise index_error("slice() cannot be applied to a 0-dim tensor.")
     if n_real > t.data.ndim:
         raise index_error(f"too many indices for tensor of dimension {t.data.ndim}")
     if sum(1 for k in key if k is Ellipsis) > 1:
@@ -88,12 +95,19 @@ def setitem(t: Tensor, key, value) -> None:
     key = _index_key(t, key)
     np_key = tuple(k.data if isinstance(k, Tensor) else k for k in key)
     t.data[np_key] = value.data if isinstance(value, Tensor) else value
+    versions.bump(t)
 
 
 # ---------------------------------------------------------------- in-place updates
 def _check_inplace(t: Tensor):
-    if grad_mode.is_enabled() and t.requires_grad and t.grad_fn is None:
-        raise runtime("a leaf Variable that requires grad is being used in an in-place operation.")
+    if grad_mode.is_enabled() and t.requires_grad:
+        base = t._base
+        if base is not None and base.grad_fn is None and base.requires_grad:
+            raise runtime("a view of a leaf Variable that requires grad is being used in an "
+                          "in-place operation.")
+        if t.grad_fn is None:
+            raise runtime("a leaf Variable that requires grad is being used in an in-place "
+                          "operation.")
 
 
 def inplace(t: Tensor, result: Tensor) -> Tensor:
@@ -104,11 +118,26 @@ def inplace(t: Tensor, result: Tensor) -> Tensor:
         raise runtime(f"result type {_scalar_type(result.data.dtype)} can't be cast to the desired "
                       f"output type {_scalar_type(t.data.dtype)}")
     if result.grad_fn is not None:
+        # t's history so far moves to a snapshot: the in-place node reads it, and nodes
+        # recorded before this op resolve to it by version (engine/versions.py)
         old = Tensor(t.data.copy(), t.requires_grad, t.grad_fn)
+        old._version, old._prev = versions.counter(t), t._prev
         fn = result.grad_fn
+        vs = fn.versions or (0,) * len(fn.inputs)
         fn.inputs = tuple(old if x is t else x for x in fn.inputs)
-        t.data, t.grad_fn, t.requires_grad = result.data, fn, True
+        # the snapshot is a frozen copy: the in-place node never finds it modified
+        fn.versions = tuple(None if x is old else v for x, v in zip(fn.inputs, vs, strict=True))
+        t._prev = (versions.version(t), old)
+        if (t.data.flags.writeable and t.data.shape == result.data.shape
+                and t.data.dtype == result.data.dtype):
+            np.copyto(t.data, result.data)  # views of t see the new values
+        else:
+            t.data = result.data
+        t.grad_fn, t.requires_grad = fn, True
+        versions.bump(t)
+        fn.versions += (versions.version(t),)  # the result's version this node saved
         return t
+    versions.bump(t)
     if t.data.flags.writeable and t.data.shape == np.broadcast_shapes(t.data.shape,
                                                                       result.data.shape):
         np.copyto(t.data, result.data, casting="unsafe")
@@ -120,8 +149,14 @@ def inplace(t: Tensor, result: Tensor) -> Tensor:
     return t
 
 
-def _inplace_method(fn):
+_BINARY_INPLACE = ("add_", "sub_", "mul_", "div_")
+
+
+def _inplace_method(fn, name=None):
     def method(self, *args, **kwargs):
+        if name in _BINARY_INPLACE and (args[0] if args else kwargs.get("other", 0)) is None:
+            raise type_error(f"{name}(): argument 'other' (position 1) must be Tensor, not "
+                             f"NoneType")
         _check_inplace(self)
         return inplace(self, fn(self, *args, **kwargs))
     return method
@@ -129,7 +164,7 @@ def _inplace_method(fn):
 
 for _m, _fn in (("add_", add), ("sub_", sub), ("mul_", mul), ("div_", div), ("pow_", pow),
                 ("clamp_", clamp), ("neg_", neg)):
-    METHODS[_m] = _inplace_method(_fn)
+    METHODS[_m] = _inplace_method(_fn, _m)
 METHODS["relu_"] = _inplace_method(lambda t: apply(OPS["relu"], (t,)))
 
 
@@ -143,7 +178,26 @@ def zero_(self):
 def fill_(self, value):
     _check_inplace(self)
     v = value.data if isinstance(value, Tensor) else value
+    _check_fits(v, self.data.dtype)
     return inplace(self, Tensor(np.full_like(self.data, v)))
+
+
+def _check_fits(v, dt) -> None:
+    """torch refuses a fill value beyond the dtype's range (inf and nan are values)."""
+    if isinstance(v, (float, int)) and not isinstance(v, bool):
+        kind = dt.kind
+        if kind == "f" and np.isfinite(v) and abs(v) > float(np.finfo(dt).max):
+            over = True
+        elif kind in "iu":
+            info = np.iinfo(dt)
+            over = not info.min <= v <= info.max
+        else:
+            over = False
+        if over:
+            name = {"float32": "float", "float64": "double", "float16": "c10::Half",
+                    "int64": "int64_t", "int32": "int", "int16": "int16_t", "int8": "int8_t",
+                    "uint8": "uint8_t"}.get(dt.name, dt.name)
+            raise runtime(f"value cannot be converted to type {name} without overflow")
 
 
 @tensor_method("copy_")

@@ -232,6 +232,8 @@ def abs_(t):
 def _var_std(name):
     def fn(input, dim=None, unbiased=True, keepdim=False, correction=None):
         t = _tensor(input, name)
+        if t.data.dtype.kind not in "fc":
+            raise runtime("std and var only support floating point and complex dtypes")
         if isinstance(dim, bool):  # var(unbiased) positional form
             dim, unbiased = None, dim
         corr = correction if correction is not None else (1 if unbiased else 0)
@@ -277,6 +279,8 @@ def logsumexp(input, dim, keepdim=False):
 @torch_fn("cumsum", method="cumsum")
 def cumsum(input, dim, dtype=None):
     t = _tensor(input, "cumsum")
+    if t.data.dtype.kind in "biu":  # torch accumulates integers and bools as int64
+        t = Tensor(t.data.astype(np.int64))
     d = _dim(dim, t.data.ndim)
     if dtype is not None and dtypes.as_dtype(dtype) != t.data.dtype:
         # torch casts inside the op (CumsumBackward0, no ToCopyBackward0 node)
@@ -330,6 +334,9 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         raise value_error(f"Using a target size ({Size(t.data.shape)}) that is different to the "
                           f"input size ({Size(p.data.shape)}) is deprecated. Please ensure they "
                           f"have the same size.")
+    if p.data.dtype != t.data.dtype:  # the kernel does not promote
+        raise runtime(f"Found dtype {_scalar_type(t.data.dtype)} but expected "
+                      f"{_scalar_type(p.data.dtype)}")
     if ((p.data < 0) | (p.data > 1)).any():
         raise runtime("all elements of input should be between 0 and 1")
     return apply(OPS["binary_cross_entropy"], (p, t), {"reduction": _reduction_arg(reduction)})

@@ -1,0 +1,563 @@
+"""torch.nn.functional's layer functions over engine/ops_nn.py, with PyTorch's argument
+names and defaults, its dispatch (hence its grad_fn chain: F.linear on a 1-D input is
+unsqueeze -> addmm -> view, as in PyTorch) and its messages for bad shapes.
+
+Registered in api.FUNCTIONS under "nn.functional.<name>" (names with a dot stay out of
+the flat torch namespace); `FUNCTIONAL` maps the short F names to them."""
+
+import math
+
+import numpy as np
+
+from . import dtypes, ops_nn  # noqa: F401  (ops_nn registers the ops)
+from .api import FUNCTIONS, METHODS, Size, _reduction_arg, _tensor, torch_fn
+from .apply import apply
+from .errors import index_error, runtime, value_error
+from .ops import OPS
+from .tensor import Tensor
+
+FUNCTIONAL: dict = {}
+
+
+def functional(*names):
+    """Register as F.<name> (and in api.FUNCTIONS as nn.functional.<name>)."""
+    def deco(fn):
+        torch_fn(*(f"nn.functional.{n}" for n in names))(fn)
+        for n in names:
+            FUNCTIONAL[n] = fn
+        return fn
+    return deco
+
+
+def _const(data) -> Tensor:
+    """A placeholder input that does not require grad (an absent bias): PyTorch lists
+    None in next_functions for it."""
+    return Tensor(data)
+
+
+def _tuple(v, n, name="kernel_size"):
+    if isinstance(v, (tuple, list)):
+        if len(v) == 1:
+            return tuple(v) * n
+        return tuple(int(x) for x in v)
+    return (int(v),) * n
+
+
+def _shape_str(shape) -> str:
+    return "[" + ", ".join(map(str, shape)) + "]"
+
+
+# ---------------------------------------------------------------- linear
+@functional("linear")
+def linear(input, weight, bias=None):
+    x, w = _tensor(input, "linear"), _tensor(weight, "linear", "weight", 2)
+    if x.data.ndim == 0 or w.data.ndim == 0:
+        raise runtime(f"both arguments to linear need to be at least 1D, but they are "
+                      f"{x.data.ndim}D and {w.data.ndim}D")
+    wt = apply(OPS["t"], (w,))
+    k = x.data.shape[-1]
+    lead = x.data.shape[:-1]
+    rows = math.prod(lead)
+    if k != wt.data.shape[0]:
+        raise runtime(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k} and "
+                      f"{wt.data.shape[0]}x{wt.data.shape[1]})")
+    if x.data.ndim == 2:
+        x2 = x
+    elif x.data.ndim == 1:
+        x2 = apply(OPS["unsqueeze"], (x,), {"dim": 0})
+    else:
+        x2 = apply(OPS["reshape"], (x,), {"shape": (rows, k)})
+    out_shape = lead + (wt.data.shape[1],)
+    if bias is not None:
+        b = _tensor(bias, "linear", "bias", 3)
+        want = (rows, wt.data.shape[1])
+        try:
+            fits = b.data.ndim <= 2 and np.broadcast_shapes(b.data.shape, want) == want
+        except ValueError:
+            fits = False
+        if not fits:
+            raise runtime(f"The expanded size of the tensor ({want[1]}) must match the existing "
+                          f"size ({b.data.shape[-1]}) at non-singleton dimension 1.  Target sizes: "
+                          f"{_shape_str(want)}.  Tensor sizes: {_shape_str(b.data.shape)}")
+        r = apply(OPS["addmm"], (b, x2, wt))
+        return r if x.data.ndim == 2 else apply(OPS["reshape"], (r,), {"shape": out_shape})
+    r = apply(OPS["mm"], (x2, wt))
+    if x.data.ndim == 2:
+        return r
+    if x.data.ndim == 1:
+        return apply(OPS["squeeze_dims"], (r,), {"dims": (0,)})
+    return apply(OPS["unsafe_view"], (r,), {"shape": out_shape})
+
+
+@torch_fn("addmm", method="addmm")
+def addmm(input, mat1, mat2, beta=1, alpha=1):
+    if beta != 1 or alpha != 1:
+        raise NotImplementedError("gradcli: addmm with beta or alpha other than 1")
+    return apply(OPS["addmm"], (_tensor(input, "addmm"), _tensor(mat1, "addmm", "mat1", 2),
+                                _tensor(mat2, "addmm", "mat2", 3)))
+
+
+# ---------------------------------------------------------------- convolution
+def _unbatch(x, n_spatial, fname):
+    """Unbatched input (C, *spatial): run batched on x.unsqueeze(0) as PyTorch does."""
+    if x.data.ndim == n_spatial + 1:
+        return apply(OPS["unsqueeze"], (x,), {"dim": 0}), True
+    if x.data.ndim != n_spatial + 2:
+        raise runtime(f"Expected {n_spatial + 1}D (unbatched) or {n_spatial + 2}D (batched) input "
+                      f"to {fname}, but got input of size: {_shape_str(x.data.shape)}")
+    return x, False
+
+
+def _rebatch(out, unbatched):
+    return apply(OPS["squeeze_dim"], (out,), {"dim": 0}) if unbatched else out
+
+
+def _conv(n, input, weight, bias, stride, padding, dilation, groups):
+    fname = f"conv{n}d"
+    x, w = _tensor(input, fname), _tensor(weight, fname, "weight", 2)
+    x, unbatched = _unbatch(x, n, fname)
+    stride, dilation = _tuple(stride, n), _tuple(dilation, n)
+    kernel = w.data.shape[2:]
+    if isinstance(padding, str):
+        if padding == "valid":
+            pads = ((0, 0),) * n
+        elif padding == "same":
+            if any(s != 1 for s in stride):
+                raise runtime("padding='same' is not supported for strided convolutions")
+            tot = [d * (k - 1) for d, k in zip(dilation, kernel, strict=True)]
+            pads = tuple((t // 2, t - t // 2) for t in tot)
+        else:
+            raise value_error(f"Invalid padding string '{padding}', should be one of "
+                              f"{{'valid', 'same'}}")
+    else:
+        pads = tuple((p, p) for p in _tuple(padding, n))
+    c = x.data.shape[1]
+    if w.data.ndim != n + 2 or c != w.data.shape[1] * groups:
+        raise runtime(f"Given groups={groups}, weight of size {_shape_str(w.data.shape)}, "
+                      f"expected input{_shape_str(x.data.shape)} to have "
+                      f"{w.data.shape[1] * groups} channels, but got {c} channels instead")
+    if w.data.shape[0] % groups:
+        raise runtime(f"Given groups={groups}, expected weight to be divisible by {groups} at "
+                      f"dimension 0, but got weight of size {_shape_str(w.data.shape)} instead")
+    padded = [s + sum(p) for s, p in zip(x.data.shape[2:], pads, strict=True)]
+    eff = [d * (k - 1) + 1 for d, k in zip(dilation, kernel, strict=True)]
+    if any(p < e for p, e in zip(padded, eff, strict=True)):
+        raise runtime(f"Calculated padded input size per channel: ({' x '.join(map(str, padded))})."
+                      f" Kernel size: ({' x '.join(map(str, eff))}). Kernel size can't be greater "
+                      f"than actual input size")
+    if bias is not None:
+        b = _tensor(bias, fname, "bias", 3)
+    else:
+        b = _const(np.zeros(w.data.shape[0], dtype=w.data.dtype))
+    if n == 1:
+        stride, dilation, pads = (1,) + stride, (1,) + dilation, ((0, 0),) + pads
+    out = apply(OPS["convolution"], (x, w, b),
+                {"stride": stride, "padding": pads, "dilation": dilation, "groups": groups,
+                 "has_bias": bias is not None})
+    return _rebatch(out, unbatched)
+
+
+@functional("conv1d")
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _conv(1, input, weight, bias, stride, padding, dilation, groups)
+
+
+@functional("conv2d")
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _conv(2, input, weight, bias, stride, padding, dilation, groups)
+
+
+FUNCTIONS["conv1d"], FUNCTIONS["conv2d"] = conv1d, conv2d
+
+
+# ---------------------------------------------------------------- pooling
+def pool_out_size(size, k, pad, stride, dil, ceil_mode):
+    """PyTorch's pooling_output_shape."""
+    num = size + 2 * pad - dil * (k - 1) - 1 + (stride - 1 if ceil_mode else 0)
+    out = num // stride + 1
+    if ceil_mode and (out - 1) * stride >= size + pad:
+        out -= 1
+    return out
+
+
+def _pool_setup(x, n, kernel_size, stride, padding, dilation, ceil_mode, fname):
+    if x.data.ndim not in (n + 1, n + 2):
+        raise runtime(f"{fname}: Expected {n + 1}D or {n + 2}D input tensor, but got "
+                      f"{_shape_str(x.data.shape)}")
+    kernel = _tuple(kernel_size, n)
+    stride = _tuple(stride, n) if stride not in (None, [], ()) else kernel
+    padding, dilation = _tuple(padding, n), _tuple(dilation, n)
+    for p, k, d in zip(padding, kernel, dilation, strict=True):
+        if p > (d * (k - 1) + 1) // 2:
+            raise runtime(f"pad should be at most half of effective kernel size, but got pad={p}, "
+                          f"kernel_size={k} and dilation={d}")
+    spatial = x.data.shape[-n:]
+    out = tuple(pool_out_size(s, k, p, st, d, ceil_mode) for s, k, p, st, d in
+                zip(spatial, kernel, padding, stride, dilation, strict=True))
+    if any(o <= 0 for o in out):
+        c = x.data.shape[-n - 1]
+        raise runtime(f"Given input size: ({c}x{'x'.join(map(str, spatial))}). Calculated output "
+                      f"size: ({c}x{'x'.join(map(str, out))}). Output size is too small")
+    return kernel, stride, padding, dilation, out
+
+
+def _to2d(x, n):
+    """Pool/conv inputs as (N, C, H, W): 1-D ops unsqueeze a H of 1 (PyTorch's graph)."""
+    if n == 1:
+        return apply(OPS["unsqueeze"], (x,), {"dim": x.data.ndim - 1})
+    return x
+
+
+def _from2d(out, n):
+    if n == 1:
+        return apply(OPS["squeeze_dim"], (out,), {"dim": out.data.ndim - 2})
+    return out
+
+
+def _lift(n, vals, one):
+    return (one,) + vals if n == 1 else vals
+
+
+def _max_pool(n, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
+    fname = f"max_pool{n}d"
+    x = _tensor(input, fname)
+    kernel, stride, padding, dilation, out_sz = _pool_setup(
+        x, n, kernel_size, stride, padding, dilation, ceil_mode, fname)
+    x4, unbatched = (apply(OPS["unsqueeze"], (x,), {"dim": 0}), True) \
+        if x.data.ndim == n + 1 else (x, False)
+    x4 = _to2d(x4, n)
+    params = {"kernel": _lift(n, kernel, 1), "stride": _lift(n, stride, 1),
+              "padding": _lift(n, padding, 0), "dilation": _lift(n, dilation, 1),
+              "out_hw": _lift(n, out_sz, 1)}
+    out = _rebatch(_from2d(apply(OPS["max_pool2d"], (x4,), params), n), unbatched)
+    if not return_indices:
+        return out
+    return out, Tensor(_max_indices(x4.data, params, n, unbatched))
+
+
+def _max_indices(x4, p, n, unbatched):
+    """Flat (h * W + w) indices of each window's maximum, as return_indices gives them."""
+    xp, win, pad = ops_nn._pool_windows(x4, p["kernel"], p["stride"], p["padding"],
+                                        p["dilation"], p["out_hw"], -np.inf)
+    k = np.argmax(win.reshape(win.shape[:4] + (-1,)), axis=4)
+    kh, kw = np.divmod(k, p["kernel"][1])
+    oh = np.arange(p["out_hw"][0])[:, None]
+    ow = np.arange(p["out_hw"][1])[None, :]
+    h = oh * p["stride"][0] + kh * p["dilation"][0] - pad[0][0]
+    w = ow * p["stride"][1] + kw * p["dilation"][1] - pad[1][0]
+    idx = (h * x4.shape[3] + w).astype(np.int64)
+    if n == 1:
+        idx = idx[:, :, 0, :]
+    return idx[0] if unbatched else idx
+
+
+@functional("max_pool1d")
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    return _max_pool(1, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+@functional("max_pool2d")
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    return _max_pool(2, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def _avg_pool(n, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+              divisor_override):
+    fname = f"avg_pool{n}d"
+    x = _tensor(input, fname)
+    kernel, stride, padding, _, out_sz = _pool_setup(
+        x, n, kernel_size, stride, padding, 1, ceil_mode, fname)
+    x4, unbatched = (apply(OPS["unsqueeze"], (x,), {"dim": 0}), True) \
+        if x.data.ndim == n + 1 else (x, False)
+    x4 = _to2d(x4, n)
+    params = {"kernel": _lift(n, kernel, 1), "stride": _lift(n, stride, 1),
+              "padding": _lift(n, padding, 0), "out_hw": _lift(n, out_sz, 1),
+              "count_include_pad": count_include_pad, "divisor_override": divisor_override}
+    return _rebatch(_from2d(apply(OPS["avg_pool2d"], (x4,), params), n), unbatched)
+
+
+@functional("avg_pool1d")
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True):
+    return _avg_pool(1, input, kernel_size, stride, padding, ceil_mode, count_include_pad, None)
+
+
+@functional("avg_pool2d")
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):
+    return _avg_pool(2, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                     divisor_override)
+
+
+def _adaptive(n, input, output_size):
+    fname = f"adaptive_avg_pool{n}d"
+    x = _tensor(input, fname)
+    if x.data.ndim not in (n + 1, n + 2):
+        raise runtime(f"{fname}(): Expected {n + 1}D or {n + 2}D tensor, but got "
+                      f"{_shape_str(x.data.shape)}")
+    spatial = x.data.shape[-n:]
+    out = tuple(s if o is None else int(o)
+                for s, o in zip(spatial, _tuple(output_size, n), strict=True))
+    if n == 2 and out == (1, 1):  # PyTorch takes the mean for a global pool
+        return apply(OPS["mean_dim"], (x,), {"dims": (x.data.ndim - 2, x.data.ndim - 1),
+                                             "keepdim": True})
+    x4, unbatched = (apply(OPS["unsqueeze"], (x,), {"dim": 0}), True) \
+        if x.data.ndim == n + 1 else (x, False)
+    x4 = _to2d(x4, n)
+    r = apply(OPS["adaptive_avg_pool2d"], (x4,), {"out_hw": _lift(n, out, 1)})
+    return _rebatch(_from2d(r, n), unbatched)
+
+
+@functional("adaptive_avg_pool1d")
+def adaptive_avg_pool1d(input, output_size):
+    return _adaptive(1, input, output_size)
+
+
+@functional("adaptive_avg_pool2d")
+def adaptive_avg_pool2d(input, output_size):
+    return _adaptive(2, input, output_size)
+
+
+# ---------------------------------------------------------------- normalisation
+@functional("batch_norm")
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-05):
+    x = _tensor(input, "batch_norm")
+    c = x.data.shape[1] if x.data.ndim > 1 else 0
+    if training and x.data.size // max(c, 1) <= 1:
+        raise value_error(f"Expected more than 1 value per channel when training, got input size "
+                          f"{Size(x.data.shape)}")
+    dt = x.data.dtype
+    w = weight if weight is not None else _const(np.ones(c, dtype=dt))
+    b = bias if bias is not None else _const(np.zeros(c, dtype=dt))
+    params = {"training": bool(training), "eps": eps}
+    if not training:
+        if running_mean is None or running_var is None:
+            raise runtime("running_mean and running_var must be defined in evaluation mode")
+        params["mean"] = running_mean.data
+        params["invstd"] = (1 / np.sqrt(running_var.data + np.asarray(eps, dt))).astype(dt)
+    out = apply(OPS["batch_norm"], (x, w, b), params)
+    if training and running_mean is not None:
+        _update_running(x.data, running_mean, running_var, momentum)
+    return out
+
+
+def _update_running(x, running_mean, running_var, momentum):
+    """running = (1 - momentum) * running + momentum * batch statistic (unbiased var)."""
+    axes = ops_nn._bn_axes(x)
+    n = x.size // x.shape[1]
+    mean = np.mean(x, axis=axes, dtype=np.float64)
+    var = np.sum((x - ops_nn._bc(mean, x)) ** 2, axis=axes) / max(n - 1, 1)
+    m = momentum
+    running_mean.data[...] = (m * mean + (1 - m) * running_mean.data).astype(running_mean.data.dtype)
+    running_var.data[...] = (m * var + (1 - m) * running_var.data).astype(running_var.data.dtype)
+
+
+@functional("layer_norm")
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
+    x = _tensor(input, "layer_norm")
+    shape = tuple(_tuple(normalized_shape, 1))
+    k = len(shape)
+    if x.data.shape[x.data.ndim - k:] != shape or x.data.ndim < k:
+        raise runtime(f"Given normalized_shape={_shape_str(shape)}, expected input with shape "
+                      f"[*, {', '.join(map(str, shape))}], but got input of size"
+                      f"{_shape_str(x.data.shape)}")
+    dt = x.data.dtype
+    w = weight if weight is not None else _const(np.ones(shape, dtype=dt))
+    b = bias if bias is not None else _const(np.zeros(shape, dtype=dt))
+    return apply(OPS["layer_norm"], (x, w, b), {"k": k, "eps": eps})
+
+
+@functional("dropout")
+def dropout(input, p=0.5, training=True, inplace=False):
+    x = _tensor(input, "dropout")
+    if p < 0 or p > 1:
+        raise value_error(f"dropout probability has to be between 0 and 1, but got {p}")
+    if p == 0 or not training or x.data.size == 0:
+        return x
+    noise = Tensor(np.empty_like(x.data))
+    bernoulli_ = METHODS.get("bernoulli_")
+    if bernoulli_ is not None:  # PyTorch's own draws (engine/rng)
+        bernoulli_(noise, 1 - p)
+    else:  # until engine/rng provides bernoulli_: numpy's draws, not PyTorch's
+        from .api import _rng
+
+        noise.data[...] = _rng[0].random(x.data.shape) < (1 - p)
+    if p == 1:
+        noise.data[...] = 0
+    else:
+        noise.data /= np.asarray(1 - p, dtype=noise.data.dtype)
+    return apply(OPS["mul"], (x, noise))
+
+
+@functional("embedding")
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
+              scale_grad_by_freq=False, sparse=False):
+    idx, w = _tensor(input, "embedding"), _tensor(weight, "embedding", "weight", 2)
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise NotImplementedError("gradcli: embedding's max_norm, scale_grad_by_freq and sparse")
+    if idx.data.dtype.kind not in "iu":
+        raise runtime(f"Expected tensor for argument #1 'indices' to have one of the following "
+                      f"scalar types: Long, Int; but got torch.{idx.data.dtype.name.capitalize()}"
+                      f"Tensor instead (while checking arguments for embedding)")
+    rows = w.data.shape[0]
+    if idx.data.size and (idx.data.min() < 0 or idx.data.max() >= rows):
+        raise index_error("index out of range in self")
+    if padding_idx is not None and padding_idx < 0:
+        padding_idx += rows
+    return apply(OPS["embedding"], (w,), {"indices": idx.data, "padding_idx": padding_idx})
+
+
+@functional("pad")
+def pad(input, pad, mode="constant", value=None):
+    x = _tensor(input, "pad")
+    if len(pad) % 2:
+        raise runtime("Padding length must be divisible by 2")
+    if len(pad) // 2 > x.data.ndim:
+        raise runtime("Padding length should be less than or equal to two times the input "
+                      "dimension but got padding length " + f"{len(pad)} and input of dimension "
+                      f"{x.data.ndim}")
+    k = len(pad) // 2
+    pads = [(0, 0)] * (x.data.ndim - k) + [(pad[2 * i], pad[2 * i + 1]) for i in range(k)][::-1]
+    if mode == "constant":
+        return apply(OPS["constant_pad"], (x,), {"pads": tuple(pads),
+                                                 "value": 0.0 if value is None else value})
+    if mode in ("reflect", "replicate"):
+        if x.data.ndim not in (k + 1, k + 2):
+            raise NotImplementedError(f"Padding size {len(pad)} is not supported for "
+                                      f"{x.data.ndim}D input tensor.")
+        name = ("reflection" if mode == "reflect" else "replication") + f"_pad{k}d"
+        return apply(OPS[name], (x,), {"pads": tuple(pads)})
+    raise NotImplementedError(f"gradcli: F.pad mode '{mode}'")
+
+
+# ---------------------------------------------------------------- activations
+@functional("elu")
+def elu(input, alpha=1.0, inplace=False):
+    return apply(OPS["elu"], (_tensor(input, "elu"),), {"alpha": alpha})
+
+
+@functional("selu")
+def selu(input, inplace=False):
+    return apply(OPS["elu"], (_tensor(input, "selu"),),
+                 {"alpha": 1.6732632423543772848170429916717,
+                  "scale": 1.0507009873554804934193349852946})
+
+
+@functional("silu")
+def silu(input, inplace=False):
+    return apply(OPS["silu"], (_tensor(input, "silu"),))
+
+
+@functional("hardtanh")
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    return apply(OPS["hardtanh"], (_tensor(input, "hardtanh"),),
+                 {"min_val": min_val, "max_val": max_val})
+
+
+@functional("relu6")
+def relu6(input, inplace=False):
+    return hardtanh(input, 0.0, 6.0)
+
+
+@functional("logsigmoid")
+def logsigmoid(input):
+    return apply(OPS["logsigmoid"], (_tensor(input, "logsigmoid"),))
+
+
+for _name in ("relu", "leaky_relu", "softplus", "gelu", "sigmoid", "tanh", "softmax",
+              "log_softmax", "mse_loss", "l1_loss", "binary_cross_entropy", "cross_entropy",
+              "nll_loss"):
+    FUNCTIONAL.setdefault(_name, FUNCTIONS[_name])
+
+
+# ---------------------------------------------------------------- losses
+@functional("binary_cross_entropy_with_logits")
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
+    x = _tensor(input, "binary_cross_entropy_with_logits")
+    t = _tensor(target, "binary_cross_entropy_with_logits", "target", 2)
+    if x.data.shape != t.data.shape:
+        raise value_error(f"Target size ({Size(t.data.shape)}) must be the same as input size "
+                          f"({Size(x.data.shape)})")
+    return apply(OPS["bce_with_logits"], (x, t), {
+        "weight": None if weight is None else weight.data,
+        "pos_weight": None if pos_weight is None else pos_weight.data,
+        "reduction": _reduction_arg(reduction)})
+
+
+@functional("smooth_l1_loss")
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    x, t = _tensor(input, "smooth_l1_loss"), _tensor(target, "smooth_l1_loss", "target", 2)
+    if beta < 0:
+        raise runtime("smooth_l1_loss does not support negative values for beta.")
+    return apply(OPS["smooth_l1_loss"], (x, t), {"reduction": _reduction_arg(reduction),
+                                                 "beta": beta})
+
+
+@functional("huber_loss")
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    x, t = _tensor(input, "huber_loss"), _tensor(target, "huber_loss", "target", 2)
+    if weight is not None:
+        raise NotImplementedError("gradcli: huber_loss's weight")
+    return apply(OPS["huber_loss"], (x, t), {"reduction": _reduction_arg(reduction),
+                                             "delta": delta})
+
+
+@functional("kl_div")
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    x, t = _tensor(input, "kl_div"), _tensor(target, "kl_div", "target", 2)
+    if reduction not in ("mean", "sum", "none", "batchmean"):
+        raise value_error(f"{reduction} is not a valid value for reduction")
+    if log_target:
+        loss = FUNCTIONS["mul"](FUNCTIONS["exp"](t), FUNCTIONS["sub"](t, x))
+    else:
+        if t.requires_grad:
+            raise NotImplementedError("gradcli: kl_div with a target that requires grad")
+        td = t.data
+        xlogy = np.where(td == 0, 0, td * np.log(np.where(td == 0, 1, td))).astype(td.dtype)
+        loss = FUNCTIONS["sub"](Tensor(xlogy), FUNCTIONS["mul"](t, x))
+    if reduction == "batchmean":
+        s = FUNCTIONS["sum"](loss)
+        return FUNCTIONS["div"](s, x.data.shape[0]) if x.data.ndim else s
+    if reduction == "mean":
+        return FUNCTIONS["mean"](loss)
+    return FUNCTIONS["sum"](loss) if reduction == "sum" else loss
+
+
+@functional("one_hot")
+def one_hot(tensor, num_classes=-1):
+    t = _tensor(tensor, "one_hot")
+    if t.data.dtype.kind not in "iu":
+        raise runtime("one_hot is only applicable to index tensor of type LongTensor.")
+    n = int(t.data.max()) + 1 if num_classes == -1 else num_classes
+    if t.data.size and (t.data.min() < 0 or t.data.max() >= n):
+        raise runtime("Class values must be smaller than num_classes." if t.data.max() >= n
+                      else "Class values must be non-negative.")
+    return Tensor(np.eye(n, dtype=dtypes.INT64)[t.data])
+
+
+
+def _refuse_unsupported(fn, name):
+    """api's nll_loss / cross_entropy ignore weight, label_smoothing and probability
+    targets: refuse them rather than return a different loss."""
+    def wrapped(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                reduction="mean", label_smoothing=0.0):
+        if weight is not None:
+            raise NotImplementedError(f"gradcli: {name}(weight=...)")
+        if label_smoothing:
+            raise NotImplementedError(f"gradcli: {name}(label_smoothing=...)")
+        if isinstance(target, Tensor) and target.data.dtype.kind == "f":
+            raise NotImplementedError(f"gradcli: {name} with class-probability targets")
+        if size_average is not None or reduce is not None:
+            from .nn.loss import _legacy_reduction
+
+            reduction = _legacy_reduction(size_average, reduce)
+        return fn(input, target, ignore_index=ignore_index, reduction=reduction)
+    return wrapped
+
+
+FUNCTIONAL["cross_entropy"] = _refuse_unsupported(FUNCTIONS["cross_entropy"], "cross_entropy")
+FUNCTIONAL["nll_loss"] = _refuse_unsupported(FUNCTIONS["nll_loss"], "nll_loss")

@@ -161,15 +161,27 @@ class _ConvNd(Module):
                 bound = 1 / math.sqrt(fan_in)
                 init.uniform_(self.bias, -bound, bound)
 
+    def _reversed_padding_repeated_twice(self):
+        """F.pad's list for a non-zeros padding_mode ('same': the extra on the right)."""
+        pads = []
+        if isinstance(self.padding, str):
+            if self.padding == "valid":
+                return [0, 0] * self._n
+            for d, k in zip(reversed(self.dilation), reversed(self.kernel_size), strict=True):
+                total = d * (k - 1)
+                pads += [total // 2, total - total // 2]
+            return pads
+        for p in reversed(self.padding):
+            pads += [p, p]
+        return pads
+
     def forward(self, input):
         fn = api_nn.conv1d if self._n == 1 else api_nn.conv2d
-        if self.padding_mode != "zeros" and not isinstance(self.padding, str):
-            pads = []
-            for p in reversed(self.padding):
-                pads += [p, p]
+        if self.padding_mode != "zeros":
             mode = "reflect" if self.padding_mode == "reflect" else "replicate"
-            return fn(api_nn.pad(input, pads, mode=mode), self.weight, self.bias, self.stride,
-                      0, self.dilation, self.groups)
+            padded = api_nn.pad(input, self._reversed_padding_repeated_twice(), mode=mode)
+            return fn(padded, self.weight, self.bias, self.stride, 0, self.dilation,
+                      self.groups)
         return fn(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
                   self.groups)
 

@@ -3,4 +3,4 @@
 Importing the package loads `api`, which gives Tensor its Python operators."""
 
 from . import api  # noqa: F401
-from . import api_nn  # noqa: F401,E402  (torch.nn.functional's layer ops, after api)
+from . import api_nn  # noqa: F401,I001  (torch.nn.functional's layer ops; imports api)

@@ -1,3 +1,4 @@
+# ruff: noqa: B023  (lambdas are called inside the loop iteration that makes them)
 """torch.nn.functional's layer ops (engine/api_nn.py) against PyTorch: forward values,
 every input's gradient and the grad_fn chain, on generated shapes and hyperparameters."""
 

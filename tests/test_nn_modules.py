@@ -238,9 +238,9 @@ def test_registration_errors():
         with pytest.raises(TypeError):
             obj.weight = 3
     with pytest.raises(AttributeError) as a:
-        m.nothing
+        _ = m.nothing
     with pytest.raises(AttributeError) as b:
-        t.nothing
+        _ = t.nothing
     assert str(a.value) == str(b.value)
 
 
@@ -248,7 +248,6 @@ def test_seed_net_backward():
     """seed003: the blitz net's repr, forward, backward(gradient), MSE loss and its
     grad_fn chain, with PyTorch's parameters."""
     import torch.nn.functional as TF
-
     from gradcli.engine.api_nn import FUNCTIONAL as F
 
     def make(mod, Fm, view):

@@ -4,10 +4,10 @@ relu, sigmoid, ... from api.FUNCTIONS), torch.nn.init, torch.optim,
 torch.optim.lr_scheduler and torch.utils.data."""
 
 from .. import api_nn, data
+from .. import nn as _nn
 from .. import optim as _optim
 from . import init as _init
 from . import module as _module
-from .. import nn as _nn
 
 # torch.nn: the classes (Module, Parameter, layers, activations, losses)
 NN = {name: getattr(_nn, name) for name in _nn.__all__}

@@ -3,8 +3,8 @@ LambdaLR with PyTorch's chainable (recursive) get_lr formulas, so the float64 le
 rates are PyTorch's to the last bit."""
 
 import math
-from collections import Counter
 from bisect import bisect_right
+from collections import Counter
 
 from .optimizer import Optimizer
 

@@ -12,6 +12,7 @@ from gradcli.engine.apply import apply
 from gradcli.engine.autograd import run_backward
 from gradcli.engine.ops import OPS
 from gradcli.engine.tensor import Tensor
+from ops_nn_samples import NN_SAMPLES
 
 rng = np.random.default_rng(1234)
 
@@ -141,12 +142,13 @@ SAMPLES = {
                ((normal(3), normal(2, 3, 4)), {}), ((normal(2, 2, 3), normal(3)), {})],
     "vecmat": [((normal(3), normal(3, 4)), {})],
 }
+SAMPLES.update(NN_SAMPLES)  # engine/ops_nn.py's ops
 
 # second derivatives are checked for ops whose VJP is itself smooth at the sample point
 SMOOTH = {"mul", "div", "exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt", "pow_scalar",
           "pow", "softmax", "log_softmax", "logsumexp", "mse_loss", "mm", "matmul", "atan",
           "norm", "norm_dim", "var", "std", "rdiv", "rsqrt", "softplus", "gelu", "erf", "log1p", "tan",
-          "asin", "binary_cross_entropy", "prod", "dot", "mv", "rpow"}
+          "asin", "binary_cross_entropy", "prod", "dot", "mv", "rpow", "addmm"}
 
 DIFFERENTIABLE = sorted(name for name, op in OPS.items() if op.differentiable)
 CASES = [(name, i) for name in DIFFERENTIABLE for i in range(len(SAMPLES.get(name, [None])))]

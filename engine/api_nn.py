@@ -13,6 +13,7 @@ from . import dtypes, ops_nn  # noqa: F401  (ops_nn registers the ops)
 from .api import FUNCTIONS, METHODS, Size, _reduction_arg, _tensor, torch_fn
 from .apply import apply
 from .errors import index_error, runtime, value_error
+from .grad_mode import no_grad
 from .ops import OPS
 from .tensor import Tensor
 
@@ -540,24 +541,88 @@ def one_hot(tensor, num_classes=-1):
 
 
 
-def _refuse_unsupported(fn, name):
-    """api's nll_loss / cross_entropy ignore weight, label_smoothing and probability
-    targets: refuse them rather than return a different loss."""
-    def wrapped(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
-                reduction="mean", label_smoothing=0.0):
+
+def _legacy(size_average, reduce, reduction):
+    if size_average is not None or reduce is not None:
+        from .nn.loss import _legacy_reduction
+
+        return _legacy_reduction(size_average, reduce)
+    return reduction
+
+
+_api_nll, _api_ce = FUNCTIONS["nll_loss"], FUNCTIONS["cross_entropy"]
+
+
+@functional("nll_loss")
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    """api's nll_loss, plus class weights (the same op name, NllLossBackward0)."""
+    reduction = _legacy(size_average, reduce, reduction)
+    if weight is None:
+        return _api_nll(input, target, ignore_index=ignore_index, reduction=reduction)
+    with no_grad():  # api's checks (shapes, dtype, bounds) and their messages
+        _api_nll(Tensor(input.data), target, ignore_index=ignore_index, reduction=reduction)
+    w = _tensor(weight, "nll_loss", "weight", 3)
+    c = input.data.shape[-1] if input.data.ndim else 0
+    if w.data.shape != (c,):
+        raise runtime(f"weight tensor should be defined either for all {c} classes or no "
+                      f"classes but got weight tensor of shape: {_shape_str(w.data.shape)}")
+    return apply(OPS["nll_loss_weighted"], (input,), {
+        "target": target.data, "weight": w.data.astype(input.data.dtype),
+        "reduction": _reduction_arg(reduction), "ignore_index": ignore_index})
+
+
+@functional("cross_entropy")
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                  reduction="mean", label_smoothing=0.0):
+    """PyTorch's three forms: class indices (nll_loss of log_softmax), the same mixed
+    with label smoothing, and class-probability targets (composites, as PyTorch's C++)."""
+    reduction = _legacy(size_average, reduce, reduction)
+    x, t = _tensor(input, "cross_entropy"), _tensor(target, "cross_entropy", "target", 2)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise runtime(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    cdim = 1 if x.data.ndim >= 2 else 0
+    n_classes = x.data.shape[cdim]
+    if weight is not None:
+        w = _tensor(weight, "cross_entropy", "weight", 3)
+        wview = Tensor(w.data.reshape((-1,) + (1,) * (x.data.ndim - cdim - 1)))
+    if t.data.dtype.kind == "f":
+        if t.data.shape != x.data.shape:
+            raise runtime(f"Expected target size {_shape_str(x.data.shape)}, got "
+                          f"{_shape_str(t.data.shape)}")
+        logp = FUNCTIONS["log_softmax"](x, cdim)
+        if label_smoothing > 0:
+            t = FUNCTIONS["add"](FUNCTIONS["mul"](t, 1 - label_smoothing),
+                                 label_smoothing / n_classes)
+        prod = FUNCTIONS["mul"](logp, t)
         if weight is not None:
-            raise NotImplementedError(f"gradcli: {name}(weight=...)")
-        if label_smoothing:
-            raise NotImplementedError(f"gradcli: {name}(label_smoothing=...)")
-        if isinstance(target, Tensor) and target.data.dtype.kind == "f":
-            raise NotImplementedError(f"gradcli: {name} with class-probability targets")
-        if size_average is not None or reduce is not None:
-            from .nn.loss import _legacy_reduction
-
-            reduction = _legacy_reduction(size_average, reduce)
-        return fn(input, target, ignore_index=ignore_index, reduction=reduction)
-    return wrapped
-
-
-FUNCTIONAL["cross_entropy"] = _refuse_unsupported(FUNCTIONS["cross_entropy"], "cross_entropy")
-FUNCTIONAL["nll_loss"] = _refuse_unsupported(FUNCTIONS["nll_loss"], "nll_loss")
+            prod = FUNCTIONS["mul"](prod, wview)
+        r = _reduction_arg(reduction)
+        if r == "none":
+            return FUNCTIONS["neg"](FUNCTIONS["sum"](prod, cdim))
+        total = FUNCTIONS["neg"](FUNCTIONS["sum"](prod))
+        if r == "sum":
+            return total
+        return apply(OPS["div_scalar"], (total, x.data.size / n_classes))
+    if weight is None and label_smoothing == 0:
+        return _api_ce(x, t, ignore_index=ignore_index, reduction=reduction)
+    logp = FUNCTIONS["log_softmax"](x, cdim)
+    nll = nll_loss(logp, t, weight, ignore_index=ignore_index, reduction=reduction)
+    if label_smoothing == 0:
+        return nll
+    ignore = t.data == ignore_index
+    smooth = FUNCTIONS["mul"](logp, wview) if weight is not None else logp
+    smooth = FUNCTIONS["neg"](FUNCTIONS["sum"](smooth, cdim))
+    smooth = FUNCTIONS["mul"](smooth, Tensor((~ignore).astype(x.data.dtype)))
+    r = _reduction_arg(reduction)
+    if r == "mean":
+        if weight is not None:
+            denom = float(np.sum(w.data[t.data[~ignore]], dtype=x.data.dtype))
+        else:
+            denom = int((~ignore).sum())
+        ret = FUNCTIONS["div"](FUNCTIONS["sum"](smooth), denom)
+    else:
+        ret = FUNCTIONS["sum"](smooth) if r == "sum" else smooth
+    # PyTorch's C++ multiplies by Scalars here (MulBackward1)
+    return FUNCTIONS["add"](apply(OPS["mul_scalar"], (nll, 1 - label_smoothing)),
+                            apply(OPS["mul_scalar"], (ret, label_smoothing / n_classes)))

@@ -17,7 +17,7 @@ _strided = np.lib.stride_tricks.as_strided
 
 
 def _arrays_only(g, what):
-    if not isinstance(g, np.ndarray):
+    if not isinstance(g, (np.ndarray, np.generic)):
         raise NotImplementedError(f"gradcli: double backward (create_graph=True) through {what} "
                                   f"is not supported")
     return g
@@ -533,3 +533,44 @@ op("huber_loss", "HuberLossBackward0", _huber,
    _pointwise_loss_vjp(_huber_grad, -1, "huber_loss"),
    formulas=("grad * clamp(self - target, -delta, delta) [/ N]", "-(the same)"),
    dtype_rule="float", broadcast=True)
+
+
+# ---------------------------------------------------------------- classification losses
+def _nll_weights(target, weight, ignore_index):
+    valid = target != ignore_index
+    safe = np.where(valid, target, 0)
+    return safe, weight[safe] * valid
+
+
+def _nll_weighted(logp, target, weight, reduction="mean", ignore_index=-100):
+    safe, w = _nll_weights(target, weight, ignore_index)
+    picked = logp[safe] if logp.ndim == 1 else np.take_along_axis(logp, safe[:, None], 1)[:, 0]
+    loss = (-(w * picked)).astype(logp.dtype)
+    if reduction == "mean":  # PyTorch divides by the total weight of the counted targets
+        return np.asarray(np.sum(loss, dtype=logp.dtype) / np.sum(w, dtype=logp.dtype),
+                          dtype=logp.dtype)
+    return _reduce(loss, reduction)
+
+
+def _nll_weighted_vjp(g, o, logp, target, weight, reduction="mean", ignore_index=-100):
+    g = _arrays_only(g, "nll_loss")
+    safe, w = _nll_weights(target, weight, ignore_index)
+    mask = np.zeros(logp.shape, dtype=logp.dtype)
+    if logp.ndim == 1:
+        mask[safe] = -w
+    else:
+        np.put_along_axis(mask, safe[:, None], -w[:, None], axis=1)
+    if reduction == "mean":
+        mask = mask / np.sum(w, dtype=logp.dtype)
+    if reduction == "none" and logp.ndim == 2:
+        g = g[:, None]
+    return (g * mask).astype(logp.dtype)
+
+
+op("nll_loss_weighted", "NllLossBackward0", _nll_weighted, _nll_weighted_vjp,
+   formulas=("-grad * weight[target] at the target class [/ total weight]",),
+   dtype_rule="same")
+op("div_scalar", "DivBackward1", lambda a, s: a / s, lambda g, o, a, s: D.div(g, s), None,
+   formulas=("grad / other",), saves=False, dtype_rule="float", scalar_overload=True)
+op("mul_scalar", "MulBackward1", lambda a, s: a * s, lambda g, o, a, s: D.mul(g, s), None,
+   formulas=("grad * other",), saves=False, dtype_rule="float", scalar_overload=True)

@@ -65,5 +65,12 @@ NN_SAMPLES = {
                           "reduction": "mean"}),
                         ((normal(4), rng.uniform(0, 1, 4)), {"reduction": "none"})],
     "smooth_l1_loss": [((normal(2, 3), normal(2, 3)), {"reduction": "mean", "beta": 0.5})],
+    "nll_loss_weighted": [((normal(3, 4),), {"target": np.array([0, 3, 1]), "weight": positive(4),
+                                             "reduction": "mean", "ignore_index": -100}),
+                          ((normal(3, 4),), {"target": np.array([2, -100, 1]),
+                                             "weight": positive(4), "reduction": "none",
+                                             "ignore_index": -100})],
+    "div_scalar": [((normal(2, 3), 2.5), {})],
+    "mul_scalar": [((normal(2, 3), 2.5), {})],
     "huber_loss": [((normal(2, 3), normal(2, 3)), {"reduction": "sum", "delta": 0.8})],
 }

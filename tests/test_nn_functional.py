@@ -197,3 +197,28 @@ def test_messages(call, message):
     with pytest.raises(Exception) as e:
         call()
     assert getattr(e.value, "message", str(e.value)) == message
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_cross_entropy_forms(seed):
+    """Class weights, ignore_index, label smoothing and probability targets."""
+    rng = np.random.default_rng(seed)
+    n, c = int(rng.integers(2, 6)), int(rng.integers(2, 5))
+    x = rnd(rng, n, c) * 2
+    y = rng.integers(0, c, n)
+    y[0] = -100 if seed % 2 else y[0]
+    w = rng.random(c).astype(np.float32) + 0.2 if seed % 3 else None
+    ls = [0.0, 0.1, 0.3][seed % 3]
+    probs = rng.random((n, c)).astype(np.float32)
+    probs /= probs.sum(1, keepdims=True)
+    for reduction in ("mean", "sum", "none"):
+        kw = {"reduction": reduction, "label_smoothing": ls}
+        tw = None if w is None else torch.tensor(w)
+        ow = None if w is None else Tensor(w)
+        compare(lambda x: G["cross_entropy"](x, Tensor(y), ow, **kw),
+                lambda x: F.cross_entropy(x, torch.tensor(y), tw, **kw), [x])
+        compare(lambda x: G["cross_entropy"](x, Tensor(probs), ow, **kw),
+                lambda x: F.cross_entropy(x, torch.tensor(probs), tw, **kw), [x])
+        if w is not None:
+            compare(lambda x: G["nll_loss"](x, Tensor(y), ow, reduction=reduction),
+                    lambda x: F.nll_loss(x, torch.tensor(y), tw, reduction=reduction), [x])

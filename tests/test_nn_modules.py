@@ -132,9 +132,10 @@ def test_classification_losses():
         mine, theirs = both(ctor)
         assert repr(mine) == repr(theirs)
         assert repr(mine(Tensor(x), Tensor(y))) == repr(theirs(torch.tensor(x), torch.tensor(y)))
-    mine = nn.CrossEntropyLoss(label_smoothing=0.1)
-    with pytest.raises(NotImplementedError):
-        mine(Tensor(x), Tensor(y))
+    w = np.array([0.5, 1.0, 2.0, 0.25], np.float32)
+    mine = nn.CrossEntropyLoss(weight=Tensor(w), label_smoothing=0.1, ignore_index=1)
+    theirs = tnn.CrossEntropyLoss(weight=torch.tensor(w), label_smoothing=0.1, ignore_index=1)
+    assert repr(mine(Tensor(x), Tensor(y))) == repr(theirs(torch.tensor(x), torch.tensor(y)))
 
 
 class TinyOurs(nn.Module):

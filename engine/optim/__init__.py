@@ -2,6 +2,6 @@
 
 from . import lr_scheduler
 from .optimizer import Optimizer
-from .sgd import SGD, Adagrad, Adam, AdamW, RMSprop
+from .optimizers import SGD, Adagrad, Adam, AdamW, RMSprop
 
 __all__ = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Optimizer", "lr_scheduler"]

@@ -574,3 +574,11 @@ op("div_scalar", "DivBackward1", lambda a, s: a / s, lambda g, o, a, s: D.div(g,
    formulas=("grad / other",), saves=False, dtype_rule="float", scalar_overload=True)
 op("mul_scalar", "MulBackward1", lambda a, s: a * s, lambda g, o, a, s: D.mul(g, s), None,
    formulas=("grad * other",), saves=False, dtype_rule="float", scalar_overload=True)
+# x.transpose_(0, 1) at the end of PyTorch's batch_first RNN/GRU: the in-place variant's node
+op("transpose_inplace", "TransposeBackward1", lambda a, dim0, dim1: np.swapaxes(a, dim0, dim1),
+   lambda g, o, a, dim0, dim1: D.transpose(g, dim0=dim0, dim1=dim1),
+   formulas=("grad.transpose(dim0, dim1)",), saves=False, dtype_rule="same")
+# PyTorch runs a CPU LSTM layer as one oneDNN kernel: its output's node is named so
+op("lstm_layer_stack", "MkldnnRnnLayerBackward0", lambda *arrays, dim: np.stack(arrays, axis=dim),
+   lambda g, out, *inputs, index, dim: D.select(g, key=(slice(None),) * dim + (index,)),
+   formulas=("grad selected along dim",), saves=False, variadic=True)

@@ -41,7 +41,8 @@ def recorders(monkeypatch):
 
 CTORS = [("Linear", (5, 3)), ("Linear", (7, 2, False)), ("Conv2d", (3, 6, (3, 2))),
          ("Conv1d", (4, 2, 5)), ("Conv2d", (4, 6, 3), {"groups": 2}), ("Embedding", (10, 4)),
-         ("Bilinear", (3, 4, 5)), ("BatchNorm2d", (3,)), ("LayerNorm", (4,))]
+         ("Bilinear", (3, 4, 5)), ("BatchNorm2d", (3,)), ("LayerNorm", (4,)),
+         ("RNN", (3, 4)), ("LSTM", (3, 4, 2)), ("GRU", (2, 3), {"bidirectional": True})]
 
 
 @pytest.mark.parametrize("ctor", CTORS)

@@ -361,3 +361,33 @@ def test_seed_logistic_regression():
         np.testing.assert_allclose(ow, tw, rtol=1e-4, atol=1e-6)
     assert repr(mine) == repr(theirs)
     assert repr(list(mine.parameters())) == repr(list(theirs.parameters()))
+
+
+@pytest.mark.parametrize("ctor", ["RNN", "GRU", "LSTM"])
+@pytest.mark.parametrize("kwargs, shape", [
+    ({}, (5, 2, 3)), ({"num_layers": 2, "batch_first": True}, (2, 5, 3)),
+    ({"bidirectional": True, "num_layers": 2}, (4, 3, 3)), ({"bias": False}, (4, 3)),
+    ({"batch_first": True, "bidirectional": True}, (4, 3)),
+])
+def test_recurrent(ctor, kwargs, shape):
+    mine, theirs = both(ctor, 3, 4, **kwargs)
+    assert repr(mine) == repr(theirs)
+    assert [n for n, _ in mine.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+    copy_params(mine, theirs)
+    x = np.random.default_rng(1).standard_normal(shape).astype(np.float32)
+    tx, ox = torch.tensor(x, requires_grad=True), Tensor(x.copy(), requires_grad=True)
+    (ty, th), (oy, oh) = theirs(tx), mine(ox)
+    th_list = th if isinstance(th, tuple) else (th,)
+    oh_list = oh if isinstance(oh, tuple) else (oh,)
+    np.testing.assert_allclose(oy.data, ty.detach().numpy(), rtol=1e-5, atol=1e-6)
+    assert oy.grad_fn.name() == ty.grad_fn.name()
+    for o, t in zip(oh_list, th_list, strict=True):
+        np.testing.assert_allclose(o.data, t.detach().numpy(), rtol=1e-5, atol=1e-6)
+        assert o.grad_fn.name() == t.grad_fn.name()
+    g = np.random.default_rng(2).standard_normal(ty.shape).astype(np.float32)
+    (ty * torch.tensor(g)).sum().backward()
+    api.METHODS["backward"](oy, Tensor(g))
+    np.testing.assert_allclose(ox.grad.data, tx.grad.numpy(), rtol=1e-4, atol=1e-5)
+    for (n, p), (_, tp) in zip(mine.named_parameters(), theirs.named_parameters(), strict=True):
+        np.testing.assert_allclose(p.grad.data, tp.grad.numpy(), rtol=1e-4, atol=1e-5,
+                                   err_msg=n)

@@ -51,6 +51,7 @@ from .loss import (
 )
 from .module import Module
 from .parameter import Buffer, Parameter
+from .rnn import GRU, LSTM, RNN
 
 __all__ = [
     "AdaptiveAvgPool1d",
@@ -71,11 +72,13 @@ __all__ = [
     "Embedding",
     "Flatten",
     "GELU",
+    "GRU",
     "Hardtanh",
     "HuberLoss",
     "Identity",
     "KLDivLoss",
     "L1Loss",
+    "LSTM",
     "LayerNorm",
     "LeakyReLU",
     "Linear",
@@ -89,6 +92,7 @@ __all__ = [
     "ModuleList",
     "NLLLoss",
     "Parameter",
+    "RNN",
     "ReLU",
     "ReLU6",
     "SELU",

@@ -439,6 +439,35 @@ def elu(input, alpha=1.0, inplace=False):
     return apply(OPS["elu"], (_tensor(input, "elu"),), {"alpha": alpha})
 
 
+@functional("gelu")
+def gelu(input, approximate="none"):
+    if approximate == "tanh":
+        return apply(OPS["gelu_tanh"], (_tensor(input, "gelu"),))
+    if approximate != "none":
+        raise runtime("approximate argument must be either none or tanh.")
+    return FUNCTIONS["gelu"](input)
+
+
+@functional("bilinear")
+def bilinear(input1, input2, weight, bias=None):
+    x1, x2 = _tensor(input1, "bilinear"), _tensor(input2, "bilinear", "input2", 2)
+    w = _tensor(weight, "bilinear", "weight", 3)
+    if x1.data.shape[:-1] != x2.data.shape[:-1]:
+        raise runtime("bilinear(): input batch dimensions do not match: got "
+                      f"{_shape_str(x1.data.shape[:-1])} and {_shape_str(x2.data.shape[:-1])}")
+    if w.data.ndim != 3 or w.data.shape[1:] != (x1.data.shape[-1], x2.data.shape[-1]):
+        raise runtime(f"bilinear(): weight size does not match input sizes: got weight of size "
+                      f"{_shape_str(w.data.shape)}, input1 of size {_shape_str(x1.data.shape)}"
+                      f" and input2 of size {_shape_str(x2.data.shape)}")
+    flat1 = apply(OPS["reshape"], (x1,), {"shape": (-1 if x1.data.size else 0,
+                                                   x1.data.shape[-1])})
+    flat2 = apply(OPS["reshape"], (x2,), {"shape": (-1 if x2.data.size else 0,
+                                                   x2.data.shape[-1])})
+    out = apply(OPS["trilinear"], (flat1, w, flat2))
+    out = apply(OPS["reshape"], (out,), {"shape": x1.data.shape[:-1] + (w.data.shape[0],)})
+    return out if bias is None else FUNCTIONS["add"](out, bias)
+
+
 @functional("selu")
 def selu(input, inplace=False):
     return apply(OPS["elu"], (_tensor(input, "selu"),),
@@ -467,7 +496,7 @@ def logsigmoid(input):
     return apply(OPS["logsigmoid"], (_tensor(input, "logsigmoid"),))
 
 
-for _name in ("relu", "leaky_relu", "softplus", "gelu", "sigmoid", "tanh", "softmax",
+for _name in ("relu", "leaky_relu", "softplus", "sigmoid", "tanh", "softmax",
               "log_softmax", "mse_loss", "l1_loss", "binary_cross_entropy", "cross_entropy",
               "nll_loss"):
     FUNCTIONAL.setdefault(_name, FUNCTIONS[_name])

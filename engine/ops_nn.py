@@ -7,6 +7,8 @@ loop over pixels) and one batched matmul; their backward loops only over the ker
 positions (kh * kw slices). Their VJP rules compute on arrays: a double backward
 through them (create_graph) raises NotImplementedError rather than give a wrong graph."""
 
+import math
+
 import numpy as np
 
 from . import dual as D
@@ -582,3 +584,26 @@ op("transpose_inplace", "TransposeBackward1", lambda a, dim0, dim1: np.swapaxes(
 op("lstm_layer_stack", "MkldnnRnnLayerBackward0", lambda *arrays, dim: np.stack(arrays, axis=dim),
    lambda g, out, *inputs, index, dim: D.select(g, key=(slice(None),) * dim + (index,)),
    formulas=("grad selected along dim",), saves=False, variadic=True)
+
+
+# F.bilinear's core: out[n, o] = sum_ij x1[n, i] * w[o, i, j] * x2[n, j]
+op("trilinear", "TrilinearBackward0", lambda x1, w, x2: np.einsum("ni,oij,nj->no", x1, w, x2),
+   lambda g, o, x1, w, x2: np.einsum("no,oij,nj->ni", _arrays_only(g, "bilinear"), w, x2),
+   lambda g, o, x1, w, x2: np.einsum("no,ni,nj->oij", _arrays_only(g, "bilinear"), x1, x2),
+   lambda g, o, x1, w, x2: np.einsum("no,ni,oij->nj", _arrays_only(g, "bilinear"), x1, w),
+   formulas=("grad . weight . input2", "grad (x) input1 (x) input2", "grad . input1 . weight"))
+
+_K_BETA, _K_KAPPA = math.sqrt(2.0) * (2.0 / math.sqrt(math.pi)) * 0.5, 0.044715
+
+
+def _gelu_tanh_vjp(g, o, a):
+    x = raw(a)
+    t = np.tanh(_K_BETA * (x + _K_KAPPA * x * x * x))
+    left_d = 0.5 * (1 + t)
+    right_d = 0.5 * x * (1 - t * t) * _K_BETA * (1 + 3 * _K_KAPPA * x * x)
+    return D.mul(g, (left_d + right_d).astype(x.dtype))
+
+
+op("gelu_tanh", "GeluBackward0",
+   lambda a: (0.5 * a * (1 + np.tanh(_K_BETA * (a + _K_KAPPA * a * a * a)))).astype(a.dtype),
+   _gelu_tanh_vjp, formulas=("grad * d/dx[gelu_tanh(self)]",), dtype_rule="float")

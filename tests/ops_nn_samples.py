@@ -72,5 +72,7 @@ NN_SAMPLES = {
                                              "ignore_index": -100})],
     "div_scalar": [((normal(2, 3), 2.5), {})],
     "mul_scalar": [((normal(2, 3), 2.5), {})],
+    "trilinear": [((normal(3, 2), normal(4, 2, 3), normal(3, 3)), {})],
+    "gelu_tanh": [((normal(2, 3),), {})],
     "huber_loss": [((normal(2, 3), normal(2, 3)), {"reduction": "sum", "delta": 0.8})],
 }

@@ -147,7 +147,8 @@ def test_embedding_pad_activations():
                 lambda x: F.pad(x, (1, 2), mode=mode), [x[0]])
     for name, kw in [("elu", {}), ("elu", {"alpha": 0.3}), ("selu", {}), ("silu", {}),
                      ("hardtanh", {}), ("hardtanh", {"min_val": -0.5, "max_val": 2.0}),
-                     ("relu6", {}), ("logsigmoid", {})]:
+                     ("relu6", {}), ("logsigmoid", {}), ("gelu", {"approximate": "tanh"}),
+                     ("gelu", {})]:
         compare(lambda x: G[name](x * 3, **kw), lambda x: getattr(F, name)(x * 3, **kw), [x])
 
 
@@ -222,3 +223,13 @@ def test_cross_entropy_forms(seed):
         if w is not None:
             compare(lambda x: G["nll_loss"](x, Tensor(y), ow, reduction=reduction),
                     lambda x: F.nll_loss(x, torch.tensor(y), tw, reduction=reduction), [x])
+
+
+@pytest.mark.parametrize("lead", [(5,), (2, 3), ()])
+def test_bilinear(lead):
+    rng = np.random.default_rng(len(lead))
+    x1, x2 = rnd(rng, *lead, 3), rnd(rng, *lead, 4)
+    w, b = rnd(rng, 2, 3, 4), rnd(rng, 2)
+    compare(G["bilinear"], F.bilinear, [x1, x2, w, b])
+    compare(lambda a, c, w: G["bilinear"](a, c, w), lambda a, c, w: F.bilinear(a, c, w),
+            [x1, x2, w])

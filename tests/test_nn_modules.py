@@ -391,3 +391,13 @@ def test_recurrent(ctor, kwargs, shape):
     for (n, p), (_, tp) in zip(mine.named_parameters(), theirs.named_parameters(), strict=True):
         np.testing.assert_allclose(p.grad.data, tp.grad.numpy(), rtol=1e-4, atol=1e-5,
                                    err_msg=n)
+
+
+def test_bilinear_module():
+    mine, theirs = both("Bilinear", 3, 4, 2)
+    assert repr(mine) == repr(theirs)
+    copy_params(mine, theirs)
+    rng = np.random.default_rng(3)
+    a, b = rng.standard_normal((5, 3)).astype(np.float32), rng.standard_normal((5, 4)).astype(
+        np.float32)
+    assert repr(mine(Tensor(a), Tensor(b))) == repr(theirs(torch.tensor(a), torch.tensor(b)))

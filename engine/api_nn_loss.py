@@ -6,7 +6,7 @@ import numpy as np
 from . import dtypes
 from .api import FUNCTIONS, Size, _reduction_arg, _tensor
 from .api_nn import _shape_str, functional
-from .apply import apply
+from .apply import apply, broadcast_shape
 from .errors import runtime, value_error
 from .grad_mode import no_grad
 from .ops import OPS
@@ -32,6 +32,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     x, t = _tensor(input, "smooth_l1_loss"), _tensor(target, "smooth_l1_loss", "target", 2)
     if beta < 0:
         raise runtime("smooth_l1_loss does not support negative values for beta.")
+    broadcast_shape(x.data.shape, t.data.shape)  # PyTorch's message for mismatched shapes
     return apply(OPS["smooth_l1_loss"], (x, t), {"reduction": _reduction_arg(reduction),
                                                  "beta": beta})
 
@@ -41,6 +42,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     x, t = _tensor(input, "huber_loss"), _tensor(target, "huber_loss", "target", 2)
     if weight is not None:
         raise NotImplementedError("gradcli: huber_loss's weight")
+    broadcast_shape(x.data.shape, t.data.shape)
     return apply(OPS["huber_loss"], (x, t), {"reduction": _reduction_arg(reduction),
                                              "delta": delta})
 

@@ -529,12 +529,12 @@ op("smooth_l1_loss", "SmoothL1LossBackward0", _smooth_l1,
    _pointwise_loss_vjp(_smooth_l1_grad, 1, "smooth_l1_loss"),
    _pointwise_loss_vjp(_smooth_l1_grad, -1, "smooth_l1_loss"),
    formulas=("grad * clamp((self - target) / beta, -1, 1) [/ N]", "-(the same)"),
-   dtype_rule="float", broadcast=True)
+   dtype_rule="float")
 op("huber_loss", "HuberLossBackward0", _huber,
    _pointwise_loss_vjp(_huber_grad, 1, "huber_loss"),
    _pointwise_loss_vjp(_huber_grad, -1, "huber_loss"),
    formulas=("grad * clamp(self - target, -delta, delta) [/ N]", "-(the same)"),
-   dtype_rule="float", broadcast=True)
+   dtype_rule="float")
 
 
 # ---------------------------------------------------------------- classification losses

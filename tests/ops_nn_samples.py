@@ -74,5 +74,14 @@ NN_SAMPLES = {
     "mul_scalar": [((normal(2, 3), 2.5), {})],
     "trilinear": [((normal(3, 2), normal(4, 2, 3), normal(3, 3)), {})],
     "gelu_tanh": [((normal(2, 3),), {})],
+    "transpose_inplace": [((normal(2, 3, 4),), {"dim0": 0, "dim1": 1})],
+    "lstm_layer_stack": [((normal(2, 3), normal(2, 3)), {"dim": 0})],
     "huber_loss": [((normal(2, 3), normal(2, 3)), {"reduction": "sum", "delta": 0.8})],
 }
+
+# ops whose VJP rules compute on arrays (im2col, window scans, normalisation statistics):
+# derive reports "cannot derive symbolically through <op>" for them
+NN_NOT_SYMBOLIC = {"adaptive_avg_pool2d", "avg_pool2d", "max_pool2d", "convolution",
+                   "batch_norm", "layer_norm", "bce_with_logits", "constant_pad", "embedding",
+                   "huber_loss", "smooth_l1_loss", "nll_loss_weighted", "trilinear",
+                   *(f"{k}_pad{d}d" for k in ("reflection", "replication") for d in (1, 2, 3))}

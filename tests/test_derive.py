@@ -26,6 +26,7 @@ from gradcli.engine.symbolic_simplify import add, fn, mul, pow_
 from gradcli.engine.symbolic_text import to_text
 from gradcli.engine.tensor import Tensor
 from gradcli.parser.case import CaseOptions, parse_binding
+from ops_nn_samples import NN_NOT_SYMBOLIC
 from test_ops_vjp import SAMPLES, SMOOTH
 
 rng = np.random.default_rng(20240607)
@@ -165,6 +166,7 @@ def test_equivalent_to_sympy_diff(source, order):
 # ops whose VJP rule needs the value itself (argmax of the data, a condition computed at
 # the point): derive must say so clearly instead of giving that point's branch
 NOT_SYMBOLIC = {"max_dim": "max_dim", "min_dim": "min_dim", "where": "where"}
+NOT_SYMBOLIC.update({n: n for n in NN_NOT_SYMBOLIC})  # engine/ops_nn.py's array-only rules
 OP_CASES = [(name, i) for name in sorted(n for n, op in OPS.items() if op.differentiable)
             for i in range(len(SAMPLES.get(name, [None])))]
 

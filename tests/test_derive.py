@@ -165,6 +165,13 @@ def test_equivalent_to_sympy_diff(source, order):
 # ops whose VJP rule needs the value itself (argmax of the data, a condition computed at
 # the point): derive must say so clearly instead of giving that point's branch
 NOT_SYMBOLIC = {"max_dim": "max_dim", "min_dim": "min_dim", "where": "where"}
+# ops whose VJP rules compute on arrays (im2col, window scans, normalisation statistics):
+# derive reports "cannot derive symbolically through <op>" for them (engine/ops/nn_layers.py)
+NN_NOT_SYMBOLIC = {"adaptive_avg_pool2d", "avg_pool2d", "max_pool2d", "convolution",
+                   "batch_norm", "layer_norm", "bce_with_logits", "constant_pad", "embedding",
+                   "huber_loss", "smooth_l1_loss", "nll_loss_weighted", "trilinear",
+                   *(f"{k}_pad{d}d" for k in ("reflection", "replication") for d in (1, 2, 3))}
+NOT_SYMBOLIC.update({n: n for n in NN_NOT_SYMBOLIC})  # engine/ops_nn.py's array-only rules
 OP_CASES = [(name, i) for name in sorted(n for n, op in OPS.items() if op.differentiable)
             for i in range(len(SAMPLES.get(name, [None])))]
 

@@ -27,7 +27,7 @@ SMOOTH = {"mul", "div", "exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt", "
           "pow", "softmax", "log_softmax", "logsumexp", "mse_loss", "mm", "matmul", "atan",
           "norm", "norm_dim", "var", "std", "rdiv", "rsqrt", "softplus", "gelu", "erf", "log1p", "tan",
           "asin", "binary_cross_entropy", "prod", "dot", "mv", "rpow", "expm1",
-          "log2", "silu"}
+          "log2", "silu", "addmm"}
 
 DIFFERENTIABLE = sorted(name for name, op in OPS.items() if op.differentiable)
 CASES = [(name, i) for name in DIFFERENTIABLE for i in range(len(SAMPLES.get(name, [None])))]

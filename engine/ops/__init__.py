@@ -2,5 +2,6 @@
 split by family. Importing this package declares every row."""
 
 from . import binary, elementwise, linalg, losses, nn_functional, reductions, shape  # noqa: F401  (declare rows)  # noqa: F401,I001  (after reductions: the table's order)
+from . import nn_layers, nn_losses  # noqa: F401,E402  (torch.nn's layer rows)
 from .helpers import _sum_to  # noqa: F401  (autograd's unbroadcast)
 from .table import OPS, Op, op  # noqa: F401

@@ -8,10 +8,9 @@ import time
 
 import numpy as np
 import torch
-
 from gradcli.engine import api, nn, optim
-from gradcli.engine.torch_api.nn_functional import FUNCTIONAL as F
 from gradcli.engine.tensor import Tensor
+from gradcli.engine.torch_api.nn_functional import FUNCTIONAL as F
 
 
 def best(fn, repeat=5):

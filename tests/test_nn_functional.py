@@ -9,8 +9,8 @@ torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
 from gradcli.engine import api  # noqa: E402
-from gradcli.engine.torch_api import nn_functional as api_nn  # noqa: E402
 from gradcli.engine.tensor import Tensor  # noqa: E402
+from gradcli.engine.torch_api import nn_functional as api_nn  # noqa: E402
 
 pytestmark = pytest.mark.torch
 G = api_nn.FUNCTIONAL

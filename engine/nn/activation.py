@@ -1,8 +1,8 @@
 """torch.nn's activation modules over the F functions (so their grad_fn names are the
 ops'); constructors and extra_repr as torch/nn/modules/activation.py."""
 
-from . import surface as api
 from ..torch_api.nn_functional import FUNCTIONAL as F
+from . import surface as api
 from .module import Module
 
 

@@ -7,10 +7,10 @@ import math
 import numpy as np
 
 from .. import dtypes
-from . import surface as api
-from ..torch_api import nn_functional as api_nn
 from ..tensor import Tensor
+from ..torch_api import nn_functional as api_nn
 from . import init
+from . import surface as api
 from .module import Module
 from .parameter import Parameter
 

@@ -1,8 +1,8 @@
 """torch.nn's loss modules over the F loss functions, with PyTorch's constructors
 (legacy size_average/reduce turned into a reduction string) and their buffers."""
 
-from . import surface as api
 from ..torch_api.nn_functional import FUNCTIONAL as F
+from . import surface as api
 from .module import Module
 
 

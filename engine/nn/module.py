@@ -311,7 +311,7 @@ class Module:
                               f"or Tensor-like object from checkpoint but received {type(src)}")
                 continue
             if src.data.shape != target.data.shape:
-                from ..api import Size
+                from ..torch_api.args import Size
 
                 errors.append(f"size mismatch for {key}: copying a param with shape "
                               f"{Size(src.data.shape)} from checkpoint, the shape in current "
@@ -347,7 +347,7 @@ class Module:
 
     def requires_grad_(self, requires_grad=True):
         for p in self.parameters():
-            from ..api import set_requires_grad
+            from ..torch_api.indexing import set_requires_grad
 
             set_requires_grad(p, requires_grad)
         return self

@@ -4,9 +4,9 @@ relu, sigmoid, ... from api.FUNCTIONS), torch.nn.init, torch.optim,
 torch.optim.lr_scheduler and torch.utils.data."""
 
 from .. import data
-from ..torch_api import nn_functional as api_nn
 from .. import nn as _nn
 from .. import optim as _optim
+from ..torch_api import nn_functional as api_nn
 from . import init as _init
 from . import module as _module
 

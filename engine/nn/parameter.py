@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from .surface import _tensor
 from ..errors import runtime
 from ..tensor import Tensor
+from .surface import _tensor
 
 
 class Parameter(Tensor):

@@ -10,12 +10,12 @@ import math
 import numpy as np
 
 from .. import dtypes
-from . import surface as api
-from ..torch_api import nn_functional as api_nn
 from ..apply import apply
 from ..ops import OPS
 from ..tensor import Tensor
+from ..torch_api import nn_functional as api_nn
 from . import init
+from . import surface as api
 from .layers import _empty
 from .module import Module
 

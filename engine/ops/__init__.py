@@ -1,7 +1,17 @@
 """The op table: one row per differentiable op (engine/ops/table.py describes a row),
 split by family. Importing this package declares every row."""
 
-from . import binary, elementwise, linalg, losses, nn_functional, reductions, shape  # noqa: F401  (declare rows)  # noqa: F401,I001  (after reductions: the table's order)
-from . import nn_layers, nn_losses  # noqa: F401,E402  (torch.nn's layer rows)
+# the table's order: the families, then torch.nn's layer rows (nn_layers, nn_losses)
+from . import (  # noqa: F401  (declare rows)
+    binary,
+    elementwise,
+    linalg,
+    losses,
+    nn_functional,
+    nn_layers,
+    nn_losses,
+    reductions,
+    shape,
+)
 from .helpers import _sum_to  # noqa: F401  (autograd's unbroadcast)
 from .table import OPS, Op, op  # noqa: F401

@@ -6,7 +6,6 @@ loop over pixels) and one batched matmul; their backward loops only over the ker
 positions (kh * kw slices). Their VJP rules compute on arrays: a double backward
 through them (create_graph) raises NotImplementedError rather than give a wrong graph."""
 
-import math
 
 import numpy as np
 

@@ -10,10 +10,10 @@ import math
 
 import numpy as np
 
-from .. import dtypes
 from ..apply import apply
 from ..errors import index_error, runtime, value_error
 from ..ops import OPS
+from ..ops import nn_layers as ops_nn
 from ..tensor import Tensor
 from .args import Size, _tensor
 from .registry import FUNCTIONS, METHODS, NN_FUNCTIONS, torch_fn
@@ -448,7 +448,7 @@ def gelu(input, approximate="none"):
         return apply(OPS["gelu_tanh"], (_tensor(input, "gelu"),))
     if approximate != "none":
         raise runtime("approximate argument must be either none or tanh.")
-    return FUNCTIONS["gelu"](input)
+    return apply(OPS["gelu"], (_tensor(input, "gelu"),))
 
 
 @functional("bilinear")

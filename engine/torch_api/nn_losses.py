@@ -1,4 +1,4 @@
-"""torch.nn.functional's loss functions over the op table and engine/ops_nn.py, with
+"""torch.nn.functional's loss functions over the op table and engine/ops/nn_layers.py, nn_losses.py, with
 PyTorch's argument names, its three cross_entropy forms and its messages."""
 
 import numpy as np
@@ -10,7 +10,7 @@ from ..grad_mode import no_grad
 from ..ops import OPS
 from ..tensor import Tensor
 from .args import Size, _tensor
-from .nn_functional import FUNCTIONAL, _shape_str, functional
+from .nn_functional import _shape_str, functional
 from .reductions import _reduction_arg
 from .registry import FUNCTIONS
 

@@ -80,7 +80,7 @@ def _apply_float(op, args, params):
     grad = False
     for a in args:
         ta = type(a)
-        if ta is Tensor:
+        if ta is Tensor or isinstance(a, Tensor):  # (nn.Parameter: a Tensor subclass)
             d = a.data
             arrays.append(d)
             if a.requires_grad:
@@ -104,7 +104,7 @@ def _apply_float(op, args, params):
     out = Tensor(out_data)
     if grad and op.differentiable and grad_mode._enabled[0]:
         out.requires_grad = True
-        out.grad_fn = Node(op, tuple([a if type(a) is Tensor else Tensor(np.asarray(a, dtype=dt))
+        out.grad_fn = Node(op, tuple([a if isinstance(a, Tensor) else Tensor(np.asarray(a, dtype=dt))
                                       for a in args]), params)
     return out
 
@@ -163,7 +163,7 @@ def apply(op, args, params=None):
         _mark_view(out, args[0])
     if op.differentiable and grad_mode._enabled[0]:
         for a in args:
-            if type(a) is Tensor and a.requires_grad:
+            if isinstance(a, Tensor) and a.requires_grad:
                 break
         else:
             return out
@@ -171,7 +171,7 @@ def apply(op, args, params=None):
             return out
         inputs = []
         for a, arr in zip(args, arrays, strict=False):
-            inputs.append(a if type(a) is Tensor else Tensor(np.asarray(arr, dtype=out_data.dtype)
+            inputs.append(a if isinstance(a, Tensor) else Tensor(np.asarray(arr, dtype=out_data.dtype)
                                                              if rule != "same" else arr))
         out.requires_grad = True
         out.grad_fn = Node(op, tuple(inputs), params)

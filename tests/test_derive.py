@@ -171,6 +171,13 @@ NOT_SYMBOLIC.update({n: n for n in ("cdist", "linalg_cholesky", "linalg_eigvalsh
 # issue 18's reductions: masks of the ties / NaNs / the order's case
 NOT_SYMBOLIC.update({n: n for n in ("amax", "amin", "aminmax_min", "aminmax_max", "median",
                                     "nanmedian", "nansum", "norm_p")})
+# ops whose VJP rules compute on arrays (im2col, window scans, normalisation statistics):
+# derive reports "cannot derive symbolically through <op>" for them (engine/ops/nn_layers.py)
+NN_NOT_SYMBOLIC = {"adaptive_avg_pool2d", "avg_pool2d", "max_pool2d", "convolution",
+                   "batch_norm", "layer_norm", "bce_with_logits", "constant_pad", "embedding",
+                   "huber_loss", "smooth_l1_loss", "nll_loss_weighted", "trilinear",
+                   *(f"{k}_pad{d}d" for k in ("reflection", "replication") for d in (1, 2, 3))}
+NOT_SYMBOLIC.update({n: n for n in NN_NOT_SYMBOLIC})  # engine/ops_nn.py's array-only rules
 OP_CASES = [(name, i) for name in sorted(n for n, op in OPS.items() if op.differentiable
                                          and "not implemented" not in op.formulas)
             for i in range(len(SAMPLES.get(name, [None])))]

@@ -28,7 +28,8 @@ from .pyplot import Recorder
 REGISTERED: dict = {}
 TORCH_MODULES = ("torch", "torch.nn", "torch.nn.functional", "torch.nn.init", "torch.optim",
                  "torch.optim.lr_scheduler", "torch.autograd", "torch.autograd.functional",
-                 "torch.utils", "torch.utils.data", "torch.cuda", "torch.backends")
+                 "torch.utils", "torch.utils.data", "torch.cuda", "torch.backends",
+                 "torch.nn.parameter")
 
 
 def register(module: str, **members) -> None:

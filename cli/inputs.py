@@ -28,7 +28,7 @@ def cases(inline: str | None, file: str | None, command: str | None = None) -> I
         from .repl import interactive, prompt_cases
 
         if interactive():
-            yield from prompt_cases(command)
+            yield from (Case(n, text) for n, text in prompt_cases(command))
             return
     stream = _open(file)
     try:

@@ -15,10 +15,8 @@ def interactive() -> bool:
 
 
 def prompt_cases(command: str) -> Iterator:
-    """Cases typed at the prompt (inputs.Case), numbered from 1; blank lines and `#`
+    """Cases typed at the prompt as (number, text), numbered from 1; blank lines and `#`
     comments are skipped; Ctrl-C drops the line being typed, Ctrl-D leaves."""
-    from .inputs import Case
-
     try:
         import readline  # noqa: F401 - importing it gives input() line editing and history
     except ImportError:  # a Python built without it: a plain prompt still works
@@ -39,5 +37,5 @@ def prompt_cases(command: str) -> Iterator:
         if not stripped or stripped.startswith("#"):
             continue
         number += 1
-        yield Case(number, text)
+        yield number, text
         sys.stdout.flush()

@@ -6,6 +6,7 @@ the command body, so `gradcli --help` starts without numpy or lark."""
 import typer
 
 from . import cmd_check, cmd_derive, cmd_eval, cmd_explain, cmd_graph, cmd_plot, cmd_run
+from .help_examples import epilog
 
 app = typer.Typer(
     name="gradcli",
@@ -15,6 +16,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},  # every command inherits it
 )
 
 
@@ -38,13 +40,13 @@ def _root(
     """Autograd in PyTorch notation, from the command line."""
 
 
-app.command("eval", no_args_is_help=False)(cmd_eval.eval_command)
-app.command("run")(cmd_run.run_command)
-app.command("check")(cmd_check.check_command)
-app.command("graph")(cmd_graph.graph_command)
-app.command("explain")(cmd_explain.explain_command)
-app.command("derive")(cmd_derive.derive_command)
-app.command("plot")(cmd_plot.plot_command)
+app.command("eval", no_args_is_help=False, epilog=epilog("eval"))(cmd_eval.eval_command)
+app.command("run", epilog=epilog("run"))(cmd_run.run_command)
+app.command("check", epilog=epilog("check"))(cmd_check.check_command)
+app.command("graph", epilog=epilog("graph"))(cmd_graph.graph_command)
+app.command("explain", epilog=epilog("explain"))(cmd_explain.explain_command)
+app.command("derive", epilog=epilog("derive"))(cmd_derive.derive_command)
+app.command("plot", epilog=epilog("plot"))(cmd_plot.plot_command)
 
 
 def main() -> None:

@@ -14,10 +14,18 @@ TABLE_BATCH = 1000  # table output: one shared table per this many cases
 
 
 class Batch:
-    def __init__(self, inline, file):
+    def __init__(self, inline, file, command: str | None = None):
+        """`command` (eval, check, explain, derive, graph) allows the interactive prompt
+        when no case is given on a terminal (repl.py)."""
+        from .repl import interactive
+
         self.inline, self.file = inline, file
         self.many = inline is None or inline == "-"  # cases from a file or a pipe
         self.status = 0
+        self.command = command
+        # the prompt: each result is shown at once, and a failed line is no failed run
+        self.interactive = command is not None and inline is None and file is None \
+            and interactive()
 
     def results(self, runner, failed=None):
         """Yield runner(text, line) for every case, in input order. A result carries
@@ -30,7 +38,7 @@ class Batch:
         from .tasks.eval import CaseResult
 
         failed = failed or CaseResult
-        for case in cases(self.inline, self.file):
+        for case in cases(self.inline, self.file, self.command):
             if case.text is None:
                 result = failed(line=case.line, source="", error=GradcliError(
                     case.problem, type_name="InputError"))
@@ -46,8 +54,10 @@ class Batch:
                     self.status = INTERNAL
                     continue
             if result.error is not None:
-                self.fail()
-                sys.stderr.write(error_lines(f"line {result.line}", result.error))
+                option = getattr(result.error, "option", None)  # a usage error: exit 2
+                self.fail(2 if option else 1)
+                where = f"line {result.line}: {option}" if option and self.many else option
+                sys.stderr.write(error_lines(where or f"line {result.line}", result.error))
             yield result
 
     def fail(self, code: int = 1) -> None:
@@ -55,17 +65,20 @@ class Batch:
 
     def finish(self) -> None:
         sys.stdout.flush()
+        if self.interactive and self.status < INTERNAL:
+            self.status = 0  # each error was shown at its line; leaving the prompt is no error
         if self.status:
             raise Exit(self.status)
 
 
-def run_cases(inline, file, opts, fmt: str, no_color: bool, runner=None) -> None:
+def run_cases(inline, file, opts, fmt: str, no_color: bool, runner=None,
+              command: str | None = None) -> None:
     """gradcli eval's loop: one record per case (JSON line, plain block or table row)."""
     from . import render_eval
     from .tasks.eval import run_case
 
     runner = runner or run_case
-    batch = Batch(inline, file)
+    batch = Batch(inline, file, command)
     out = sys.stdout
     pending, rows = [], 0  # table mode: results waiting for their shared table
     for result in batch.results(lambda text, line: runner(text, line, opts)):
@@ -76,7 +89,8 @@ def run_cases(inline, file, opts, fmt: str, no_color: bool, runner=None) -> None
         else:
             pending.append(result)
             rows += len(result.nodes) + 1
-            if len(pending) >= TABLE_BATCH or rows >= render_eval.TABLE_ROWS:
+            if batch.interactive or len(pending) >= TABLE_BATCH or \
+                    rows >= render_eval.TABLE_ROWS:
                 _print_table(pending, batch.many, no_color)
                 pending, rows = [], 0
     if pending:

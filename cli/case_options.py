@@ -12,7 +12,11 @@ class DType(str, Enum):
 
 
 class Format(str, Enum):
-    """Every output format a command offers (each command offers its own few)."""
+    """Every output format a command offers (each command offers its own few). Every
+    case command offers `human` (its default: what a person reads on a terminal), `plain`
+    (colourless, stable line text) and `json` (JSON Lines); each command's older name for
+    its human format (table, text, rich, tree, terminal) stays accepted as an alias."""
+    human = "human"      # every command: the default, for a person at a terminal
     table = "table"      # eval, check: a table (Rich on a terminal)
     plain = "plain"      # every command but graph: colourless line text
     json = "json"        # every command: JSON Lines, one object per case
@@ -21,6 +25,18 @@ class Format(str, Enum):
     tree = "tree"        # graph: a Rich tree
     dot = "dot"          # graph: Graphviz
     mermaid = "mermaid"  # graph: a Markdown flowchart
+    terminal = "terminal"  # plot: a braille line plot
+    latex = "latex"      # derive: LaTeX (as --latex)
+
+
+# each command's older name for its human format: an alias of Format.human
+HUMAN_ALIASES = frozenset({"table", "text", "rich", "tree", "terminal"})
+
+
+def chosen(format) -> Format:
+    """The Format a command's --format value names, aliases read as Format.human."""
+    f = Format(format.value if isinstance(format, Enum) else format)
+    return Format.human if f.value in HUMAN_ALIASES else f
 
 
 def offered(*formats: Format) -> type:
@@ -149,9 +165,31 @@ def build_case_options(at, const, grad, of, wrt, retain_grad, allow_unused, dtyp
 
             sys.stderr.write(error_lines(f"--at {spec}", e))
             raise usage_error(f"bad --at {spec!r}") from None
+    if grad is not None:
+        check_expression("--grad", grad)
     wrt_names = tuple(n.strip() for n in wrt.split(",") if n.strip()) if wrt else None
+    for name in wrt_names or ():
+        if not name.isidentifier():
+            raise usage_error(f"--wrt expects comma-separated names, got {wrt!r}")
     return CaseOptions(bindings=bindings, consts=consts, grad=grad, of=of, wrt=wrt_names,
                        retain_grad=retain_grad, allow_unused=allow_unused, backward=backward)
+
+
+def check_expression(option: str, text: str) -> None:
+    """An option's expression (--grad, --claim) parsed before any case runs: a malformed
+    one is a usage error naming the option (exit 2), not every case's SyntaxError."""
+    from gradcli.engine.errors import GradcliError
+    from gradcli.parser.grammar import parse
+
+    from .edge import error_lines, usage_error
+
+    try:
+        parse(text, start="expr")
+    except GradcliError as e:
+        import sys
+
+        sys.stderr.write(error_lines(f"{option} {text}", e))
+        raise usage_error(f"bad {option} {text!r}") from None
 
 
 def make_console(no_color: bool, stderr: bool = False):

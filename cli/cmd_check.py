@@ -5,9 +5,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from .case_options import Format, Shared, case_command, offered
+from .case_options import Format, Shared, case_command, chosen, offered
 
-CheckFormat = offered(Format.table, Format.json, Format.plain)
+CheckFormat = offered(Format.human, Format.json, Format.plain, Format.table)
 
 
 ClaimOpt = Annotated[Optional[list[str]], typer.Option(
@@ -32,13 +32,15 @@ def check_command(
     seed: Annotated[int, typer.Option("--seed", help="Random seed for --samples.")] = 0,
     range_: Annotated[str, typer.Option("--range", help="LO,HI: where samples are drawn.")]
     = "-2,2",
-    format: Annotated[CheckFormat, typer.Option("--format", help="table, json or plain.")]
-    = CheckFormat.table,
+    format: Annotated[CheckFormat, typer.Option(
+        "--format", help="human (tables; alias: table), json (JSON Lines) or plain.")]
+    = CheckFormat.human,
 ) -> None:
     """Gradient check (reverse mode vs central differences, like torch.autograd.gradcheck)
     and claimed-derivative check. Exit 0 when all is right, 1 when anything is wrong."""
     from . import render_check
     from .batch import Batch, print_rich
+    from .case_options import check_expression
     from .edge import usage_error
     from .tasks.check import CheckOptions, CheckResult, check_case
 
@@ -48,6 +50,7 @@ def check_command(
         name, sep, text = spec.partition(":")
         if not sep or not name.strip().isidentifier() or not text.strip():
             raise usage_error(f"--claim expects NAME: EXPR, got {spec!r}")
+        check_expression("--claim", text.strip())
         claims.append((name.strip(), text.strip()))
     try:
         low, high = (float(v) for v in range_.split(","))
@@ -55,8 +58,8 @@ def check_command(
         raise usage_error(f"--range expects LO,HI, got {range_!r}") from None
     opts = CheckOptions(case=case_opts, eps=eps, atol=atol, rtol=rtol, order=order,
                         claims=claims, samples=samples, seed=seed, low=low, high=high)
-    format = Format(format.value)
-    batch = Batch(o.case, o.file)
+    format = chosen(format)
+    batch = Batch(o.case, o.file, "check")
     total = passed = 0
     for r in batch.results(lambda text, line: check_case(text, line, opts), CheckResult):
         total += 1

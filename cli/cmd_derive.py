@@ -7,11 +7,12 @@ from typing import Annotated
 
 import typer
 
-from .case_options import DType, DTypeOpt, Format, Shared, case_command, offered
+from .case_options import DType, DTypeOpt, Format, Shared, case_command, chosen, offered
 
 MAX_ORDER = 8  # each order differentiates the previous expression: sizes grow fast
-# plain: the other commands' name for colourless line text, the same output as text here
-DeriveFormat = offered(Format.text, Format.plain, Format.json)
+# human and plain are the same lines here (derive's output is text either way); text is
+# derive's older name for them, latex the same as --latex
+DeriveFormat = offered(Format.human, Format.plain, Format.json, Format.latex, Format.text)
 
 
 @case_command("case", "at", "const", "of", "wrt", "order", "latex", "dtype", "format",
@@ -26,8 +27,8 @@ def derive_command(
         "text.")] = False,
     dtype: DTypeOpt = DType.float64,
     format: Annotated[DeriveFormat, typer.Option(
-        "--format", help="text or plain (one line per derivative) or json (JSON Lines, "
-        "one object per case).")] = DeriveFormat.text,
+        "--format", help="human or plain (one line per derivative; alias: text), latex "
+        "(as --latex) or json (JSON Lines, one object per case).")] = DeriveFormat.human,
 ) -> None:
     """Symbolic derivatives: d(output)/d(input) for each input as an expression in the
     case's variables, simplified. Names the case uses without binding are variables.
@@ -39,8 +40,9 @@ def derive_command(
 
     case_opts = o.case_options(backward=False)
     opts = DeriveOptions(case=case_opts, order=order, dtype=dtype.value)
-    format = Format(format.value)
-    batch = Batch(o.case, o.file)
+    format = chosen(format)
+    latex = latex or format is Format.latex
+    batch = Batch(o.case, o.file, "derive")
     out = sys.stdout
     for r in batch.results(lambda text, line: derive_case(text, line, opts), DeriveResult):
         if r.error is None:

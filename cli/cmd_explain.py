@@ -5,9 +5,9 @@ from typing import Annotated
 
 import typer
 
-from .case_options import Format, Shared, case_command, offered
+from .case_options import Format, Shared, case_command, chosen, offered
 
-ExplainFormat = offered(Format.rich, Format.plain, Format.json)
+ExplainFormat = offered(Format.human, Format.plain, Format.json, Format.rich)
 
 
 @case_command("case", "at", "const", "grad", "of", "retain_grad", "dtype", "format", "file",
@@ -15,8 +15,8 @@ ExplainFormat = offered(Format.rich, Format.plain, Format.json)
 def explain_command(
     o: Shared,
     format: Annotated[ExplainFormat, typer.Option(
-        "--format", help="rich (panels, the default), plain (stable text) or json (JSON "
-        "Lines).")] = ExplainFormat.rich,
+        "--format", help="human (panels, the default; alias: rich), plain (stable text) "
+        "or json (JSON Lines).")] = ExplainFormat.human,
 ) -> None:
     """The backward pass step by step, in reverse topological order: the gradient arriving
     at each node, its op's local rule with the numbers plugged in, what goes to each input,
@@ -26,8 +26,8 @@ def explain_command(
     from .tasks.explain import ExplainResult, explain_case
 
     opts = o.case_options(backward=False)
-    format = Format(format.value)
-    batch = Batch(o.case, o.file)
+    format = chosen(format)
+    batch = Batch(o.case, o.file, "explain")
     for r in batch.results(lambda text, line: explain_case(text, line, opts), ExplainResult):
         if format is Format.json:
             sys.stdout.write(render_explain.json_line(r) + "\n")

@@ -7,14 +7,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from .case_options import Format, Shared, case_command, offered
+from .case_options import Format, Shared, case_command, chosen, offered
 
 RENDER_TYPES = ("svg", "png", "pdf")
 NO_DOT = ("Graphviz's `dot` is not installed: install it with `apt install graphviz` or "
           "`brew install graphviz` (`--format dot` needs nothing: it writes the DOT text)")
 
 
-GraphFormat = offered(Format.tree, Format.dot, Format.mermaid, Format.json)
+GraphFormat = offered(Format.human, Format.plain, Format.dot, Format.mermaid, Format.json,
+                      Format.tree)
 
 
 def render_target(path: str | None, many: bool, line: int) -> str:
@@ -46,8 +47,9 @@ def run_dot(dot_exe: str, dot_text: str, path: str) -> str | None:
 def graph_command(
     o: Shared,
     format: Annotated[Optional[GraphFormat], typer.Option(
-        "--format", help="tree (a Rich tree, the default), dot (Graphviz), mermaid "
-        "(a flowchart for Markdown) or json (nodes and edges, JSON Lines).",
+        "--format", help="human (a tree, the default; alias: tree), plain (the tree "
+        "without colour), dot (Graphviz), mermaid (a flowchart for Markdown) or json "
+        "(nodes and edges, JSON Lines).",
         show_default=False)] = None,
     render: Annotated[Optional[str], typer.Option(
         "--render", help="Draw the graph into FILE.svg, .png or .pdf with Graphviz's dot "
@@ -71,9 +73,9 @@ def graph_command(
         if dot_exe is None:
             sys.stderr.write(f"gradcli: {NO_DOT}\n")
             raise Exit(1)
-    shown = Format(format.value) if format is not None else (None if render else Format.tree)
+    shown = chosen(format) if format is not None else (None if render else Format.human)
     opts = o.case_options(backward=False)
-    batch = Batch(o.case, o.file)
+    batch = Batch(o.case, o.file, "graph")
     for r in batch.results(lambda text, line: graph_case(text, line, opts), GraphResult):
         if shown is Format.json:
             sys.stdout.write(render_graph.json_line(r) + "\n")
@@ -82,13 +84,13 @@ def graph_command(
                 sys.stdout.write(render_graph.dot(r))
             elif shown is Format.mermaid:
                 sys.stdout.write(render_graph.mermaid(r))
-            elif shown is Format.tree:
-                print_rich(render_graph.tree(r), o.no_color)
+            elif shown in (Format.human, Format.plain):
+                print_rich(render_graph.tree(r), o.no_color or shown is Format.plain)
         if dot_exe is not None and r.view is not None:
             target = render_target(render, batch.many, r.line)
             problem = run_dot(dot_exe, render_graph.dot(r), target)
             if problem is None:
-                sys.stderr.write(f"gradcli: line {r.line}: wrote {target}\n")
+                sys.stderr.write(f"wrote {target}\n")  # information, not an error
             else:
                 sys.stderr.write(f"gradcli: line {r.line}: dot failed: {problem}\n")
                 batch.fail()

@@ -1,6 +1,5 @@
 """`gradcli plot`: a case's output and its derivatives over a range of one variable."""
 
-from enum import Enum
 from typing import Annotated, Optional
 
 import typer
@@ -12,17 +11,16 @@ from .case_options import (
     DType,
     DTypeOpt,
     FileOpt,
+    Format,
     GradOpt,
     MaxElementsOpt,
     NoColorOpt,
     OfOpt,
+    chosen,
+    offered,
 )
 
-
-class Format(str, Enum):
-    terminal = "terminal"
-    json = "json"
-    plain = "plain"
+PlotFormat = offered(Format.human, Format.json, Format.plain, Format.terminal)
 
 
 RangeOpt = Annotated[Optional[str], typer.Option(
@@ -53,7 +51,7 @@ def plot_command(
     grad: GradOpt = None,
     of: OfOpt = None,
     dtype: DTypeOpt = DType.float32,
-    format: Format = typer.Option(Format.terminal, "--format", help="terminal (a braille line plot), json (JSON Lines) or plain (columns)."),  # noqa: B008
+    format: PlotFormat = typer.Option(PlotFormat.human, "--format", help="human (a braille line plot; alias: terminal), json (JSON Lines) or plain (columns)."),  # noqa: B008
     output: OutputOpt = None,
     file: FileOpt = None,
     no_color: NoColorOpt = False,
@@ -99,7 +97,7 @@ def plot_command(
 
             render_plot_file.write(result, render_plot_file.file_for(output, result.line,
                                                                      batch.many))
-        _show(result, format, output is not None, no_color, batch.many)
+        _show(result, chosen(format), output is not None, no_color, batch.many)
     batch.finish()
 
 

@@ -17,11 +17,19 @@ class Case:
     problem: str | None = None
 
 
-def cases(inline: str | None, file: str | None) -> Iterator[Case]:
-    """The cases of one command invocation, in input order (streamed)."""
+def cases(inline: str | None, file: str | None, command: str | None = None) -> Iterator[Case]:
+    """The cases of one command invocation, in input order (streamed). With no case, no
+    file and a terminal on both ends, a command that names itself (`command`) prompts for
+    cases (repl.py)."""
     if inline is not None and inline != "-":
         yield Case(1, inline)
         return
+    if command is not None and inline is None and file is None:
+        from .repl import interactive, prompt_cases
+
+        if interactive():
+            yield from (Case(n, text) for n, text in prompt_cases(command))
+            return
     stream = _open(file)
     try:
         for number, raw in enumerate(stream, 1):

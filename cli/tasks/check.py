@@ -13,7 +13,7 @@ from ..engine import autograd, dtypes, gradcheck, gradcheck_report
 from ..engine.errors import GradcliError
 from ..engine.tensor import Tensor
 from ..parser.interpreter.case import CaseOptions, CaseResult, evaluate_expression, run_forward
-from .steps import grad_seed, with_seed_hint
+from .steps import grad_seed, option_error, with_seed_hint
 
 
 @dataclass
@@ -146,9 +146,9 @@ def _gradgradcheck(source, line, opts, base, inputs, point, result):
 def _claim(source, line, opts, base, inputs, name, text) -> ClaimCheck:
     names = dict(inputs)
     if name not in names:
-        raise GradcliError(f"--claim names {name!r}, which is not an input that requires "
-                           f"grad here (inputs: {', '.join(names) or 'none'})",
-                           type_name="ValueError")
+        raise option_error(f"--claim {name}", GradcliError(
+            f"--claim names {name!r}, which is not an input that requires grad here "
+            f"(inputs: {', '.join(names) or 'none'})", type_name="ValueError"))
     check = ClaimCheck(name, text)
     check.engine, check.claimed = _claim_values(base, opts, names[name], name, text)
     check.status = "pass" if _close(check.claimed, check.engine, opts) else "fail"
@@ -218,8 +218,8 @@ def _inputs(run: CaseResult, wrt) -> list:
         known = dict(found)
         missing = [w for w in wrt if w not in known]
         if missing:
-            raise GradcliError(f"--wrt {missing[0]}: not an input that requires grad",
-                               type_name="ValueError")
+            raise option_error(f"--wrt {missing[0]}", GradcliError(
+                "not an input that requires grad", type_name="ValueError"))
         found = [(w, known[w]) for w in wrt]
     return found
 

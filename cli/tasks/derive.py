@@ -16,6 +16,7 @@ from ..engine.tensor import Tensor
 from ..parser.grammar import parse
 from ..parser.interpreter.case import CaseOptions, parse_binding, run_forward
 from ..parser.runtime import modules
+from .steps import option_error
 
 DEFAULT_VALUES = (0.7, 1.3, 0.4, 1.9, 0.55, 1.15)
 
@@ -106,7 +107,8 @@ def _wrt_names(requested, run, leaves, ranks) -> list:
         for name in requested:
             value = run.variables.get(name)
             if not isinstance(value, Tensor):
-                raise GradcliError(f"name '{name}' is not defined", type_name="NameError")
+                raise option_error(f"--wrt {name}", GradcliError(
+                    f"name '{name}' is not defined", type_name="NameError"))
             if not value.requires_grad:
                 raise GradcliError(f"{name} does not require grad (it is a constant here)",
                                    type_name="RuntimeError")

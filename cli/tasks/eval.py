@@ -5,7 +5,7 @@ from ..engine import autograd
 from ..engine.errors import GradcliError
 from ..engine.tensor import Tensor
 from ..parser.interpreter.case import CaseOptions, CaseResult, run_forward
-from .steps import grad_seed, retain_grads, with_seed_hint
+from .steps import grad_seed, option_error, retain_grads, with_seed_hint
 
 __all__ = ["CaseOptions", "CaseResult", "run_case"]
 
@@ -34,7 +34,8 @@ def _backward(opts, result):
         inputs = []
         for name in opts.wrt:
             if name not in variables or not isinstance(variables[name], Tensor):
-                raise GradcliError(f"name '{name}' is not defined", type_name="NameError")
+                raise option_error(f"--wrt {name}", GradcliError(
+                    f"name '{name}' is not defined", type_name="NameError"))
             inputs.append(variables[name])
         grads = autograd.grad([out], inputs, [seed], allow_unused=opts.allow_unused)
         by_id = {id(t): g for t, g in zip(inputs, grads, strict=False)}

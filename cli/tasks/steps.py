@@ -27,10 +27,23 @@ def grad_seed(result: CaseResult, grad_text: str | None):
     if grad_text is None:
         return None
     dtype = result.output_tensor.data.dtype
-    value = evaluate_expression(grad_text, result)
+    try:
+        value = evaluate_expression(grad_text, result)
+    except GradcliError as e:
+        if e.type_name in ("NameError", "SyntaxError"):  # the option, not the case, is wrong
+            raise option_error(f"--grad {grad_text}", e) from None
+        raise
     if isinstance(value, Tensor):
         return value if value.data.dtype == dtype else Tensor(value.data.astype(dtype))
     return Tensor(np.asarray(api.data_to_array(value), dtype=dtype))
+
+
+def option_error(option: str, err: GradcliError) -> GradcliError:
+    """Mark an error as caused by a command-line option (--wrt naming no variable of the
+    case, --grad naming none): the batch reports it as `gradcli: --wrt q: NameError: ...`
+    and exits 2, a usage error, not a failed case."""
+    err.option = option
+    return err
 
 
 def retain_grads(nodes) -> None:

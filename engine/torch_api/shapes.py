@@ -231,6 +231,7 @@ def detach(input):
 
 @tensor_method("to", "type")
 def to(input, dtype=None, *args, **kwargs):
+    _known_keywords("to", kwargs, ("dtype", "device", "non_blocking", "copy", "memory_format"))
     dtype = kwargs.get("dtype", dtype)
     if dtype is None or isinstance(dtype, str) and dtype in ("cpu", "cuda"):
         return input
@@ -247,4 +248,13 @@ for _m, _dtype in (("float", dtypes.FLOAT32), ("double", dtypes.FLOAT64), ("long
 
 @tensor_method("cpu", "cuda")
 def cpu(input, *args, **kwargs):
+    _known_keywords("cpu", kwargs, ("device", "non_blocking", "memory_format"))
     return input
+
+
+def _known_keywords(name, kwargs, known) -> None:
+    """PyTorch's TypeError for a keyword the method does not take (the case evaluator
+    names the method the user called: cuda, type)."""
+    for k in kwargs:
+        if k not in known:
+            raise type_error(f"{name}() got an unexpected keyword argument '{k}'")

@@ -72,6 +72,9 @@ class CaseOptions:
     retain_grad: bool = False
     allow_unused: bool = False
     backward: bool = True        # graph/derive may only need the forward
+    # eval: a last value that is a tuple of tensors (torch.autograd.grad's result) is shown
+    # as its elements, name[0], name[1], ..., with no backward of its own
+    tuple_output: bool = False
     # name -> array: the value a leaf takes instead of its written one (check's finite
     # differences and random samples re-run the very case at other points)
     overrides: dict | None = None
@@ -198,6 +201,7 @@ def _forward(source, opts, rt, result):
     last = None
     for stmt in statements:
         rhs = stmt.children[0]
+        span = (rhs.start, rhs.end)
         if stmt.kind == "assign":
             rt.top = rhs
             rt.tracking = True
@@ -222,10 +226,20 @@ def _forward(source, opts, rt, result):
         last = (opts.of if k == 1 else f"{opts.of}@{k}", rt.vars[opts.of])
     if last is None:
         return
+    if opts.tuple_output and _tensor_tuple(last[1]):
+        for i, t in enumerate(last[1]):
+            if isinstance(t, Tensor):
+                rt.add(f"{last[0] or 'out'}[{i}]", source, t, span)
+        return
     result.output, result.output_tensor = last
     if not isinstance(last[1], Tensor):
         raise type_error(f"the output must be a tensor, not {type(last[1]).__name__} "
                          f"(choose one with --of)")
+
+
+def _tensor_tuple(value) -> bool:
+    return isinstance(value, (tuple, list)) and any(isinstance(v, Tensor) for v in value) \
+        and all(v is None or isinstance(v, Tensor) for v in value)
 
 
 def _override(opts, name, value):

@@ -6,6 +6,7 @@ programs resolve names differently); this module only walks the tree, applies Py
 operator semantics (which Tensor's operators make PyTorch's) and keeps short-circuits."""
 
 import operator
+import re
 
 from ...engine.errors import GradcliError, LimitError, TorchError
 from ...engine.tensor import Tensor
@@ -37,13 +38,62 @@ def _contains(container, item) -> bool:
     return operator.contains(container, item)
 
 
-def python_error(e: Exception, node: Node | None = None) -> GradcliError:
+# Python's own call errors name the Python function that raised them; in gradcli that
+# can be an internal wrapper (`_reduction.<locals>.fn()`): the user called a PyTorch name
+_CALL_ERROR = re.compile(r"^[\w.<>]+\(\) (got an unexpected keyword argument|got multiple "
+                         r"values for argument|missing \d+ required|takes )")
+
+
+_ARGUMENT_ERROR = re.compile(r"^\w+\(\) (got an unexpected keyword argument|received an "
+                             r"invalid combination of arguments)")
+
+
+def _callee(node: Node | None) -> str | None:
+    """The PyTorch name the user called at a call node (`x.sum(...)`: sum)."""
+    if node is None or node.kind != "call" or not node.children:
+        return None
+    f = node.children[0]
+    return f.value if f.kind in ("name", "attr") and isinstance(f.value, str) else None
+
+
+def _duplicate_dim(args) -> int | None:
+    """numpy's `duplicate value in 'axis'`: the repeated dim of the call's dims, as
+    PyTorch names it (wrapped to non-negative, when the tensor's rank is known)."""
+    receiver = getattr(args[0], "obj", None) if args else None  # x.sum(...): x
+    tensor = receiver if isinstance(receiver, Tensor) else \
+        next((a for a in args if isinstance(a, Tensor)), None)
+    for a in args:
+        dims = a if isinstance(a, (list, tuple)) else None
+        if dims and all(type(d) is int for d in dims):
+            n = tensor.data.ndim if tensor is not None else None
+            seen = set()
+            for d in dims:
+                w = d % n if n else d
+                if w in seen:
+                    return w
+                seen.add(w)
+    return None
+
+
+def python_error(e: Exception, node: Node | None = None, args=()) -> GradcliError:
     """A Python exception from an operator on user values, as the user's error."""
+    name = _callee(node)
     if isinstance(e, GradcliError):
         if e.column is None and node is not None:
             e.column, e.line = node.column, node.line
+        if e.type_name == "TypeError" and name and _ARGUMENT_ERROR.match(e.message) and \
+                not e.message.startswith(f"{name}()"):
+            # an alias's row (torch.absolute is abs's): PyTorch names what was called
+            e.message = f"{name}(){e.message[e.message.index('()') + 2:]}"
         return e
     msg = str(e)
+    if isinstance(e, TypeError) and name and _CALL_ERROR.match(msg):
+        msg = f"{name}(){msg[msg.index('()') + 2:]}"
+    elif isinstance(e, ValueError) and msg.startswith("duplicate value in 'axis'"):
+        dim = _duplicate_dim(args)
+        msg = (f"dim {dim} appears multiple times in the list of dims" if dim is not None
+               else "a dim appears multiple times in the list of dims")
+        e = RuntimeError(msg)
     if isinstance(e, ZeroDivisionError):
         msg = msg or "division by zero"
     err = TorchError(msg, type_name=type(e).__name__)
@@ -136,7 +186,7 @@ def evaluate(node: Node, rt):
             raise python_error(e, n) from None
         except (TypeError, ValueError, ZeroDivisionError, OverflowError, IndexError, KeyError,
                 AttributeError) as e:
-            raise python_error(e, n) from None
+            raise python_error(e, n, args) from None
         vals.append(value)
         if track:
             uses.append(used)

@@ -176,6 +176,7 @@ NOT_SYMBOLIC.update({n: n for n in ("amax", "amin", "aminmax_min", "aminmax_max"
 NN_NOT_SYMBOLIC = {"adaptive_avg_pool2d", "avg_pool2d", "max_pool2d", "convolution",
                    "batch_norm", "layer_norm", "bce_with_logits", "constant_pad", "embedding",
                    "huber_loss", "smooth_l1_loss", "nll_loss_weighted", "trilinear",
+                   "elu", "gelu_tanh",
                    *(f"{k}_pad{d}d" for k in ("reflection", "replication") for d in (1, 2, 3))}
 NOT_SYMBOLIC.update({n: n for n in NN_NOT_SYMBOLIC})  # engine/ops_nn.py's array-only rules
 OP_CASES = [(name, i) for name in sorted(n for n, op in OPS.items() if op.differentiable

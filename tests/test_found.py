@@ -12,10 +12,7 @@ import pytest
 from conftest import SHARED, TESTS, no_traceback, run_gradcli
 
 FOUND = TESTS / "found"
-OPEN = {
-    "fuzz23": "float32 sum and sigmoid forwards are not yet torch's kernels (issue 19: the "
-              "numerics kernels wired into the rows)",
-}
+OPEN: dict = {}  # name -> why it still fails (xfail); all 26 pass now
 CASES = sorted(FOUND.glob("*.py"))
 
 

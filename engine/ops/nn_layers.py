@@ -36,7 +36,7 @@ op("addmm", "AddmmBackward0", lambda b, m1, m2: _check_mm(m1, m2) + b,
    lambda g, o, b, m1, m2: D.mm(g, D.t(m2)),
    lambda g, o, b, m1, m2: D.mm(D.t(m1), g),
    formulas=("grad", "grad @ mat2.T", "mat1.T @ grad"), broadcast=False)
-op("squeeze_dims", "SqueezeBackward4", lambda a, dims: np.squeeze(a, dims),
+op("squeeze_inplace_dims", "SqueezeBackward4", lambda a, dims: np.squeeze(a, dims),
    lambda g, o, a, dims: D.reshape(g, shape=raw(a).shape),
    formulas=("grad.unsqueeze(dims)",), saves=False, dtype_rule="same")
 

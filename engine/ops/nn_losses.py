@@ -152,8 +152,7 @@ op("nll_loss_weighted", "NllLossBackward0", _nll_weighted, _nll_weighted_vjp,
    dtype_rule="same")
 op("div_scalar", "DivBackward1", lambda a, s: a / s, lambda g, o, a, s: D.div(g, s), None,
    formulas=("grad / other",), saves=False, dtype_rule="float", scalar_overload=True)
-op("mul_scalar", "MulBackward1", lambda a, s: a * s, lambda g, o, a, s: D.mul(g, s), None,
-   formulas=("grad * other",), saves=False, dtype_rule="float", scalar_overload=True)
+# mul_scalar (MulBackward1) is backward_ops.py's row
 # x.transpose_(0, 1) at the end of PyTorch's batch_first RNN/GRU: the in-place variant's node
 op("transpose_inplace", "TransposeBackward1", lambda a, dim0, dim1: np.swapaxes(a, dim0, dim1),
    lambda g, o, a, dim0, dim1: D.transpose(g, dim0=dim0, dim1=dim1),

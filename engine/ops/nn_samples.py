@@ -16,7 +16,7 @@ def _all(s):
     return {
         "addmm": [((s.normal(3), s.normal(2, 4), s.normal(4, 3)), {}),
                   ((s.normal(2, 3), s.normal(2, 4), s.normal(4, 3)), {})],
-        "squeeze_dims": [((s.normal(1, 3),), {"dims": (0,)})],
+        "squeeze_inplace_dims": [((s.normal(1, 3),), {"dims": (0,)})],
         "convolution": [((s.normal(2, 4, 5, 5), s.normal(6, 2, 3, 2), s.normal(6)), _CONV2),
                         ((s.normal(2, 2, 7), s.normal(3, 2, 3), s.normal(3)), _CONV1)],
         "max_pool2d": [((s.distinct(2, 2, 5, 6),), {"kernel": (2, 3), "stride": (2, 2),
@@ -57,7 +57,6 @@ def _all(s):
                                                  "weight": s.positive(4), "reduction": "none",
                                                  "ignore_index": -100})],
         "div_scalar": [((s.normal(2, 3), 2.5), {})],
-        "mul_scalar": [((s.normal(2, 3), 2.5), {})],
         "trilinear": [((s.normal(3, 2), s.normal(4, 2, 3), s.normal(3, 3)), {})],
         "gelu_tanh": [((s.normal(2, 3),), {})],
         "transpose_inplace": [((s.normal(2, 3, 4),), {"dim0": 0, "dim1": 1})],

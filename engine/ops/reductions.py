@@ -139,15 +139,22 @@ def _var_vjp(g, out, a, dims=None, correction=1, keepdim=False):
 def _std_vjp(g, out, a, dims=None, correction=1, keepdim=False):
     # std_backward: var_backward((grad / (result * 2)).masked_fill_(result == 0, 0), ...)
     shape = raw(a).shape
+    if _count(shape, dims) - correction <= 0:  # no degrees of freedom: torch's grads are 0
+        gd = D.div(_unreduce(g, shape, dims, keepdim), D.mul(_unreduce(out, shape, dims, keepdim), 2.0))
+        if isinstance(raw(out), np.ndarray):  # (derive's symbolic result: assumed nonzero)
+            zero = np.broadcast_to(np.reshape(raw(out), _keep_shape(shape, dims)), shape) == 0
+            if np.any(zero):
+                gd = D.where(0.0, gd, cond=zero)
+        return _var_vjp(gd, None, a, dims, correction, keepdim=True)
     scale = _inverse(max(_count(shape, dims) - correction, 0), 2.0)
     # torch's std_backward: var_backward(grad / (result * 2) masked to 0 where result is 0
     # (a constant input: 0, not 0/0)) = 2 / (N - correction) * that * (self - mean)
     out_ = _unreduce(out, shape, dims, keepdim)
     gd = D.div(_unreduce(g, shape, dims, keepdim), D.mul(out_, 2.0))
     zero = raw(out_) == 0
-    if zero.any() and isinstance(gd, (np.ndarray, D.Tensor)):
+    if zero.any() and isinstance(gd, (np.ndarray, np.generic, D.Tensor)):
         fixed = np.where(zero, 0, raw(gd)).astype(raw(gd).dtype)
-        if isinstance(gd, np.ndarray):
+        if isinstance(gd, (np.ndarray, np.generic)):  # (0-d results are numpy scalars)
             gd = fixed
         else:
             gd.data = fixed

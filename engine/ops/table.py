@@ -72,6 +72,8 @@ OPS: dict[str, Op] = {}
 
 def op(name, grad_fn, forward, *vjps, formulas=(), **kw) -> Op:
     """Declare a row; `dual.<name>` becomes the op (on arrays and on Tensors)."""
+    if name in OPS:  # a second row of one name would silently replace the first
+        raise ValueError(f"op {name!r} is declared twice")
     OPS[name] = entry = Op(name, grad_fn, forward, tuple(vjps), tuple(formulas), **kw)
     setattr(dual, name, dual.make(entry))
     return entry

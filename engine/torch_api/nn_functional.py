@@ -88,7 +88,7 @@ def linear(input, weight, bias=None):
     if x.data.ndim == 2:
         return r
     if x.data.ndim == 1:
-        return apply(OPS["squeeze_dims"], (r,), {"dims": (0,)})
+        return apply(OPS["squeeze_inplace_dims"], (r,), {"dims": (0,)})
     return apply(OPS["unsafe_view"], (r,), {"shape": out_shape})
 
 

@@ -15,6 +15,15 @@ def _softplus(a, beta=1.0, threshold=20.0):
     return np.where(z > threshold, a, np.log1p(np.exp(np.minimum(z, threshold))) / beta)
 
 
+def _gelu_tanh_grad(a):
+    """d/da of gelu's tanh form, written with dual ops (second derivatives)."""
+    inner = D.mul(D.add(a, D.mul(D.pow_scalar(a, 3.0), 0.044715)), _K)
+    t = D.tanh(inner)
+    left = D.mul(D.add(t, 1.0), 0.5)
+    dinner = D.mul(D.add(D.mul(D.mul(a, a), 3 * 0.044715), 1.0), _K)
+    return D.add(left, D.mul(D.mul(D.mul(a, 0.5), D.rsub(D.mul(t, t), 1.0)), dinner))
+
+
 def _gelu(a):
     return 0.5 * a * (1 + _erf(a / math.sqrt(2)))
 
@@ -55,6 +64,21 @@ op("gelu", "GeluBackward0", _gelu,
    nn=('gelu',),
    elementwise=True,
    samples=lambda s: [((s.normal(2, 3),), {})])
+_K = math.sqrt(2 / math.pi)
+
+
+def _gelu_tanh(a):
+    return 0.5 * a * (1 + np.tanh(_K * (a + 0.044715 * a ** 3)))
+
+
+# F.gelu(approximate='tanh'): GeluBackward0 too (one node class, its approximate attribute)
+op("gelu_tanh", "GeluBackward0", _gelu_tanh,
+   lambda g, o, a: D.mul(g, _gelu_tanh_grad(a)),
+   formulas=("grad * d/dself [0.5 * self * (1 + tanh(sqrt(2/pi) * (self + 0.044715 * self**3)))]",),
+   dtype_rule="float", text="gelu", latex=r"\operatorname{gelu}", elementwise=True,
+   samples=lambda s: [((s.normal(2, 3),), {})])
+
+
 op("silu", "SiluBackward0", lambda a: a / (1 + np.exp(-a)),
    lambda g, o, a: D.mul(D.mul(g, D.sigmoid(a)),
                          D.add(D.mul(a, D.rsub(D.sigmoid(a), 1.0)), 1.0)),

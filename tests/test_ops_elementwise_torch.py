@@ -1,0 +1,112 @@
+"""The elementwise, binary and activation rows against PyTorch (the oracle): fixed forms
+that were once silently wrong (fmod as remainder, div's rounding_mode ignored, pow's grad
+at 0 ** 0, floor_divide's zero grads, clamp with tensor bounds, torch.sub(1.0, x), gelu's
+tanh form), then generated shapes, dtypes and values over the rows (hypothesis; CI draws
+fixed examples). Compared by tests/oracle_calls.py: value, dtype, shape, grad_fn, every
+grad, or the error word for word."""
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from oracle_calls import compare
+
+pytestmark = pytest.mark.torch
+torch = pytest.importorskip("torch")
+
+X = np.array([-2.0, 2.0, 3.5, -0.0, 1.5])
+W = np.array([1.5, 1.5, -1.0, 2.0, -1.5])
+I = np.array([-7, 7, 5, 0, -3])  # noqa: E741
+J = np.array([2, -2, 3, 4, 3])
+
+FIXED = [
+    ("torch", "fmod", (X, 1.5), {}), ("torch", "fmod", (X, W), {}), ("method", "fmod", (X, W), {}),
+    ("torch", "fmod", (I, 3), {}), ("torch", "fmod", (I, J), {}), ("torch", "fmod", (I, 0), {}),
+    ("torch", "fmod", (2.0, X), {}), ("torch", "fmod", (X,), {"other": W}),
+    ("torch", "remainder", (X, W), {}), ("torch", "remainder", (X, 1.5), {}),
+    ("torch", "remainder", (2.0, X), {}), ("op", "mod", (X, 1.5), {}), ("op", "mod", (2.0, X), {}),
+    ("torch", "div", (X, W), {"rounding_mode": "trunc"}),
+    ("torch", "div", (X, W), {"rounding_mode": "floor"}),
+    ("torch", "div", (X, W), {"rounding_mode": None}),
+    ("torch", "div", (X, 1.5), {"rounding_mode": "trunc"}),
+    ("method", "div", (X, 1.5), {"rounding_mode": "floor"}),
+    ("torch", "div", (I, J), {"rounding_mode": "trunc"}),
+    ("torch", "div", (I, J), {"rounding_mode": "floor"}),
+    ("torch", "div", (I, J), {"rounding_mode": None}),
+    ("torch", "div", (I, np.array([0, 1, 1, 1, 1])), {"rounding_mode": "floor"}),
+    ("torch", "div", (X, 1.5), {"rounding_mode": "round"}),
+    ("torch", "div", (2.0, X), {}), ("op", "truediv", (2.0, X), {}),
+    ("torch", "pow", (np.array([0.0, 0.0, 2.0, 0.0]), np.array([0.0, 1.0, -1.0, 2.0])), {}),
+    ("torch", "floor_divide", (X, W), {}), ("op", "floordiv", (X, 1.5), {}),
+    ("op", "floordiv", (2.0, X), {}), ("torch", "floor_divide", (I, J), {}),
+    ("torch", "clamp", (X,), {"min": W}),
+    ("torch", "clamp", (X,), {"min": np.array([0.0, 3.0, 1.0, 0.0, 1.0]),
+                              "max": np.array([1.0, 2.0, 0.5, 0.0, 1.0])}),
+    ("method", "clamp", (X,), {"max": np.array([1.0])}),
+    ("torch", "clamp", (X, np.array([[0.0], [1.0]])), {}),
+    ("torch", "clamp", (X,), {"min": np.array([0.0, 3.0, 1.0, 0.0, 1.0]), "max": 2.0}),
+    ("torch", "clamp", (X,), {"min": 0.5}), ("torch", "clamp", (X,), {}),
+    ("torch", "clamp", (I,), {"min": np.array(1.5)}),
+    ("torch", "sub", (1.0, X), {}), ("torch", "sub", (1.0, X), {"alpha": 2}),
+    ("op", "sub", (1.0, X), {}), ("torch", "sub", (X, 2), {}),
+    ("nn", "gelu", (X,), {"approximate": "tanh"}), ("nn", "gelu", (X,), {}),
+    ("nn", "gelu", (X,), {"approximate": "foo"}), ("nn", "gelu", (X,), {"approximate": None}),
+]
+
+
+@pytest.mark.parametrize("kind,name,args,kwargs", FIXED,
+                         ids=[f"{k}-{n}-{i}" for i, (k, n, _, _) in enumerate(FIXED)])
+def test_fixed_forms_agree_with_torch(kind, name, args, kwargs):
+    compare(torch, kind, name, args, kwargs)
+
+
+def test_pow_grad_at_zero_is_zero_not_nan():
+    out = compare(torch, "torch", "pow", (np.zeros(2), np.zeros(2)))
+    assert out is not None
+
+
+# ---- generated: shapes that broadcast, dtypes, values (ties and zeros included)
+SHAPES = [(), (0,), (1,), (3,), (2, 3), (2, 1), (1, 3)]
+DTYPES = ["float32", "float64", "int64", "bool"]
+
+
+def _array(draw, shape, dtype):
+    n = int(np.prod(shape)) if shape else 1
+    vals = draw(st.lists(st.sampled_from([-2.5, -1.0, -0.5, 0.0, 0.25, 1.0, 1.5, 3.0]),
+                         min_size=n, max_size=n))
+    a = np.array(vals, dtype=np.float64).reshape(shape)
+    if dtype == "bool":
+        return np.asarray(a > 0)
+    return a.astype(dtype)
+
+
+@st.composite
+def binary_case(draw, names):
+    name = draw(st.sampled_from(names))
+    s1, s2 = draw(st.sampled_from(SHAPES)), draw(st.sampled_from(SHAPES))
+    d1, d2 = draw(st.sampled_from(DTYPES)), draw(st.sampled_from(DTYPES))
+    a = _array(draw, s1, d1)
+    b = draw(st.one_of(st.just(None), st.sampled_from([1.5, -2, 0.5])))
+    b = _array(draw, s2, d2) if b is None else b
+    return name, a, b
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(binary_case(["fmod", "remainder", "floor_divide", "sub", "div", "pow"]))
+def test_generated_binary_forms(case):
+    name, a, b = case
+    compare(torch, "torch", name, (a, b))
+    if name == "div":
+        for mode in ("trunc", "floor", None):
+            compare(torch, "torch", name, (a, b), {"rounding_mode": mode})
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.sampled_from(SHAPES), st.sampled_from(SHAPES), st.sampled_from(SHAPES),
+       st.sampled_from(["float32", "float64"]), st.data())
+def test_generated_clamp_with_tensor_bounds(s1, s2, s3, dt, data):
+    a = _array(data.draw, s1, dt)
+    lo = _array(data.draw, s2, dt)
+    hi = data.draw(st.one_of(st.none(), st.just(s3)))
+    kwargs = {"min": lo} if hi is None else {"min": lo, "max": _array(data.draw, hi, dt)}
+    compare(torch, "torch", "clamp", (a,), kwargs)

@@ -124,6 +124,6 @@ def compare(torch, kind, name, args, kwargs=None, rtol=1e-6, atol=1e-7, grad_rto
             assert g.grad is None, label
             continue
         assert g.grad is not None, label
-        np.testing.assert_allclose(g.grad.data, w.grad.numpy(), rtol=grad_rtol or rtol,
+        np.testing.assert_allclose(g.grad.data, w.grad.numpy(force=True), rtol=grad_rtol or rtol,
                                    atol=atol, equal_nan=True, err_msg=f"{label}: grad")
     return wout

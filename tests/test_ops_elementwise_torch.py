@@ -110,3 +110,48 @@ def test_generated_clamp_with_tensor_bounds(s1, s2, s3, dt, data):
     hi = data.draw(st.one_of(st.none(), st.just(s3)))
     kwargs = {"min": lo} if hi is None else {"min": lo, "max": _array(data.draw, hi, dt)}
     compare(torch, "torch", "clamp", (a,), kwargs)
+
+
+# ---- the unary rows added by issue 18 (engine/ops/elementwise_more.py): generated
+UNARY = ["exp2", "log10", "reciprocal", "acos", "arccos", "sinh", "cosh", "asinh", "arcsinh",
+         "acosh", "arccosh", "atanh", "arctanh", "erfc", "deg2rad", "rad2deg", "sinc", "sgn",
+         "ceil", "trunc", "fix", "frac", "round", "nan_to_num", "logit"]
+UNARY_ARGS = {"round": [{"decimals": 1}, {"decimals": -1}, {"decimals": 2}],
+              "logit": [{"eps": 0.2}, {"eps": None}],
+              "nan_to_num": [{"nan": 1.5, "posinf": 9.0, "neginf": -9.0}, {"nan": 2.0}]}
+SPECIAL = np.array([0.0, -0.0, 0.5, -0.5, 1.0, -1.0, 2.5, -2.5, 1.25, 0.3, 0.05, 3.0, 10.0,
+                    np.inf, -np.inf, np.nan])
+
+
+@st.composite
+def unary_case(draw):
+    name = draw(st.sampled_from(UNARY))
+    shape = draw(st.sampled_from(SHAPES))
+    dtype = draw(st.sampled_from(DTYPES))
+    n = int(np.prod(shape)) if shape else 1
+    vals = np.array(draw(st.lists(st.sampled_from(list(SPECIAL)), min_size=n, max_size=n)))
+    a = vals.reshape(shape)
+    a = np.asarray(a > 0) if dtype == "bool" else (
+        np.asarray(np.nan_to_num(a).astype(dtype)) if dtype == "int64" else a.astype(dtype))
+    kwargs = draw(st.sampled_from([{}] + UNARY_ARGS.get(name, [])))
+    kind = draw(st.sampled_from(["torch", "method"]))
+    return kind, name, a, kwargs
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(unary_case())
+def test_generated_unary_rows(case):
+    kind, name, a, kwargs = case
+    compare(torch, kind, name, (a,), kwargs, rtol=2e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", UNARY)
+def test_unary_rows_each_form(name):
+    """Every row once at fixed values, float64 and float32, with each argument form."""
+    for dt in ("float64", "float32"):
+        a = np.array([0.3, -0.6, 0.05, 0.75, 2.0, 0.0]).astype(dt)
+        if name in ("acosh", "arccosh"):
+            a = a + 1.5
+        for kwargs in [{}] + UNARY_ARGS.get(name, []):
+            compare(torch, "torch", name, (a,), kwargs, rtol=2e-6, atol=1e-6)
+    compare(torch, "torch", name, (np.array([1.0, 2.0]),), {"foo": 1})  # TypeError word for word

@@ -280,3 +280,13 @@ def gelu(*args, **kwargs):
     if approximate not in ("none", "tanh"):
         raise runtime("approximate argument must be either none or tanh.")
     return apply(OPS["gelu" if approximate == "none" else "gelu_tanh"], (bound["input"],))
+
+
+@torch_fn("round", method="round")
+def round_(*args, **kwargs):
+    """torch.round: RoundBackward0, or RoundBackward1 when decimals is given."""
+    i, bound = OPS["round"].signature.bind(args, kwargs)
+    _no_out("round", bound)
+    if i == 0:
+        return apply(OPS["round"], (bound["input"],))
+    return apply(OPS["round_decimals"], (bound["input"],), {"decimals": bound["decimals"]})

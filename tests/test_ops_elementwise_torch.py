@@ -155,3 +155,57 @@ def test_unary_rows_each_form(name):
         for kwargs in [{}] + UNARY_ARGS.get(name, []):
             compare(torch, "torch", name, (a,), kwargs, rtol=2e-6, atol=1e-6)
     compare(torch, "torch", name, (np.array([1.0, 2.0]),), {"foo": 1})  # TypeError word for word
+
+
+# ---- torch.nn.functional activations of issue 18 (engine/ops/activations.py and the
+# composites of engine/torch_api/activations.py)
+ACTIVATIONS = {"relu6": [{}], "selu": [{}], "celu": [{}, {"alpha": 0.5}, {"alpha": 0.0}],
+               "mish": [{}], "hardsigmoid": [{}], "hardswish": [{}],
+               "softshrink": [{}, {"lambd": 1.0}, {"lambd": -1.0}, {"lambd": "a"}],
+               "hardshrink": [{}, {"lambd": 1.0}], "softsign": [{}], "tanhshrink": [{}],
+               "threshold": [{"threshold": 0.5, "value": -3.0}, {}],
+               "softmin": [{"dim": 0}, {"dim": -1}, {}, {"dim": 0, "dtype": "float64"}],
+               "relu6 ": [{"inplace": True}, {"foo": 1}]}
+
+
+@st.composite
+def activation_case(draw):
+    name = draw(st.sampled_from(sorted(ACTIVATIONS)))
+    shape = draw(st.sampled_from(SHAPES))
+    dtype = draw(st.sampled_from(["float32", "float64"] + ([] if name == "softmin" else ["int64"])))
+    kwargs = dict(draw(st.sampled_from(ACTIVATIONS[name])))
+    if "dtype" in kwargs:
+        kwargs["dtype"] = getattr(torch, kwargs["dtype"])
+    n = int(np.prod(shape)) if shape else 1
+    vals = np.array(draw(st.lists(st.sampled_from([-4.0, -3.0, -1.5, -0.5, 0.0, 0.25, 0.5, 1.0,
+                                                   2.5, 3.0, 6.0, 7.5]), min_size=n, max_size=n)))
+    return name.strip(), np.asarray(vals.reshape(shape).astype(dtype)), kwargs
+
+
+def _gradcli_dtype(kwargs):
+    from gradcli.engine import dtypes
+    return {k: dtypes.TORCH_DTYPES[str(v)[6:]] if k == "dtype" else v for k, v in kwargs.items()}
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@given(activation_case())
+def test_generated_activations(case):
+    name, a, kwargs = case
+    if "dtype" in kwargs:  # the dtype object differs between the libraries: compared by hand
+        from gradcli.engine import api
+        from gradcli.engine.tensor import Tensor
+        want = torch.nn.functional.softmin(torch.tensor(a), kwargs["dim"], dtype=kwargs["dtype"])
+        got = api.NN_FUNCTIONS["softmin"](Tensor(a.copy()), **_gradcli_dtype(kwargs))
+        assert str(got.data.dtype) == str(want.numpy().dtype)
+        np.testing.assert_allclose(got.data, want.numpy(), rtol=1e-6)
+        return
+    compare(torch, "nn", name, (a,), kwargs, rtol=2e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", sorted(n.strip() for n in ACTIVATIONS))
+def test_activations_each_form(name):
+    for dt in ("float64", "float32"):
+        a = np.array([[-4.0, -3.0, -0.5, 0.0], [0.25, 2.5, 3.0, 7.5]]).astype(dt)
+        for kwargs in ACTIVATIONS[name] + ACTIVATIONS.get(name + " ", []):
+            if "dtype" not in kwargs:
+                compare(torch, "nn", name, (a,), kwargs, rtol=2e-6, atol=1e-6)

@@ -21,7 +21,7 @@ from .table import op, reduction
 
 
 def _log_softmax(a, dim):
-    m = np.max(a, axis=dim, keepdims=True)
+    m = np.max(a, axis=dim, keepdims=True, initial=-np.inf)  # empty: no error
     s = a - m
     return s - np.log(np.sum(np.exp(s), axis=dim, keepdims=True))
 

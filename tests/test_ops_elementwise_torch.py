@@ -209,3 +209,25 @@ def test_activations_each_form(name):
         for kwargs in ACTIVATIONS[name] + ACTIVATIONS.get(name + " ", []):
             if "dtype" not in kwargs:
                 compare(torch, "nn", name, (a,), kwargs, rtol=2e-6, atol=1e-6)
+
+
+# ---- the two-tensor rows of issue 18 (engine/ops/binary_more.py)
+BINARY_MORE = ["atan2", "arctan2", "hypot", "fmax", "fmin", "logaddexp", "logaddexp2"]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@given(binary_case(BINARY_MORE), st.sampled_from(["torch", "method"]))
+def test_generated_binary_more(case, kind):
+    name, a, b = case
+    compare(torch, kind, name, (a, b), rtol=2e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", BINARY_MORE)
+def test_binary_more_each_form(name):
+    a = np.array([[0.5, -1.5, 0.0, np.nan], [2.0, -0.0, 3.0, 1.0]])
+    b = np.array([1.0, -1.5, np.nan, 0.5])
+    for dt in ("float64", "float32"):
+        compare(torch, "torch", name, (a.astype(dt), b.astype(dt)), rtol=2e-6, atol=1e-6)
+    compare(torch, "torch", name, (a, 1.5))  # PyTorch's TypeError, word for word
+    compare(torch, "torch", name, (a,), {"other": b, "foo": 1})
+    compare(torch, "method", name, (a, b[:3]))  # broadcast error

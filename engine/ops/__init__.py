@@ -5,5 +5,5 @@ from . import binary, elementwise, linalg, losses, nn_functional, reductions, sh
 from .helpers import _sum_to  # noqa: F401  (autograd's unbroadcast)
 from .table import OPS, Op, op  # noqa: F401
 
-_ROWS_OF_ISSUE_18 = "activations, elementwise_more"  # declared after the families above
-from . import activations, elementwise_more  # noqa: E402,F401
+_ROWS_OF_ISSUE_18 = "activations, binary_more, elementwise_more"  # declared after the families above
+from . import activations, binary_more, elementwise_more  # noqa: E402,F401

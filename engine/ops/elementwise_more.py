@@ -170,7 +170,7 @@ def _logit_vjp(g, o, a, eps=None):
         d = D.div(g, D.abs(D.mul(a, D.rsub(a, 1.0))))
         return D.where(d, np.nan, cond=(x >= 0) & (x <= 1))
     d = D.div(g, D.mul(a, D.rsub(a, 1.0)))
-    return D.where(d, 0.0, cond=~((x < eps) | (x > 1 - eps)))  # nan stays nan
+    return D.where(d, 0.0, cond=~(x < eps) & ~(x > 1 - eps))  # nan stays nan
 
 
 op("logit", "LogitBackward0", _logit, _logit_vjp,

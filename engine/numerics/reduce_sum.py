@@ -144,6 +144,20 @@ def sum_dims(a, dims, keepdim=False):
     dims = tuple(sorted(d % a.ndim for d in dims)) if a.ndim else ()
     if not dims or a.size == 0:
         return np.sum(a, axis=dims or None, keepdims=keepdim, dtype=_F32)
+    if 1 in a.shape and a.ndim > 1:
+        # TensorIterator drops size-1 dims before it picks the loop: summing [20, 1] over
+        # dim 0 is a contiguous 20-element reduction (the cascade), not an outer sum
+        big = [d for d in range(a.ndim) if a.shape[d] != 1]
+        bdims = tuple(i for i, d in enumerate(big) if d in dims)
+        b = a.reshape(tuple(a.shape[d] for d in big))
+        if not bdims:  # only size-1 dims reduced: each value is its own sum
+            res = np.sum(a, axis=dims, keepdims=True, dtype=_F32)
+        else:
+            res = sum_dims(b, bdims, keepdim=False) if len(bdims) < b.ndim else sum_all(b)
+        shape = tuple(1 if d in dims else a.shape[d] for d in range(a.ndim))
+        res = np.asarray(res, dtype=_F32).reshape(shape)
+        return res if keepdim else res.reshape(tuple(a.shape[d] for d in range(a.ndim)
+                                                     if d not in dims))
     kept = [d for d in range(a.ndim) if d not in dims]
     if len(kept) == 0:
         r = sum_all(a)

@@ -11,6 +11,8 @@ functions with `torch_fn` / `tensor_method` / `attribute`."""
 
 # torch's random functions and methods, PyTorch's generator bit for bit: engine/rng/
 from .rng import torch_functions as _rng_functions  # noqa: E402,F401
+from .torch_api import activations as _activations  # noqa: F401  (F.softsign, ...)
+from .torch_api import binary_more as _binary_more  # noqa: F401  (torch.atan2, ...)
 from .torch_api import einsum as _einsum  # noqa: F401
 from .torch_api import (  # noqa: F401,E402  (issue 18 shape/index ops)
     gather_scatter,

@@ -179,6 +179,11 @@ NN_NOT_SYMBOLIC = {"adaptive_avg_pool2d", "avg_pool2d", "max_pool2d", "convoluti
                    "elu", "gelu_tanh",
                    *(f"{k}_pad{d}d" for k in ("reflection", "replication") for d in (1, 2, 3))}
 NOT_SYMBOLIC.update({n: n for n in NN_NOT_SYMBOLIC})  # engine/ops_nn.py's array-only rules
+# issue 18's rows whose rule masks at the point (atan2 at 0, 0; fmax ties and nan; clamp's
+# tensor bounds; logit's eps; nan_to_num) or has no derivative in torch (NotImplemented)
+NO_CLOSED_FORM = ("atan2", "arctan2", "clamp_tensor", "floor_divide", "fmax",
+                  "fmin", "fmod_tensor", "nan_to_num", "rremainder")
+NOT_SYMBOLIC.update({n: n for n in NO_CLOSED_FORM})
 OP_CASES = [(name, i) for name in sorted(n for n, op in OPS.items() if op.differentiable
                                          and "not implemented" not in op.formulas)
             for i in range(len(SAMPLES.get(name, [None])))]
@@ -245,7 +250,8 @@ def test_elementwise_ops_are_all_symbolic():
     unary = elementwise() & {n for n, op in OPS.items() if op.differentiable}
     binary = {n for n, op in OPS.items() if op.broadcast and op.differentiable}
     assert {"sin", "exp", "relu", "abs", "add", "mul", "pow"} <= unary | binary
-    assert not (unary | binary) & (set(NOT_SYMBOLIC) - {"where"})
+    # issue 18's rows listed in NO_CLOSED_FORM say "cannot derive symbolically" instead
+    assert not (unary | binary) & (set(NOT_SYMBOLIC) - {"where", *NO_CLOSED_FORM})
 
 
 # ---------------------------------------------------------------- order 2, LaTeX

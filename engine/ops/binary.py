@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 from .. import dual as D
-from ..errors import runtime
+from ..errors import TorchError, runtime
 from ..numerics import unary as U
 from .helpers import _first_max, _first_min, _fused, _select, raw, zeros_like
 from .table import op
@@ -42,6 +42,44 @@ def _floor_divide_vjp(g, o, a, b):
     # that raises when backward reaches it
     raise runtime("derivative for aten::floor_divide is not implemented")
 
+
+def _no_derivative(aten):
+    def vjp(g, out, *inputs, **params):
+        raise runtime(f"derivative for aten::{aten} is not implemented")
+    return vjp
+
+
+_KERNEL = {np.fmod: "fmod_cpu", np.remainder: "remainder_cpu", np.floor_divide: "div_floor_cpu"}
+
+
+def _int_checked(fn, a, b, kernel=None):
+    """Integer division by zero raises in torch (numpy gives 0); bool has no kernel."""
+    if np.asarray(a).dtype == bool and np.asarray(b).dtype == bool:
+        name = kernel or _KERNEL.get(fn, "div_floor_cpu")
+        raise TorchError(f'"{name}" not implemented for \'Bool\'', type_name="NotImplementedError")
+    ints = np.asarray(a).dtype.kind in "iub" and np.asarray(b).dtype.kind in "iub"
+    if (ints and np.any(np.asarray(b) == 0)
+            and np.prod(np.broadcast_shapes(np.shape(a), np.shape(b))) > 0):
+        raise runtime("ZeroDivisionError")
+    return fn(a, b)
+
+
+def _floor_div(a, b):
+    # numpy's float floor_divide is torch's div_floor (fmod-based, a / b at b == 0)
+    return np.floor_divide(a, b)
+
+
+def _div_mode(a, b, mode):
+    if np.result_type(a, b).kind in "iub":
+        if mode == "floor":
+            return _int_checked(np.floor_divide, a, b)
+        q = _int_checked(np.floor_divide, a, b, "div_trunc_cpu")
+        return q + ((np.remainder(a, b) != 0) & ((np.asarray(a) < 0) != (np.asarray(b) < 0)))
+    if mode == "floor":
+        return _floor_div(a, b)
+    return np.trunc(np.true_divide(a, b))
+
+
 op("add", "AddBackward0", np.add, lambda g, o, a, b: g, lambda g, o, a, b: g,
    formulas=("grad", "grad"), saves=False, broadcast=True,
    samples=lambda s: [((s.normal(2, 3), s.normal(2, 3)), {}), ((s.normal(2, 1), s.normal(1, 3)), {}), ((s.normal(3), s.normal(2, 3)), {})])
@@ -73,7 +111,13 @@ op("rdiv", "MulBackward0", U.rdiv,
                        else D.mul(D.mul(g, s), D.neg(D.mul(o, o)))), None,
    formulas=("-grad * result**2 / other",), dtype_rule="float",
    samples=lambda s: [((s.away_from_zero(2, 3), 2.5), {})])
-op("pow_scalar", "PowBackward0", U.pow_scalar,
+def _pow_scalar(a, p):
+    if a.dtype.kind in "iub" and np.asarray(p).dtype.kind in "iub" and np.any(np.asarray(p) < 0):
+        raise runtime("Integers to negative integer powers are not allowed.")
+    return U.pow_scalar(a, p)
+
+
+op("pow_scalar", "PowBackward0", _pow_scalar,
    lambda g, o, a, p: (zeros_like(g) if float(raw(p)) == 0 else _fused(
        U.pow_backward(g, a, float(raw(p))),
        lambda: D.mul(g, D.mul(D.pow_scalar(a, float(raw(p)) - 1), float(raw(p)))))),  # torch's order
@@ -97,15 +141,52 @@ op("pow", "PowBackward1", _int_safe_power,
    broadcast=True,
    args=('self', 'exponent'),
    samples=lambda s: [((s.positive(2, 3), s.normal(2, 3)), {}), ((s.positive(2, 1), s.normal(3)), {})])
-op("remainder", "RemainderBackward0", lambda a, b: np.remainder(a, b),
+op("remainder", "RemainderBackward1", lambda a, b: _int_checked(np.remainder, a, b),
    lambda g, o, a, b: g, lambda g, o, a, b: D.mul(D.neg(g), np.floor(raw(a) / raw(b))),
    formulas=("grad", "-grad * floor(self / other)"), broadcast=True,
    kink=lambda a, b: bool(np.any(np.remainder(a, b) == 0)),
    samples=lambda s: [((s.positive(5) * 3, np.full(5, 1.3)), {})])
-op("floor_divide", "NotImplemented", np.floor_divide, _floor_divide_vjp, _floor_divide_vjp,
-   formulas=("not implemented", "not implemented"), saves=False, broadcast=True,
-   kink=lambda a, b: bool(np.any(np.remainder(a, b) == 0)),
+op("remainder_scalar", "RemainderBackward0", lambda a, s: _int_checked(np.remainder, a, s),
+   lambda g, o, a, s: g, None, formulas=("grad",), saves=False, scalar_overload=True,
+   kink=lambda a, s: bool(np.any(np.remainder(a, s) == 0)), text="remainder",
+   samples=lambda s: [((s.positive(5) * 3, 1.3), {})])
+# fmod: C's fmod (the sign of the dividend), its own rows (not remainder's)
+op("fmod", "FmodBackward0", lambda a, s: _int_checked(np.fmod, a, s),
+   lambda g, o, a, s: g, None, formulas=("grad",), saves=False, scalar_overload=True,
+   kink=lambda a, s: bool(np.any(np.fmod(a, s) == 0)),
+   samples=lambda s: [((s.normal(5) * 3, 1.3), {})])
+op("fmod_tensor", "FmodBackward1", lambda a, b: _int_checked(np.fmod, a, b),
+   lambda g, o, a, b: g, lambda g, o, a, b: D.mul(D.neg(g), np.trunc(raw(a) / raw(b))),
+   formulas=("grad", "-grad * self.div(other, rounding_mode=\"trunc\")"), broadcast=True,
+   kink=lambda a, b: bool(np.any(np.fmod(a, b) == 0)), text="fmod",
+   samples=lambda s: [((s.normal(5) * 3, s.rng.choice([-1.3, 1.3], 5)), {})])
+# torch has no derivative for these: the result requires grad, backward raises (grad_fn
+# NotImplemented), never zeros
+op("floor_divide", "NotImplemented", lambda a, b: _int_checked(_floor_div, a, b),
+   _no_derivative("floor_divide"), _no_derivative("floor_divide"),
+   formulas=('not_implemented("floor_divide")', 'not_implemented("floor_divide")'),
+   saves=False, broadcast=True,
    samples=lambda s: [((s.positive(5) * 3 + 0.05, np.full(5, 0.7)), {})])
+op("rremainder", "NotImplemented", lambda a, s: _int_checked(np.remainder, s, a),
+   _no_derivative("remainder"), None, formulas=('not_implemented("remainder")',),
+   saves=False, scalar_overload=True,
+   samples=lambda s: [((s.positive(5) + 1.0, 2.5), {})])
+# div with rounding_mode given: DivBackward2, whose grads are zeros for 'trunc'/'floor'
+# and true division's for an explicit rounding_mode=None
+op("div_mode", "DivBackward2", lambda a, b, rounding_mode: _div_mode(a, b, rounding_mode),
+   lambda g, o, a, b, rounding_mode: zeros_like(g),
+   lambda g, o, a, b, rounding_mode: zeros_like(g),
+   formulas=("0 (rounding_mode given)", "0 (rounding_mode given)"), saves=False,
+   broadcast=True, text="div",
+   kink=lambda a, b, rounding_mode: bool(np.any(np.remainder(a, b) == 0)),
+   samples=lambda s: [((s.normal(2, 3) * 3, s.away_from_zero(2, 3)), {"rounding_mode": "trunc"}),
+                      ((s.normal(2, 3) * 3, s.away_from_zero(2, 3)), {"rounding_mode": "floor"})])
+op("div_none", "DivBackward2", np.true_divide,
+   lambda g, o, a, b: D.div(g, b),
+   lambda g, o, a, b: D.neg(D.div(D.mul(g, a), D.mul(b, b))),
+   formulas=("grad / other", "-grad * self / other**2"), dtype_rule="float", broadcast=True,
+   text="div",
+   samples=lambda s: [((s.normal(2, 3), s.away_from_zero(2, 3)), {})])
 op("maximum", "MaximumBackward0", _first_max, _minmax_pair_vjp(True), _minmax_pair_vjp(False),
    formulas=("grad * (self > other) (ties: grad / 2)", "grad * (other > self) (ties: grad / 2)"),
    broadcast=True,

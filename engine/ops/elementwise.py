@@ -5,6 +5,7 @@ import math
 import numpy as np
 
 from .. import dual as D
+from ..errors import UnsupportedError
 from ..numerics import unary as U
 from .helpers import _erf, _first_max, _first_min, _fused, _select, raw, zeros_like
 from .signature import Signature
@@ -152,6 +153,37 @@ op("clamp", "ClampBackward1",
    kink=_clamp_kink,
    elementwise=True,
    samples=lambda s: [((s.distinct(2, 3) - 1.0,), {"min": -0.55, "max": 0.6})])
+def _clamp_grads_fit(a, lo, hi, out, both):
+    """torch's ClampBackward0 with both bounds, when one of self/min/max is broadcast,
+    combines masks in place and fails or not depending on which inputs need grad: gradcli
+    refuses that backward instead of guessing (forward and every other form work)."""
+    full = np.shape(raw(out))
+    if both and any(np.shape(raw(x)) != full for x in (a, lo, hi)):
+        raise UnsupportedError("clamp(): the backward of clamp with both min and max tensors "
+                               "broadcast to a larger shape is not supported by gradcli")
+
+
+def _clamp_tensor_vjp(mask):
+    def vjp(g, o, a, lo, hi, both=False):
+        _clamp_grads_fit(a, lo, hi, o, both)
+        return _select(g, mask(raw(a), raw(lo), raw(hi)).astype(raw(g).dtype))
+    return vjp
+
+
+# clamp with tensor bounds (a missing one is passed as -inf / inf)
+op("clamp_tensor", "ClampBackward0",
+   lambda a, lo, hi, both=False: _first_min(_first_max(a, lo), hi),
+   _clamp_tensor_vjp(lambda a, lo, hi: (a >= lo) & (a <= hi)),
+   _clamp_tensor_vjp(lambda a, lo, hi: (a < lo) & (lo < hi)),
+   _clamp_tensor_vjp(lambda a, lo, hi: (a > hi) | (lo > hi)),
+   # torch's clamp_backward_min_max: max wins when the bounds cross, neither at min == max
+   formulas=("grad * (min <= self <= max)", "grad * (self < min and min < max)",
+             "grad * (self > max or min > max)"), broadcast=True,
+   args=("self", "min", "max"), text="clamp",
+   kink=lambda a, lo, hi, both=False: bool(np.any(a == lo) or np.any(a == hi) or np.any(lo == hi)),
+   samples=lambda s: [((s.distinct(2, 3) - 1.0, np.full((2, 3), -0.55) + 0.01 * s.distinct(2, 3),
+                        np.full((2, 3), 0.6)), {"both": True}),
+                      ((s.distinct(2, 3) - 1.0, np.full((2, 3), -0.55), np.inf), {})])
 op("expm1", "Expm1Backward0", U.expm1, lambda g, o, a: D.mul(g, D.add(o, 1.0)),
    formulas=("grad * (result + 1)",), dtype_rule="float",
    torch=("expm1",), methods=("expm1",), signature=unary("expm1"),

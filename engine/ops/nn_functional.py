@@ -18,6 +18,17 @@ def _relu_vjp(g, o):
         return _select(g, (raw(o) > 0).astype(raw(o).dtype))
     return D.threshold_backward(g, o, threshold=0.0)
 
+
+def _gelu_tanh_grad(a):
+    """d/da of gelu's tanh form, written with dual ops (second derivatives)."""
+    inner = D.mul(D.add(a, D.mul(D.pow_scalar(a, 3.0), 0.044715)), _K)
+    t = D.tanh(inner)
+    left = D.mul(D.add(t, 1.0), 0.5)
+    dinner = D.mul(D.add(D.mul(D.mul(a, a), 3 * 0.044715), 1.0), _K)
+    return D.add(left, D.mul(D.mul(D.mul(a, 0.5), D.rsub(D.mul(t, t), 1.0)), dinner))
+
+
+
 op("relu", "ReluBackward0", lambda a: _first_max(a, 0).astype(a.dtype),
    lambda g, o, a: _relu_vjp(g, o),
    formulas=("threshold_backward(grad, result, 0)",), dtype_rule="same",
@@ -54,6 +65,9 @@ op("gelu", "GeluBackward0", U.gelu,
    nn=('gelu',),
    elementwise=True,
    samples=lambda s: [((s.normal(2, 3),), {})])
+_K = math.sqrt(2 / math.pi)
+
+
 op("silu", "SiluBackward0", U.silu,
    lambda g, o, a: _fused(U.silu_backward(g, a), lambda: D.mul(
        D.mul(g, D.sigmoid(a)), D.add(D.mul(a, D.rsub(D.sigmoid(a), 1.0)), 1.0))),

@@ -219,7 +219,9 @@ class Signature:
         plausible = [o for o in obs if o.min_args <= n <= len(o.params)]
         if len(plausible) == 1:
             plausible[0].bind(name, args, kwargs, True, False)
-        got = [type_name(a) for a in args] + [f"{k}={type_name(v)}" for k, v in kwargs.items()]
+        # torch lists the keywords last given first (clamp(x, min=t, max=2.) -> max=, min=)
+        got = [type_name(a) for a in args] + [f"{k}={type_name(v)}"
+                                              for k, v in reversed(list(kwargs.items()))]
         desc = ", ".join(got) if args else "".join(g + ", " for g in got)
         options = "".join(f" * {o.text}\n" for o in obs)
         raise type_error(f"{name}() received an invalid combination of arguments - got ({desc}), "

@@ -6,8 +6,9 @@ import numpy as np
 
 from .. import dtypes
 from ..apply import apply, broadcast_shape
-from ..errors import runtime, type_error
+from ..errors import UnsupportedError, runtime, type_error
 from ..ops import OPS, surface
+from ..ops.signature import Signature
 from ..tensor import Tensor
 from .args import _scalar_type, _tensor, _type_name
 from .factories import tensor
@@ -19,6 +20,7 @@ def _binary(name, a, b):
     return apply(OPS[name], (a, b))
 
 
+_UNSET = object()  # div's rounding_mode not given (None given picks another overload)
 _PLAIN = (Tensor, float, int)  # operand types `x + y` and `x * y` take without checks
 _OP_ADD, _OP_MUL = OPS["add"], OPS["mul"]
 
@@ -42,15 +44,43 @@ def add(input, other, alpha=1):
     return _binary("add", input, _operand(other, "+"))
 
 
+def _is_bool(x) -> bool:
+    return isinstance(x, bool) or isinstance(x, Tensor) and x.data.dtype == dtypes.BOOL
+
+
+def _no_bool_sub(a, b):
+    """torch refuses `-` on booleans (a mask is inverted with ~, two are xor-ed)."""
+    n = _is_bool(a) + _is_bool(b)
+    if n == 2:
+        raise runtime("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                      "Use the `^` or `logical_xor()` operator instead.")
+    if n == 1:
+        raise runtime("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                      "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                      "operator instead.")
+
+
 @torch_fn("sub", "subtract", method=("sub", "subtract"))
 def sub(input, other, alpha=1):
+    _no_bool_sub(input, other)
     if alpha != 1:
         if isinstance(input, Tensor) and isinstance(other, Tensor):  # one SubBackward0 node
             return apply(OPS["sub_alpha"], (input, other), {"alpha": alpha})
         other = mul(other, alpha)
-    if not isinstance(input, Tensor):
-        return apply(OPS["rsub"], (_operand(other, "-"), input))
+    if not isinstance(input, Tensor):  # torch.sub(1.0, x) is SubBackward0 (1.0 - x is rsub)
+        return _binary("sub", _operand(input, "-"), _operand(other, "-"))
     return _binary("sub", input, _operand(other, "-"))
+
+
+def rsub(input, other):
+    """Python's `number - x` (Tensor.__rsub__): torch's RsubBackward1."""
+    _no_bool_sub(input, other)
+    return apply(OPS["rsub"], (input, _operand(other, "-")))
+
+
+def rtruediv(input, other):
+    """Python's `number / x` (Tensor.__rtruediv__): torch's reciprocal times the number."""
+    return apply(OPS["rdiv"], (input, _operand(other, "/")))
 
 
 @torch_fn("mul", "multiply", method=("mul", "multiply"))
@@ -63,26 +93,51 @@ def mul(input, other):
 
 
 @torch_fn("div", "divide", "true_divide", method=("div", "divide", "true_divide"))
-def div(input, other, rounding_mode=None):
-    if rounding_mode == "floor":
-        return floor_divide(input, other)
-    if not isinstance(input, Tensor):
-        return apply(OPS["rdiv"], (_operand(other, "/"), input))
-    return _binary("div", input, _operand(other, "/"))
+def div(input, other, *, rounding_mode=_UNSET):
+    a, b = _operand(input, "/"), _operand(other, "/")
+    if rounding_mode is _UNSET:  # torch.div(2.0, x) too is DivBackward0
+        return _binary("div", a, b)
+    if rounding_mode is None:  # the rounding_mode overload: DivBackward2, true division
+        return _binary("div_none", a, b)
+    if rounding_mode not in ("trunc", "floor"):
+        raise runtime(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+                      f"but found '{rounding_mode}'")
+    return apply(OPS["div_mode"], (a, b), {"rounding_mode": rounding_mode})
 
 
 @torch_fn("floor_divide", method="floor_divide")
 def floor_divide(input, other):
-    if not isinstance(input, Tensor):
-        return _binary("floor_divide", tensor(input), other)
-    return _binary("floor_divide", input, _operand(other, "//"))
+    # no derivative in torch: grad_fn NotImplemented, backward raises
+    return _binary("floor_divide", _operand(input, "//"), _operand(other, "//"))
 
 
-@torch_fn("remainder", "fmod", method=("remainder",))
-def remainder(input, other):
-    if not isinstance(input, Tensor):
-        return _binary("remainder", tensor(input), other)
-    return _binary("remainder", input, _operand(other, "%"))
+_FMOD = Signature("fmod", "(Tensor input, Tensor other, *, Tensor out = None)",
+                  "(Tensor input, Number other, *, Tensor out = None)")
+_REMAINDER = Signature("remainder", "(Tensor input, Tensor other, *, Tensor out = None)",
+                       "(Tensor input, Number other, *, Tensor out = None)")
+
+
+def _no_out(name, bound):
+    if bound.get("out") is not None:
+        raise UnsupportedError(f"{name}(): the out= argument is not supported by gradcli")
+
+
+@torch_fn("remainder", method="remainder")
+def remainder(input, *args, **kwargs):
+    if not isinstance(input, Tensor):  # torch.remainder(2.0, x): no derivative in torch
+        (other,) = args or (kwargs["other"],)
+        return apply(OPS["rremainder"], (_tensor(other, "remainder", "other", 2),
+                                         _operand(input, "%")))
+    i, bound = _REMAINDER.bind((input, *args), kwargs)
+    _no_out("remainder", bound)
+    return apply(OPS["remainder" if i == 0 else "remainder_scalar"], (input, bound["other"]))
+
+
+@torch_fn("fmod", method="fmod")
+def fmod(*args, **kwargs):
+    i, bound = _FMOD.bind(args, kwargs)
+    _no_out("fmod", bound)
+    return apply(OPS["fmod_tensor" if i == 0 else "fmod"], (bound["input"], bound["other"]))
 
 
 @torch_fn("pow", method="pow")
@@ -214,20 +269,64 @@ def where(condition, input, other):
     return apply(OPS["where"], (input, other), {"cond": np.broadcast_to(cond.data, shape)})
 
 
+_CLAMP = Signature("clamp", "(Tensor input, Tensor? min = None, Tensor? max = None, *, "
+                   "Tensor out = None)", "(Tensor input, Number? min = None, "
+                   "Number? max = None, *, Tensor out = None)")
+
+
+def _as_number(x):
+    """torch's parser takes a 0-d tensor that needs no grad as a Number (clamp(x, t, 2.0))."""
+    if isinstance(x, Tensor) and x.data.ndim == 0 and not x.requires_grad:
+        return x.data.item()
+    return x
+
+
 @torch_fn("clamp", "clip", method=("clamp", "clip"))
-def clamp(input, min=None, max=None):
-    t = _tensor(input, "clamp")
-    if min is None and max is None:
+def clamp(*args, **kwargs):
+    names = ("input", "min", "max")
+    given = dict(zip(names, args, strict=False)) | kwargs
+    lo, hi = given.get("min"), given.get("max")
+    if (isinstance(lo, Tensor) or isinstance(hi, Tensor)) and not (
+            isinstance(lo, (Tensor, type(None))) and isinstance(hi, (Tensor, type(None)))):
+        args = tuple(_as_number(a) if i in (1, 2) else a for i, a in enumerate(args))
+        kwargs = {k: _as_number(v) if k in ("min", "max") else v for k, v in kwargs.items()}
+    i, bound = _CLAMP.bind(args, kwargs)
+    _no_out("clamp", bound)
+    t, lo, hi = bound["input"], bound["min"], bound["max"]
+    if lo is None and hi is None:
         raise runtime("torch.clamp: At least one of 'min' or 'max' must not be None")
-    return apply(OPS["clamp"], (t,), {"min": min, "max": max})
+    if i == 0:  # tensor bounds: ClampBackward0, differentiable in min and max too
+        shape = t.data.shape
+        for bound_ in (lo, hi):  # torch broadcasts input, min, max in that order
+            if bound_ is not None:
+                shape = broadcast_shape(shape, bound_.data.shape)
+        return apply(OPS["clamp_tensor"], (t, -np.inf if lo is None else lo,
+                                           np.inf if hi is None else hi),
+                     {"both": lo is not None and hi is not None})
+    return apply(OPS["clamp"], (t,), {"min": lo, "max": hi})
 
 
 # the rows with a signature (exp, log, sigmoid, relu, silu, ...): wrappers generated
 surface.register(FUNCTIONS, METHODS, NN_FUNCTIONS)
 
 
+_GELU = Signature("gelu", "(Tensor input, str approximate = 'none')")
+
+
 @torch_fn("gelu")
-def gelu(input, approximate="none"):
-    if approximate != "none":
-        raise runtime("gelu: only approximate='none' is supported by gradcli")
-    return apply(OPS["gelu"], (_tensor(input, "gelu"),))
+def gelu(*args, **kwargs):
+    bound = _GELU.bind(args, kwargs)[1]
+    approximate = bound["approximate"]
+    if approximate not in ("none", "tanh"):
+        raise runtime("approximate argument must be either none or tanh.")
+    return apply(OPS["gelu" if approximate == "none" else "gelu_tanh"], (bound["input"],))
+
+
+@torch_fn("round", method="round")
+def round_(*args, **kwargs):
+    """torch.round: RoundBackward0, or RoundBackward1 when decimals is given."""
+    i, bound = OPS["round"].signature.bind(args, kwargs)
+    _no_out("round", bound)
+    if i == 0:
+        return apply(OPS["round"], (bound["input"],))
+    return apply(OPS["round_decimals"], (bound["input"],), {"decimals": bound["decimals"]})

@@ -5,7 +5,19 @@ here, from the wrappers above, so `x + y` means torch's add."""
 
 from ..errors import type_error, value_error
 from ..tensor import Tensor
-from .arithmetic import add, div, floor_divide, matmul, mul, neg, pow, remainder, sub
+from .arithmetic import (
+    add,
+    div,
+    floor_divide,
+    matmul,
+    mul,
+    neg,
+    pow,
+    remainder,
+    rsub,
+    rtruediv,
+    sub,
+)
 from .indexing import getitem
 from .reductions import abs_
 from .registry import FUNCTIONS
@@ -39,8 +51,8 @@ def _attach_operators():
         return lambda a, b: fn(b, a)
 
     ops = {
-        "__add__": add, "__radd__": add, "__sub__": sub, "__rsub__": lambda a, b: sub(b, a),
-        "__mul__": mul, "__rmul__": mul, "__truediv__": div, "__rtruediv__": rev(div),
+        "__add__": add, "__radd__": add, "__sub__": sub, "__rsub__": rsub,
+        "__mul__": mul, "__rmul__": mul, "__truediv__": div, "__rtruediv__": rtruediv,
         "__floordiv__": floor_divide, "__rfloordiv__": rev(floor_divide),
         "__mod__": remainder, "__rmod__": rev(remainder),
         "__pow__": pow, "__rpow__": rev(pow), "__matmul__": matmul, "__rmatmul__": rev(matmul),

@@ -6,6 +6,7 @@ import numpy as np
 
 from .. import dual as D
 from ..errors import runtime
+from ..numerics import blas
 from .helpers import raw
 from .table import op
 
@@ -18,7 +19,7 @@ def _check_mm(a, b):
     if a.shape[1] != b.shape[0]:
         raise runtime(f"mat1 and mat2 shapes cannot be multiplied "
                       f"({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})")
-    return a @ b
+    return blas.mm(a, b)
 
 
 def _check_mv(a, v):

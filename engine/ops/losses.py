@@ -5,14 +5,17 @@ import math
 import numpy as np
 
 from .. import dual as D
+from ..numerics import reduce_sum as RS
+from ..numerics import unary as U
 from .helpers import raw
 from .table import op
 
 
 def _reduce(loss, reduction):
+    """apply_loss_reduction: torch's mean and sum (their float32 summation order)."""
     if reduction == "mean":
-        return np.mean(loss, dtype=loss.dtype)
-    return np.sum(loss, dtype=loss.dtype) if reduction == "sum" else loss
+        return np.asarray(RS.torch_mean(loss), dtype=loss.dtype)
+    return np.asarray(RS.torch_sum(loss), dtype=loss.dtype) if reduction == "sum" else loss
 
 
 def _loss_scale(g, shape, reduction):
@@ -23,9 +26,19 @@ def _loss_scale(g, shape, reduction):
     return D.div(g, math.prod(shape)) if reduction == "mean" else g
 
 
+def _bce_tail(g, shape, reduction, rule):
+    """torch's order for binary_cross_entropy's grads (Loss.cpp, FunctionsManual.cpp): the
+    rule applied to the incoming grad spread over the input, and only then `/ numel` for
+    mean; dividing the grad first rounds differently in float32."""
+    out = rule(g if reduction == "none" else D.expand(g, shape=shape))
+    return D.div(out, math.prod(shape)) if reduction == "mean" else out
+
+
 def _bce(p, t, reduction="mean"):
-    loss = -(t * np.maximum(np.log(p), -100) + (1 - t) * np.maximum(np.log1p(-p), -100))
-    return _reduce(loss, reduction)
+    # Loss.cpp's kernel, in its order: (t - 1) * max(log1p(-p), -100) - t * max(log(p), -100)
+    floor = np.asarray(-100, dtype=p.dtype)
+    loss = (t - 1) * np.maximum(U.log1p(-p), floor) - t * np.maximum(U.log(p), floor)
+    return _reduce(loss.astype(p.dtype, copy=False), reduction)
 
 
 def _nll(logp, target, reduction="mean", ignore_index=-100):
@@ -75,12 +88,11 @@ op("mse_loss", "MseLossBackward0",
    args=('self', 'target'),
    samples=lambda s: [((s.normal(2, 3), s.normal(2, 3)), {"reduction": "mean"}), ((s.normal(2, 3), s.normal(2, 3)), {"reduction": "sum"}), ((s.normal(2, 3), s.normal(2, 3)), {"reduction": "none"})])
 op("binary_cross_entropy", "BinaryCrossEntropyBackward0", _bce,
-   lambda g, o, p, t, reduction="mean": D.mul(
-       _loss_scale(g, raw(p).shape, reduction),
-       D.div(D.sub(p, t), D.clamp(D.mul(D.rsub(p, 1.0), p), min=1e-12))),
-   lambda g, o, p, t, reduction="mean": D.mul(
-       _loss_scale(g, raw(p).shape, reduction),
-       D.sub(D.clamp(D.log1p(D.neg(p)), min=-100.0), D.clamp(D.log(p), min=-100.0))),
+   lambda g, o, p, t, reduction="mean": _bce_tail(
+       g, raw(p).shape, reduction,
+       lambda G: D.div(D.mul(G, D.sub(p, t)), D.clamp(D.mul(D.rsub(p, 1.0), p), min=1e-12))),
+   lambda g, o, p, t, reduction="mean": _bce_tail(
+       g, raw(p).shape, reduction, lambda G: D.mul(D.neg(D.logit(p)), G)),
    formulas=("grad * (self - target) / (self * (1 - self)) [/ N]",
              "grad * (log(1 - self) - log(self)) [/ N]"), dtype_rule="float",
    nn=('binary_cross_entropy',),

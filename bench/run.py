@@ -272,6 +272,24 @@ def bench_long_expression(n, reps):
         "<= 1.25x parser", r["total"] / r["parse"] <= 1.25, f"ratio {r['total'] / r['parse']:.2f}x")
 
 
+def bench_seed_programs(reps, torch_ok):
+    """The seeds' training programs (bench/programs/) as whole processes: `gradcli run`
+    against `python` with torch running the same file (issue 16's speed target)."""
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "programs")
+    for name in ("logistic_regression.py", "blitz_net_backward.py"):
+        path = os.path.join(here, name)
+        if not torch_ok:
+            t = timed_process(f"{GRADCLI} run {path}", reps)
+            row(f"run: {name}", f"{t:.2f} s", "PyTorch not installed", "< 1.0x", None)
+            continue
+        pairs = [(timed_process(f"{GRADCLI} run {path}", 1), timed_process([PY, path], 1))
+                 for _ in range(reps)]
+        g = statistics.median(p[0] for p in pairs)
+        t = statistics.median(p[1] for p in pairs)
+        row(f"run: {name}", f"{g:.2f} s", f"python + torch {t:.2f} s", "< 1.0x", g / t < 1.0,
+            f"ratio {g / t:.2f}x")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repetitions, smaller sizes")
@@ -287,6 +305,7 @@ def main():
         bench_matmul(1)
         bench_long_expression(20_000 if args.quick else 100_000, 1)
         bench_run_loop(100_000, max(1, reps // 3), torch_ok, tmp)
+        bench_seed_programs(max(1, reps // 3), torch_ok)
     met = sum(1 for r in ROWS if r[4])
     print(f"\n{met} of {sum(1 for r in ROWS if r[4] is not None)} targets met")
 

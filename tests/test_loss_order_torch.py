@@ -3,7 +3,6 @@
 
 import numpy as np
 import pytest
-
 from gradcli.engine import api
 from gradcli.engine.tensor import Tensor
 

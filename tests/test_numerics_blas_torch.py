@@ -8,7 +8,6 @@ import sys
 import numpy as np
 import pytest
 from conftest import run_gradcli
-
 from gradcli.engine.numerics import blas
 
 torch = pytest.importorskip("torch")

@@ -29,7 +29,12 @@ def run_app(app) -> None:
     tune_gc()
     code = 0
     try:
-        app(standalone_mode=False)
+        # without standalone mode click *returns* the status of a click/typer Exit instead
+        # of exiting (typer turns Ctrl-C into Exit(130); --version raises typer.Exit()):
+        # commands themselves return None
+        status = app(standalone_mode=False)
+        if type(status) is int:
+            code = status
     except Exit as e:
         code = e.code
     except BrokenPipeError:

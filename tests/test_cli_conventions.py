@@ -258,3 +258,22 @@ def test_no_case_on_a_terminal_without_a_prompt_is_still_a_usage_error():
 def test_render_without_dot_still_explains():
     p = run_gradcli("graph", "y = x*2", "-a", "x=1.", "--render", "g.svg")
     assert p.returncode == 1 and "Graphviz" in p.stderr
+
+
+@pytest.mark.parametrize("command", CASE_COMMANDS)
+def test_ctrl_c_while_reading_cases_exits_130(command):
+    """Ctrl-C (SIGINT) while a command waits for cases on a pipe: the shell's status for
+    SIGINT, 130, no traceback (click returns that status instead of exiting when not in
+    standalone mode; the edge must pass it on)."""
+    import signal
+
+    proc = subprocess.Popen([*GRADCLI, command], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(2.0)  # the command has started and blocks reading its standard input
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    # -SIGINT: the signal came before Python's handler was installed (a slow start-up);
+    # the shell shows 130 for both, never the 0 of a finished run
+    assert proc.returncode in (130, -signal.SIGINT), (out, err)
+    assert "Traceback" not in err

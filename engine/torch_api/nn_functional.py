@@ -11,11 +11,11 @@ import math
 import numpy as np
 
 from ..apply import apply
-from ..errors import index_error, runtime, value_error
+from ..errors import index_error, runtime, type_error, value_error
 from ..ops import OPS
 from ..ops import nn_layers as ops_nn
 from ..tensor import Tensor
-from .args import Size, _tensor
+from .args import Size, _tensor, _type_name
 from .registry import FUNCTIONS, METHODS, NN_FUNCTIONS, torch_fn
 
 FUNCTIONAL: dict = {}
@@ -328,6 +328,9 @@ def adaptive_avg_pool2d(input, output_size):
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
                momentum=0.1, eps=1e-05):
     x = _tensor(input, "batch_norm")
+    for name, pos, t in (("running_mean", 4, running_mean), ("running_var", 5, running_var)):
+        if t is not None:  # PyTorch's TypeError, never an AttributeError on .data
+            _tensor(t, "batch_norm", name, pos)
     c = x.data.shape[1] if x.data.ndim > 1 else 0
     if training and x.data.size // max(c, 1) <= 1:
         raise value_error(f"Expected more than 1 value per channel when training, got input size "
@@ -443,7 +446,10 @@ def elu(input, alpha=1.0, inplace=False):
 
 
 @functional("gelu")
-def gelu(input, approximate="none"):
+def gelu(input, *, approximate="none"):
+    if not isinstance(approximate, str):  # PyTorch's argument parser's TypeError
+        raise type_error(f"gelu(): argument 'approximate' must be str, not "
+                         f"{_type_name(approximate)}")
     if approximate == "tanh":
         return apply(OPS["gelu_tanh"], (_tensor(input, "gelu"),))
     if approximate != "none":

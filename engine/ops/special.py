@@ -11,7 +11,7 @@ import numpy as np
 from .. import dual as D
 from ..errors import TorchError
 from . import special_numerics as N
-from .helpers import _select, raw, zeros_like
+from .helpers import raw, zeros_like
 from .signature import Signature
 from .table import op, unary
 

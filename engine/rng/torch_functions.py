@@ -9,8 +9,8 @@ from ..apply import broadcast_shape
 from ..errors import TorchError, runtime, type_error, value_error
 from ..tensor import Tensor
 from ..torch_api.args import _leaf, _size_args, _tensor, _type_name
-from ..torch_api.device_arg import check_device, check_layout
 from ..torch_api.arithmetic import mul
+from ..torch_api.device_arg import check_device, check_layout
 from ..torch_api.indexing import _check_inplace, inplace
 from ..torch_api.registry import FUNCTIONS, tensor_method, torch_fn
 from ..torch_api.shapes import expand

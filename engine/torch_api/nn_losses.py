@@ -10,8 +10,8 @@ from ..grad_mode import no_grad
 from ..ops import OPS
 from ..tensor import Tensor
 from .args import Size, _tensor
-from .nn_functional import _shape_str, functional
 from .loss_args import legacy_reduction
+from .nn_functional import _shape_str, functional
 from .reductions import _reduction_arg
 from .registry import FUNCTIONS
 

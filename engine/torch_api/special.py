@@ -152,8 +152,8 @@ def _addc(name):
 
 
 for _n in ("addcmul", "addcdiv"):
-    _surface(_n, Signature(_n, f"(Tensor input, Tensor tensor1, Tensor tensor2, *, Scalar value "
-                               f"= 1, Tensor out = None)"), _addc(_n))
+    _surface(_n, Signature(_n, "(Tensor input, Tensor tensor1, Tensor tensor2, *, Scalar value "
+                               "= 1, Tensor out = None)"), _addc(_n))
 
 
 def _dist(i, b):
@@ -235,7 +235,7 @@ _special("xlogy", _three("special_xlogy").texts(), _log_run("xlogy"))
 _special("xlog1py", _three("special_xlog1py").texts(), _log_run("special_xlog1py"))
 _special("polygamma", [f"(int n, Tensor input, {_OUT})"], _polygamma)
 _special("multigammaln", [f"(Tensor input, int p, {_OUT})"], _mvlgamma("special_multigammaln"))
-_special("round", [f"(Tensor input, *, int decimals = 0, Tensor out = None)"],
+_special("round", ["(Tensor input, *, int decimals = 0, Tensor out = None)"],
          lambda i, b: FUNCTIONS["round"](b["input"], decimals=b["decimals"]))
 _special("softmax", ["(Tensor input, int dim, torch.dtype? dtype = None)"],
          lambda i, b: FUNCTIONS["softmax"](b["input"], b["dim"], dtype=b["dtype"]))

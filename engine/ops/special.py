@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from .. import dual as D
-from ..errors import TorchError
+from ..errors import TorchError, runtime
 from . import special_numerics as N
 from .helpers import raw, zeros_like
 from .signature import Signature
@@ -151,21 +151,23 @@ def _xlog1py(x, y):
     return np.where((x == 0) & ~np.isnan(y), np.zeros((), out.dtype), out)
 
 
-def _xlogy_self(g, x, y, log):
-    # grad * xlogy((self != 0), other): log(other) where self != 0, else 0
-    yv = raw(y)
-    return D.mul(g, D.where(log(y), 0.0, cond=(raw(x) != 0) | (yv != yv)))  # (yv != yv: nan)
+def _xlogy_self(g, x, y, log, pole):
+    # xlogy(grad, other).masked_fill((self == 0.) & (other <= pole), 0.): grad * log(other),
+    # 0 where grad is 0 (xlogy's own zero) and where self is 0 at or below the pole
+    yv, gv = raw(y), raw(g)
+    keep = ~((gv == 0) & (yv == yv)) & ~((raw(x) == 0) & (yv <= pole))  # (yv == yv: not nan)
+    return D.where(D.mul(g, log(y)), 0.0, cond=keep)
 
 
 def _two_samples(s):
     return [((s.positive(2, 3), s.positive(2, 3)), {}), ((s.positive(1, 3), s.positive(2, 3)), {})]
 
 
-def _log_rows(name, grad_fn, forward, log, other_vjp, formulas, torch, methods):
+def _log_rows(name, grad_fn, forward, log, pole, other_vjp, formulas, torch, methods):
     """name(tensor, tensor) Backward0, with a number self Backward1 and a number other
     Backward2 (PyTorch's Scalar overloads)."""
     op(name, f"{grad_fn}0", forward,
-       lambda g, o, x, y: _xlogy_self(g, x, y, log), lambda g, o, x, y: other_vjp(g, x, y),
+       lambda g, o, x, y: _xlogy_self(g, x, y, log, pole), lambda g, o, x, y: other_vjp(g, x, y),
        formulas=formulas, broadcast=True, dtype_rule="float", torch=torch, methods=methods,
        signature=Signature(torch[0] if torch else name, "(Tensor input, Tensor other, *, "
                            "Tensor out = None)"), generated=False, samples=_two_samples)
@@ -174,18 +176,20 @@ def _log_rows(name, grad_fn, forward, log, other_vjp, formulas, torch, methods):
        dtype_rule="float", scalar_overload=True, args=("other", "self"), text=name,
        samples=lambda s: [((s.positive(2, 3), 1.5), {})])
     op(f"{name}_scalar_other", f"{grad_fn}2", forward,
-       lambda g, o, x, y: _xlogy_self(g, x, y, log), None, formulas=(formulas[0],),
+       lambda g, o, x, y: _xlogy_self(g, x, y, log, pole), None, formulas=(formulas[0],),
        dtype_rule="float", scalar_overload=True, text=name,
        samples=lambda s: [((s.normal(2, 3), 1.5), {})])
 
 
-_log_rows("xlogy", "XlogyBackward", _xlogy, D.log,
+_log_rows("xlogy", "XlogyBackward", _xlogy, D.log, 0.0,
           lambda g, x, y: D.div(D.mul(g, x), y),
-          ("grad * at::xlogy((self != 0), other)", "grad * self / other"),
+          ("at::xlogy(grad, other).masked_fill((self == 0.) & (other <= 0.), 0.)",
+           "grad * self / other"),
           ("xlogy",), ("xlogy",))
-_log_rows("special_xlog1py", "SpecialXlog1PyBackward", _xlog1py, D.log1p,
+_log_rows("special_xlog1py", "SpecialXlog1PyBackward", _xlog1py, D.log1p, -1.0,
           lambda g, x, y: D.div(D.mul(g, x), D.add(y, 1.0)),
-          ("grad * at::xlog1py((self != 0), other)", "grad * self / (other + 1)"), (), ())
+          ("at::special_xlog1py(grad, other).masked_fill((self == 0.) & (other <= -1.), 0.)",
+           "grad * self / (other + 1)"), (), ())
 
 
 def _copysign_self(g, o, a, b=None):
@@ -277,8 +281,9 @@ def _dist_vjp(sign):
     def vjp(g, o, a, b, p=2.0):
         diff = D.sub(a, b) if sign > 0 else D.sub(b, a)
         d, r = raw(diff), raw(o)
-        if p == 0:
-            return zeros_like(D.mul(diff, 0.0))
+        if p == 0:  # PyTorch's norm_backward returns an undefined tensor for p = 0
+            raise runtime("Expected a proper Tensor but got None (or an undefined Tensor "
+                          "in C++) for argument #0 'self'")
         if p in (math.inf, -math.inf):  # the gradient splits among the ties at the extreme
             hit = (np.abs(d) == r).astype(d.dtype)
             return D.mul(D.mul(g, np.sign(d) * hit / max(hit.sum(), 1)), 1.0)
@@ -287,9 +292,19 @@ def _dist_vjp(sign):
         if p == 2:  # grad * diff / result, 0 where the result is 0
             return D.where(D.div(D.mul(g, diff), D.where(o, 1.0, cond=r != 0)), 0.0,
                            cond=np.broadcast_to(r != 0, d.shape))
-        scale = D.div(D.mul(diff, D.pow(D.abs(diff), p - 2)),
-                      D.pow(D.where(o, 1.0, cond=r != 0), p - 1))
-        return D.where(D.mul(g, scale), 0.0, cond=np.broadcast_to(r != 0, d.shape))
+        # norm_backward's three cases (p < 1, p < 2, p > 2): zeros of self and of the norm
+        # masked as PyTorch masks them
+        nz = d != 0
+        if p < 1:
+            scaled = D.mul(D.where(D.pow(D.abs(D.where(diff, 1.0, cond=nz)), p - 1), 0.0,
+                                   cond=nz), np.sign(d))
+            return D.mul(D.mul(scaled, g), D.pow(o, 1 - p))
+        if p < 2:
+            scaled = D.mul(D.pow(D.abs(diff), p - 1), np.sign(d))
+        else:
+            scaled = D.mul(diff, D.pow(D.abs(diff), p - 2))
+        scale = D.div(g, D.pow(D.where(o, 1.0, cond=r != 0), p - 1))
+        return D.mul(scaled, D.where(scale, 0.0, cond=r != 0))
     return vjp
 
 
@@ -298,6 +313,7 @@ op("dist", "DistBackward0", _dist, _dist_vjp(1), _dist_vjp(-1),
              "-norm_backward(grad, self - other, p, result)"),
    broadcast=True, dtype_rule="promote", kink=lambda a, b, p=2.0: bool(np.any(a == b)),
    samples=lambda s: [((s.normal(2, 3), s.normal(2, 3)), {"p": 2.0}),
+                      ((s.normal(2, 3), s.normal(2, 3)), {"p": 1.0}),
                       ((s.normal(2, 3), s.normal(1, 3)), {"p": 3.0})])
 
 

@@ -62,6 +62,14 @@ def _f64(a):
     return np.asarray(a, dtype=np.float64)
 
 
+def _own(a):
+    """float32 stays float32 (PyTorch's float kernels: their rounding at the poles, where
+    float64's would differ by orders of magnitude); everything else float64. Python float
+    constants stay weak under numpy 2, so the arithmetic runs in that dtype."""
+    a = np.asarray(a)
+    return a if a.dtype == np.float32 else a.astype(np.float64)
+
+
 def _chbevl(x, coeffs):
     b0, b1, b2 = np.full_like(x, coeffs[0]), np.zeros_like(x), np.zeros_like(x)
     for c in coeffs[1:]:
@@ -71,11 +79,11 @@ def _chbevl(x, coeffs):
 
 
 def digamma(a):
-    x = _f64(a)
+    x = _own(a)
     with np.errstate(all="ignore"):
         neg = x < 0
         # reflection for x < 0: digamma(1 - x) - pi / tan(pi * frac(x))
-        refl = np.where(neg, -math.pi / np.tan(math.pi * np.fmod(x, 1.0)), 0.0)
+        refl = np.where(neg, -math.pi / np.tan(math.pi * np.fmod(x, 1.0)), 0.0).astype(x.dtype)
         z = np.where(neg, 1 - x, x)
         result = np.zeros_like(z)
         for _ in range(10):  # push z to >= 10 (at most 10 steps from z > 0)
@@ -95,7 +103,7 @@ def digamma(a):
 
 
 def trigamma(a):
-    x = _f64(a)
+    x = _own(a)
     with np.errstate(all="ignore"):
         low = x < 0.5
         s = np.sin(math.pi * x)

@@ -78,8 +78,6 @@ def _mvlgamma(fname):
             raise runtime("p has to be greater than or equal to 1")
         if x.data.dtype.kind in "biu":
             raise runtime("mvlgamma is not implemented for integral types")  # (rare: untested)
-        if x.data.size and not (x.data > (p - 1) / 2).all():
-            raise runtime("All elements must be greater than (p-1)/2")
         return apply(OPS["mvlgamma"], (x,), {"p": p})
     return run
 
@@ -115,16 +113,24 @@ _LERP = Signature("lerp", f"(Tensor input, Tensor end, Tensor weight, {_OUT})",
                   f"(Tensor input, Tensor end, Number weight, {_OUT})")
 
 
+def _c_name(dt) -> str:
+    """c10's lower-case type names (float, double, long), as lerp's message prints them."""
+    return {"Long": "long int", "Short": "short int"}.get(_scalar_type(dt),
+                                                        _scalar_type(dt).lower())
+
+
 def _lerp(i, b):
     x, end, w = b["input"], b["end"], b["weight"]
     dt = x.data.dtype
     if end.data.dtype != dt:
-        raise runtime(f"expected dtype {dtypes.torch_name(dt)[6:]} for `end` but got dtype "
-                      f"{dtypes.torch_name(end.data.dtype)[6:]}")
+        raise runtime(f"expected dtype {_c_name(dt)} for `end` but got dtype "
+                      f"{_c_name(end.data.dtype)}")
+    if i == 0 and w.data.dtype != dt:
+        raise runtime(f"expected dtype {_c_name(dt)} for `weight` but got "
+                      f"dtype {_c_name(w.data.dtype)}")
+    shape = broadcast_shape(x.data.shape, end.data.shape)  # PyTorch's message for shapes
     if i == 0:
-        if w.data.dtype != dt:
-            raise runtime(f"expected dtype {dtypes.torch_name(dt)[6:]} for `weight` but got "
-                          f"dtype {dtypes.torch_name(w.data.dtype)[6:]}")
+        broadcast_shape(shape, w.data.shape)
         _floats_only("lerp_kernel_tensor", x)
         return apply(OPS["lerp_tensor"], (x, end, w))
     _floats_only("lerp_kernel_scalar", x)
@@ -162,6 +168,10 @@ def _dist(i, b):
     if x.data.dtype.kind != "f" and y.data.dtype.kind != "f":
         raise runtime(f"linalg.vector_norm: Expected a floating point or complex tensor as "
                       f"input. Got {_scalar_type(x.data.dtype)}")
+    if p < 0 or p == math.inf:
+        if x.data.size == 0 or y.data.size == 0:
+            raise runtime(f"linalg.vector_norm cannot compute the {p:g} norm on an empty tensor "
+                          f"because the operation does not have an identity")
     return apply(OPS["dist"], (x, y), {"p": p})
 
 

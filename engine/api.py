@@ -22,6 +22,7 @@ from .torch_api import (  # noqa: F401,E402  (issue 18 shape/index ops)
 from .torch_api import linalg as _linalg  # noqa: F401  (torch.bmm, torch.inner, torch.linalg, ...)
 from .torch_api import linalg_more as _linalg_more  # noqa: F401
 from .torch_api import linalg_solvers as _linalg_solvers  # noqa: F401
+from .torch_api import special as _special  # noqa: F401  (torch.xlogy, torch.special, ...)
 from .torch_api.args import ReturnTypes, Size  # noqa: F401
 from .torch_api.arithmetic import add, mul  # noqa: F401
 from .torch_api.autograd_api import NODE_ATTRIBUTES, NODE_METHODS, NODE_TYPES  # noqa: F401
@@ -34,6 +35,7 @@ from .torch_api.registry import (  # noqa: F401
     METHODS,
     NN_FUNCTIONS,
     SETTERS,
+    SPECIAL_FUNCTIONS,
     attribute,
     tensor_method,
     torch_fn,

@@ -268,12 +268,7 @@ def equal(input, other):
     return input.data.shape == other.data.shape and bool(np.all(input.data == other.data))
 
 
-@api.torch_fn("round", method="round")
-def round_(input, decimals=0):
-    if input.requires_grad and grad_mode.is_enabled():
-        raise NotImplementedError("gradcli does not record round() in the graph yet "
-                                  "(RoundBackward0); round a detached tensor")
-    return Tensor(np.round(input.data, decimals).astype(input.data.dtype))
+# torch.round / Tensor.round: the rows of engine/ops/elementwise_more.py (RoundBackward0/1)
 
 
 def autograd_grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,

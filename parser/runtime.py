@@ -49,20 +49,21 @@ def modules() -> dict:
                            dict(api.NN_FUNCTIONS))
     nn = Namespace("torch.nn", {"functional": functional})
     linalg = Namespace("torch.linalg", dict(api.LINALG_FUNCTIONS))
+    special = Namespace("torch.special", dict(api.SPECIAL_FUNCTIONS))
     autograd = Namespace("torch.autograd", {
         "grad": api.FUNCTIONS["autograd.grad"], "backward": api.FUNCTIONS["autograd.backward"],
         "Variable": api.FUNCTIONS["Variable"]})
     torch = Namespace("torch", {n: f for n, f in api.FUNCTIONS.items() if "." not in n})
     torch.members.update(dtypes.TORCH_DTYPES)
     torch.members.update({
-        "nn": nn, "linalg": linalg, "autograd": autograd, "Size": api.Size,
+        "nn": nn, "linalg": linalg, "special": special, "autograd": autograd, "Size": api.Size,
         "no_grad": grad_mode.no_grad, "enable_grad": grad_mode.enable_grad,
         "set_grad_enabled": grad_mode.set_grad_enabled,
         "is_grad_enabled": grad_mode.is_enabled,
         "pi": 3.141592653589793, "e": 2.718281828459045, "inf": float("inf"),
         "nan": float("nan")})
     return {"torch": torch, "torch.nn": nn, "torch.nn.functional": functional,
-            "torch.autograd": autograd, "torch.linalg": linalg}
+            "torch.autograd": autograd, "torch.linalg": linalg, "torch.special": special}
 
 
 _LIST_METHODS = ("append", "extend", "pop", "insert", "index", "count", "reverse", "copy",

@@ -4,7 +4,7 @@ message word for word). Used by the torch-oracle tests of the elementwise, binar
 activation rows (tests/test_ops_elementwise_torch.py).
 
 A call is (kind, name, args, kwargs): kind "torch" (torch.X), "method" (args[0].X),
-"nn" (torch.nn.functional.X) or "op" (a Python operator from `operator`). numpy arrays in
+"nn" (torch.nn.functional.X), "special" (torch.special.X) or "op" (a Python operator from `operator`). numpy arrays in
 args/kwargs become tensors in both libraries (floating ones require grad)."""
 
 import operator
@@ -40,6 +40,8 @@ def _torch_call(torch, kind, name, args, kwargs):
             getattr(torch, name.split(".")[0]), name.split(".")[1])
     elif kind == "nn":
         fn = getattr(torch.nn.functional, name)
+    elif kind == "special":
+        fn = getattr(torch.special, name)
     elif kind == "method":
         return getattr(a[0], name)(*a[1:], **kw), made
     else:
@@ -55,6 +57,8 @@ def _gradcli_call(kind, name, args, kwargs):
         fn = api.FUNCTIONS[name]
     elif kind == "nn":
         fn = api.NN_FUNCTIONS[name]
+    elif kind == "special":
+        fn = api.SPECIAL_FUNCTIONS[name]
     elif kind == "method":
         fn = api.METHODS[name]
     else:

@@ -28,6 +28,8 @@ def _where_mask(cond, dtype):
 def _int_safe_power(a, b):
     """np.power, except integers to negative powers: torch gives 1 for 1, +-1 for -1 and 0
     otherwise (numpy refuses)."""
+    if a.dtype == np.bool_ and np.asarray(b).dtype == np.bool_:  # no bool kernel, even empty
+        raise TorchError('"pow" not implemented for \'Bool\'', type_name="NotImplementedError")
     if a.dtype.kind in "iu" and np.asarray(b).dtype.kind in "iu" and np.any(np.asarray(b) < 0):
         neg = np.asarray(b) < 0
         out = np.power(a, np.where(neg, 0, b))
@@ -131,10 +133,16 @@ op("rpow", "PowBackward2", U.rpow,
    formulas=("grad * result * log(base)",), dtype_rule="float", scalar_overload=True,
    args=('self', 'base'),
    samples=lambda s: [((s.normal(2, 3), 2.0), {})])
-op("pow", "PowBackward1", _int_safe_power,
-   # torch: where(exponent == 0, 0, grad * (exponent * self**(exponent - 1))): 0**0 gives 0
-   lambda g, o, a, b: D.where(D.mul(g, D.mul(b, D.pow(a, D.sub(b, 1.0)))), 0.0,
-                              cond=raw(b) != 0),
+def _pow_vjp_self(g, o, a, b):
+    # torch: where(exponent == 0, 0, grad * (exponent * self**(exponent - 1))): 0**0 gives 0
+    if raw(b).dtype == np.bool_:  # its `exponent - 1` on a bool exponent, even when empty
+        raise runtime("Subtraction, the `-` operator, with a bool tensor is not supported. If "
+                      "you are trying to invert a mask, use the `~` or `logical_not()` "
+                      "operator instead.")
+    return D.where(D.mul(g, D.mul(b, D.pow(a, D.sub(b, 1.0)))), 0.0, cond=raw(b) != 0)
+
+
+op("pow", "PowBackward1", _int_safe_power, _pow_vjp_self,
    lambda g, o, a, b: D.mul(D.mul(g, o), D.where(D.log(a), 0.0,
                             cond=~((raw(a) == 0) & (raw(b) >= 0)))),
    formulas=("grad * exponent * self**(exponent - 1)", "grad * result * log(self)"),

@@ -136,7 +136,13 @@ op("round", "RoundBackward0", _kernel(_round, "round_vml_cpu"), lambda g, o, a: 
                        "(Tensor input, *, int decimals, Tensor out = None)"),
    kink=lambda a: bool(np.any(np.abs(a - np.trunc(a)) == 0.5)),
    samples=lambda s: [((s.positive(2, 3) + 0.05,), {})])
-op("round_decimals", "RoundBackward1", _kernel(_round, "round_cpu", "biu"),
+def _round_decimals(a, decimals):
+    # decimals=0 runs torch's plain round kernel (its name in the dtype error)
+    kernel = "round_vml_cpu" if decimals == 0 else "round_cpu"
+    return _kernel(_round, kernel, "biu")(a, decimals)
+
+
+op("round_decimals", "RoundBackward1", _round_decimals,
    lambda g, o, a, decimals: zeros_like(g), formulas=("zeros_like(grad)",), saves=False,
    dtype_rule="same", text="round", internal=False,
    samples=lambda s: [((s.positive(2, 3) + 0.013,), {"decimals": 1})])

@@ -22,7 +22,8 @@ from .table import op, reduction
 def _log_softmax(a, dim):
     if a.size == 0:  # nothing to normalize (numpy's max has no identity)
         return a.copy()
-    m = np.max(a, axis=dim, keepdims=True)
+    m = np.max(a, axis=dim, keepdims=True, initial=-np.inf) if a.size == 0 else \
+        np.max(a, axis=dim, keepdims=True)  # (an empty input: an empty result, as torch)
     s = a - m
     return s - np.log(np.sum(np.exp(s), axis=dim, keepdims=True))
 
@@ -30,6 +31,8 @@ def _log_softmax(a, dim):
 def _softmax(a, dim):
     """torch's kernel: exp(a - max) / sum (exp of log_softmax is an ulp off, so the rows
     would not sum to exactly what torch's do)."""
+    if a.size == 0:  # an empty result, as torch (numpy's max has no identity)
+        return a.copy()
     e = np.exp(a - np.max(a, axis=dim, keepdims=True))
     return e / np.sum(e, axis=dim, keepdims=True)
 

@@ -10,6 +10,7 @@ from ..errors import TorchError, runtime, type_error, value_error
 from ..tensor import Tensor
 from ..torch_api.args import _leaf, _size_args, _tensor, _type_name
 from ..torch_api.arithmetic import mul
+from ..torch_api.device_arg import check_device, check_layout
 from ..torch_api.indexing import _check_inplace, inplace
 from ..torch_api.registry import FUNCTIONS, tensor_method, torch_fn
 from ..torch_api.shapes import expand
@@ -108,6 +109,8 @@ def _like(kind):
     def make(input, *, dtype=None, layout=None, device=None, requires_grad=False,
              memory_format=None, generator=None):
         t = _tensor(input, f"{kind}_like")
+        check_device(f"{kind}_like", device)
+        check_layout(f"{kind}_like", layout)
         return FUNCTIONS[kind](*t.data.shape, dtype=_dtype(dtype, t.data.dtype),
                                    requires_grad=requires_grad, generator=generator)
     return make
@@ -283,6 +286,8 @@ def randint(*args, generator=None, out=None, dtype=None, layout=None, device=Non
 def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=None,
                  device=None, requires_grad=False, memory_format=None):
     t = _tensor(input, "randint_like")
+    check_device("randint_like", device)
+    check_layout("randint_like", layout)
     if high is None:
         low, high = 0, low
     return randint(low, high, t.data.shape, generator=generator,

@@ -310,7 +310,7 @@ def clamp(*args, **kwargs):
 surface.register(FUNCTIONS, METHODS, NN_FUNCTIONS)
 
 
-_GELU = Signature("gelu", "(Tensor input, str approximate = 'none')")
+_GELU = Signature("gelu", "(Tensor input, *, str approximate = 'none')")
 
 
 @torch_fn("gelu")

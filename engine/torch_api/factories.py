@@ -11,6 +11,7 @@ from ..errors import runtime, type_error, value_error
 from ..numerics import ranges
 from ..tensor import Tensor
 from .args import Size, _dt, _leaf, _size_args, _tensor, _type_name
+from .device_arg import check_device
 from .registry import FUNCTIONS, torch_fn
 
 
@@ -64,6 +65,7 @@ def data_to_array(data, dtype=None) -> np.ndarray:
 
 @torch_fn("tensor")
 def tensor(data, dtype=None, requires_grad=False, device=None):
+    check_device("tensor", device)
     return _leaf(data_to_array(data, _dt(dtype)), requires_grad)
 
 
@@ -89,31 +91,36 @@ def variable(data, requires_grad=False, volatile=False):
     return _leaf(t.data, requires_grad)
 
 
-def _filled(value):
+def _filled(value, name):
     def make(*size, dtype=None, requires_grad=False, device=None, out=None):
+        check_device(name, device)
         shape = _size_args(size)
         return _leaf(np.full(shape, value, dtype=_dt(dtype, dtypes.default_float())), requires_grad)
     return make
 
 
-FUNCTIONS["ones"] = _filled(1)
-FUNCTIONS["zeros"] = FUNCTIONS["empty"] = _filled(0)
+FUNCTIONS["ones"] = _filled(1, "ones")
+FUNCTIONS["zeros"] = _filled(0, "zeros")
+FUNCTIONS["empty"] = _filled(0, "empty")
 
 
 @torch_fn("full")
 def full(size, fill_value, dtype=None, requires_grad=False, device=None):
+    check_device("full", device)
     default = dtypes.scalar_dtype(fill_value)
     return _leaf(np.full(_size_args((size,)), fill_value, dtype=_dt(dtype, default)), requires_grad)
 
 
 @torch_fn("eye")
 def eye(n, m=None, dtype=None, requires_grad=False, device=None):
+    check_device("eye", device)
     _size_args((n, n if m is None else m))
     return _leaf(np.eye(n, m, dtype=_dt(dtype, dtypes.default_float())), requires_grad)
 
 
 @torch_fn("arange")
 def arange(start, end=None, step=1, dtype=None, requires_grad=False, device=None):
+    check_device("arange", device)
     if end is None:
         start, end = 0, start
     vals = (start, end, step)
@@ -126,23 +133,27 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False, device=None
 
 @torch_fn("linspace")
 def linspace(start, end, steps, dtype=None, requires_grad=False, device=None):
+    check_device("linspace", device)
     check_elements((steps,))
     return _leaf(ranges.linspace(start, end, steps, _dt(dtype, dtypes.default_float())),
                  requires_grad)
 
 
-def _like(value):
+def _like(value, name):
     def make(input, dtype=None, requires_grad=False, device=None):
-        t = _tensor(input, "ones_like")
+        t = _tensor(input, name)
+        check_device(name, device)
         return _leaf(np.full(t.data.shape, value, dtype=_dt(dtype, t.data.dtype)), requires_grad)
     return make
 
 
-FUNCTIONS["ones_like"] = _like(1)
-FUNCTIONS["zeros_like"] = FUNCTIONS["empty_like"] = _like(0)
+FUNCTIONS["ones_like"] = _like(1, "ones_like")
+FUNCTIONS["zeros_like"] = _like(0, "zeros_like")
+FUNCTIONS["empty_like"] = _like(0, "empty_like")
 
 
 @torch_fn("full_like")
 def full_like(input, fill_value, dtype=None, requires_grad=False, device=None):
     t = _tensor(input, "full_like")
+    check_device("full_like", device)
     return _leaf(np.full(t.data.shape, fill_value, dtype=_dt(dtype, t.data.dtype)), requires_grad)

@@ -11,11 +11,12 @@ import math
 import numpy as np
 
 from ..apply import apply
-from ..errors import index_error, runtime, value_error
+from ..errors import TorchError, UnsupportedError, index_error, runtime, type_error, value_error
 from ..ops import OPS
 from ..ops import nn_layers as ops_nn
 from ..tensor import Tensor
-from .args import Size, _tensor
+from .args import Size, _tensor, _type_name
+from .indexing import _check_inplace
 from .registry import FUNCTIONS, METHODS, NN_FUNCTIONS, torch_fn
 
 FUNCTIONAL: dict = {}
@@ -328,6 +329,9 @@ def adaptive_avg_pool2d(input, output_size):
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
                momentum=0.1, eps=1e-05):
     x = _tensor(input, "batch_norm")
+    for name, pos, t in (("running_mean", 4, running_mean), ("running_var", 5, running_var)):
+        if t is not None:  # PyTorch's TypeError, never an AttributeError on .data
+            _tensor(t, "batch_norm", name, pos)
     c = x.data.shape[1] if x.data.ndim > 1 else 0
     if training and x.data.size // max(c, 1) <= 1:
         raise value_error(f"Expected more than 1 value per channel when training, got input size "
@@ -437,13 +441,36 @@ def pad(input, pad, mode="constant", value=None):
 
 
 # ---------------------------------------------------------------- activations
+def _no_inplace(fname, x, inplace):
+    """inplace=True: PyTorch's error on a leaf that requires grad, else refused by name
+    (never computed out of place as if the flag were not given)."""
+    if inplace:
+        _check_inplace(x)
+        raise UnsupportedError(f"{fname}(): inplace=True is not supported by gradcli")
+    return x
+
+
+def _elu_input(fname, input, inplace):
+    """elu's kernel exists for floating dtypes only (PyTorch's NotImplementedError)."""
+    x = _no_inplace(fname, _tensor(input, fname), inplace)
+    if x.data.dtype.kind != "f":
+        name = {"b": "Bool", "i": "Long"}.get(x.data.dtype.kind, str(x.data.dtype))
+        raise TorchError(f'"elu_cpu" not implemented for \'{name}\'',
+                         type_name="NotImplementedError")
+    return x
+
+
 @functional("elu")
 def elu(input, alpha=1.0, inplace=False):
-    return apply(OPS["elu"], (_tensor(input, "elu"),), {"alpha": alpha})
+    x = _elu_input("elu", input, inplace)
+    return apply(OPS["elu"], (x,), {"alpha": alpha})
 
 
 @functional("gelu")
-def gelu(input, approximate="none"):
+def gelu(input, *, approximate="none"):
+    if not isinstance(approximate, str):  # PyTorch's argument parser's TypeError
+        raise type_error(f"gelu(): argument 'approximate' must be str, not "
+                         f"{_type_name(approximate)}")
     if approximate == "tanh":
         return apply(OPS["gelu_tanh"], (_tensor(input, "gelu"),))
     if approximate != "none":
@@ -473,20 +500,20 @@ def bilinear(input1, input2, weight, bias=None):
 
 @functional("selu")
 def selu(input, inplace=False):
-    return apply(OPS["elu"], (_tensor(input, "selu"),),
+    return apply(OPS["elu"], (_elu_input("selu", input, inplace),),
                  {"alpha": 1.6732632423543772848170429916717,
                   "scale": 1.0507009873554804934193349852946})
 
 
 @functional("hardtanh")
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
-    return apply(OPS["hardtanh"], (_tensor(input, "hardtanh"),),
+    return apply(OPS["hardtanh"], (_no_inplace("hardtanh", _tensor(input, "hardtanh"), inplace),),
                  {"min_val": min_val, "max_val": max_val})
 
 
 @functional("relu6")
 def relu6(input, inplace=False):
-    return hardtanh(input, 0.0, 6.0)
+    return hardtanh(_no_inplace("relu6", _tensor(input, "relu6"), inplace), 0.0, 6.0)
 
 
 @functional("logsigmoid")

@@ -10,6 +10,7 @@ from ..grad_mode import no_grad
 from ..ops import OPS
 from ..tensor import Tensor
 from .args import Size, _tensor
+from .loss_args import legacy_reduction
 from .nn_functional import _shape_str, functional
 from .reductions import _reduction_arg
 from .registry import FUNCTIONS
@@ -20,6 +21,11 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
                                      reduction="mean", pos_weight=None):
     x = _tensor(input, "binary_cross_entropy_with_logits")
     t = _tensor(target, "binary_cross_entropy_with_logits", "target", 2)
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    if weight is not None:
+        _tensor(weight, "binary_cross_entropy_with_logits", "weight", 3)
+    if pos_weight is not None:
+        _tensor(pos_weight, "binary_cross_entropy_with_logits", "pos_weight", 7)
     if x.data.shape != t.data.shape:
         raise value_error(f"Target size ({Size(t.data.shape)}) must be the same as input size "
                           f"({Size(x.data.shape)})")
@@ -32,6 +38,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
 @functional("smooth_l1_loss")
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     x, t = _tensor(input, "smooth_l1_loss"), _tensor(target, "smooth_l1_loss", "target", 2)
+    reduction = legacy_reduction(size_average, reduce, reduction)
     if beta < 0:
         raise runtime("smooth_l1_loss does not support negative values for beta.")
     broadcast_shape(x.data.shape, t.data.shape)  # PyTorch's message for mismatched shapes
@@ -52,6 +59,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
 @functional("kl_div")
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
     x, t = _tensor(input, "kl_div"), _tensor(target, "kl_div", "target", 2)
+    reduction = legacy_reduction(size_average, reduce, reduction)
     if reduction not in ("mean", "sum", "none", "batchmean"):
         raise value_error(f"{reduction} is not a valid value for reduction")
     if log_target:
@@ -84,12 +92,7 @@ def one_hot(tensor, num_classes=-1):
 
 
 
-def _legacy(size_average, reduce, reduction):
-    if size_average is not None or reduce is not None:
-        from .nn.loss import _legacy_reduction
-
-        return _legacy_reduction(size_average, reduce)
-    return reduction
+_legacy = legacy_reduction
 
 
 _api_nll, _api_ce = FUNCTIONS["nll_loss"], FUNCTIONS["cross_entropy"]
@@ -129,6 +132,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         w = _tensor(weight, "cross_entropy", "weight", 3)
         wview = Tensor(w.data.reshape((-1,) + (1,) * (x.data.ndim - cdim - 1)))
     if t.data.dtype.kind == "f":
+        if ignore_index >= 0:
+            raise runtime("ignore_index is not supported for floating point target")
         if t.data.shape != x.data.shape:
             raise runtime(f"Expected target size {_shape_str(x.data.shape)}, got "
                           f"{_shape_str(t.data.shape)}")

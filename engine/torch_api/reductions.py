@@ -7,11 +7,12 @@ import numpy as np
 
 from .. import dtypes
 from ..apply import apply
-from ..errors import UnsupportedError, index_error, runtime, value_error
+from ..errors import UnsupportedError, index_error, runtime, type_error, value_error
 from ..ops import OPS
 from ..tensor import Tensor
 from .args import _SCALAR_TYPE, ReturnTypes, Size, _dim, _reduce_dims, _scalar_type, _tensor
 from .arithmetic import maximum, minimum, sub
+from .loss_args import legacy_reduction
 from .reduce_dims import _reduction_dims
 from .registry import FUNCTIONS, METHODS, torch_fn
 
@@ -71,6 +72,12 @@ FUNCTIONS["mean"], METHODS["mean"] = _parsed(_mean_core, "mean")
 @torch_fn("prod", method="prod")
 def prod(input, dim=None, keepdim=False, dtype=None):
     t = _tensor(input, "prod")
+    if dim is None and keepdim:  # PyTorch's all-elements overload has no keepdim
+        raise type_error("prod() received an invalid combination of arguments - got (Tensor, "
+                         "keepdim=bool), but expected one of:\n"
+                         " * (Tensor input, *, torch.dtype dtype = None)\n"
+                         " * (Tensor input, int dim, bool keepdim = False, *, torch.dtype dtype "
+                         "= None, Tensor out = None)\n")
     if dim is None:
         if dtype is not None and dtypes.as_dtype(dtype) != t.data.dtype:
             return apply(OPS["prod"], (t,), {"dtype": dtypes.as_dtype(dtype)})
@@ -88,6 +95,13 @@ def _extreme(name):
         t = _tensor(input, name)
         if isinstance(dim, Tensor):
             return (maximum if largest else minimum)(t, dim)
+        if dim is None and keepdim:  # PyTorch's all-elements overload has no keepdim
+            raise type_error(f"{name}() received an invalid combination of arguments - got "
+                             f"(Tensor, keepdim=bool), but expected one of:\n"
+                             f" * (Tensor input, *, Tensor out = None)\n"
+                             f" * (Tensor input, Tensor other, *, Tensor out = None)\n"
+                             f" * (Tensor input, int dim, bool keepdim = False, *, tuple of "
+                             f"Tensors out = None)\n")
         if dim is None:
             if t.data.size == 0:
                 raise runtime(f"{name}(): Expected reduction dim to be specified for input.numel() "
@@ -157,8 +171,9 @@ def _arg(name):
     def fn(input, dim=None, keepdim=False):
         t = _tensor(input, name)
         f = np.argmax if name == "argmax" else np.argmin
-        if dim is None:
-            return Tensor(np.asarray(f(t.data), dtype=dtypes.INT64))
+        if dim is None:  # every element; keepdim keeps each dim as size 1, as PyTorch
+            r = np.asarray(f(t.data), dtype=dtypes.INT64)
+            return Tensor(r.reshape((1,) * t.data.ndim) if keepdim else r)
         d = _dim(dim, t.data.ndim)
         if t.data.ndim == 0:
             return Tensor(np.zeros((), dtypes.INT64))
@@ -314,6 +329,7 @@ def _reduction_arg(reduction):
 @torch_fn("mse_loss")
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     a, t = _tensor(input, "mse_loss"), _tensor(target, "mse_loss", "target", 2)
+    reduction = legacy_reduction(size_average, reduce, reduction)
     return apply(OPS["mse_loss"], (a, t), {"reduction": _reduction_arg(reduction)})
 
 
@@ -321,6 +337,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     # PyTorch composes it too: its result's grad_fn is MeanBackward0 / SumBackward0.
     d = abs_(sub(_tensor(input, "l1_loss"), _tensor(target, "l1_loss", "target", 2)))
+    reduction = legacy_reduction(size_average, reduce, reduction)
     r = _reduction_arg(reduction)
     return d if r == "none" else (apply(OPS["mean"], (d,)) if r == "mean" else sum_(d))
 
@@ -330,6 +347,9 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                          reduction="mean"):
     p, t = _tensor(input, "binary_cross_entropy"), _tensor(target, "binary_cross_entropy",
                                                            "target", 2)
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    if weight is not None:  # never dropped: PyTorch scales each element's loss by it
+        raise NotImplementedError("gradcli: binary_cross_entropy's weight")
     if p.data.shape != t.data.shape:
         raise value_error(f"Using a target size ({Size(t.data.shape)}) that is different to the "
                           f"input size ({Size(p.data.shape)}) is deprecated. Please ensure they "
@@ -346,6 +366,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
     logp, tgt = _tensor(input, "nll_loss"), _tensor(target, "nll_loss", "target", 2)
+    reduction = legacy_reduction(size_average, reduce, reduction)
     if tgt.data.dtype.kind not in "iu":
         raise runtime(f"expected scalar type Long but found {_scalar_type(tgt.data.dtype)}")
     n_classes = logp.data.shape[-1] if logp.data.ndim else 0
@@ -364,6 +385,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
                   reduction="mean", label_smoothing=0.0):
     x = _tensor(input, "cross_entropy")
+    reduction = legacy_reduction(size_average, reduce, reduction)
     logp = FUNCTIONS["log_softmax"](x, 1 if x.data.ndim >= 2 else 0)
     return nll_loss(logp, target, ignore_index=ignore_index, reduction=reduction)
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import dtypes
 from ..apply import apply
-from ..errors import UnsupportedError, index_error, runtime
+from ..errors import UnsupportedError, index_error, runtime, type_error
 from ..ops import OPS
 from ..ops.signature import Signature
 from ..tensor import Tensor
@@ -57,7 +57,23 @@ def sort(input, dim=-1, descending=False, stable=False):
     t = _tensor(input, "sort")
     d = _dim(dim, t.data.ndim)
     idx = _argsort(t.data, d, descending) if t.data.ndim else None
+    if not stable and idx is not None and t.data.shape[d] > 16 and _has_ties(t.data, idx, d):
+        # PyTorch's stable=False is std::sort: stable insertion sort up to 16 elements,
+        # introsort's own order of equal values beyond
+        raise NotImplementedError("gradcli: sort(stable=False) of more than 16 elements with "
+                                  "equal values (PyTorch's std::sort order); pass stable=True")
     return _result("sort", "sort_values", t, idx, d)
+
+
+def _has_ties(x, idx, d):
+    """Equal neighbours in sorted order (NaNs equal to each other, as the comparator has
+    them)."""
+    v = np.take_along_axis(x, idx, axis=d)
+    a, b = np.take(v, np.arange(v.shape[d] - 1), axis=d), np.take(v, np.arange(1, v.shape[d]), axis=d)
+    same = a == b
+    if x.dtype.kind == "f":
+        same |= np.isnan(a) & np.isnan(b)
+    return bool(same.any())
 
 
 def msort(input):
@@ -86,6 +102,10 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
         raise runtime("selected index k out of range")
     if x.ndim == 0:
         return _result("topk", "topk_values", t, None, 0)
+    if not sorted and k > 1 and k * 64 > n:
+        # PyTorch then selects with std::nth_element and leaves its order unsorted
+        raise NotImplementedError("gradcli: topk(sorted=False) (std::nth_element's order); "
+                                  "pass sorted=True")
     idx = np.take(_argsort(x, d, largest), np.arange(k), axis=d)
     if k:
         _refuse_ties("topk", x, idx, d)
@@ -119,6 +139,8 @@ def _median(name):
         t = _tensor(input, name)
         x = t.data
         if dim is None:
+            if keepdim:  # PyTorch's all-elements overload has no keepdim
+                raise type_error(f'{name}() missing 1 required positional arguments: "dim"')
             return apply(OPS[name], (t,))
         d = _dim(dim, x.ndim)
         _check_nonempty("median", x, d, dim)  # (nanmedian's message says median too)

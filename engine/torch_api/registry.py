@@ -12,6 +12,7 @@ ATTRIBUTES: dict = {}
 SETTERS: dict = {}
 NN_FUNCTIONS: dict = {}  # torch.nn.functional
 LINALG_FUNCTIONS: dict = {}  # torch.linalg
+SPECIAL_FUNCTIONS: dict = {}  # torch.special
 
 
 def torch_fn(*names, method=None, nn=False):

@@ -2,8 +2,11 @@
 (engine/custom_function.py), registered into the facade modules (modules.py)."""
 
 from ...engine import custom_function as cf
+from ...engine import functional_ad as fad
 from .modules import register
 
 register("torch.autograd", Function=cf.Function)
 register("torch.autograd.function", Function=cf.Function, FunctionCtx=cf.BackwardNode,
          once_differentiable=cf.once_differentiable)
+register("torch.autograd.functional", vjp=fad.vjp, jvp=fad.jvp, jacobian=fad.jacobian,
+         hessian=fad.hessian, vhp=fad.vhp, hvp=fad.hvp)

@@ -2,6 +2,7 @@
 (engine/custom_function.py), registered into the facade modules (modules.py)."""
 
 from ...engine import custom_function as cf
+from ...engine import func_transforms as ft
 from ...engine import functional_ad as fad
 from .modules import register
 
@@ -10,3 +11,6 @@ register("torch.autograd.function", Function=cf.Function, FunctionCtx=cf.Backwar
          once_differentiable=cf.once_differentiable)
 register("torch.autograd.functional", vjp=fad.vjp, jvp=fad.jvp, jacobian=fad.jacobian,
          hessian=fad.hessian, vhp=fad.vhp, hvp=fad.hvp)
+register("torch.func", grad=ft.grad, grad_and_value=ft.grad_and_value, vjp=ft.vjp,
+         jacrev=ft.jacrev, jacfwd=ft.jacfwd, hessian=ft.hessian, vmap=ft.vmap)
+register("torch", vmap=ft.vmap)

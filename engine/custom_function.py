@@ -332,7 +332,7 @@ def apply_function(cls, args: tuple, kwargs: dict):
     grad_on = grad_mode.is_enabled()
     is_tensor = tuple(isinstance(a, Tensor) for a in all_args)
     node.__dict__["needs_input_grad"] = tuple(
-        isinstance(a, Tensor) and a.requires_grad and grad_on for a in all_args)
+        isinstance(a, Tensor) and a.requires_grad for a in all_args)
     node.__dict__["_is_tensor"] = is_tensor
     with grad_mode.set_grad_enabled(False):
         if setup:

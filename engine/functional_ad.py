@@ -86,7 +86,7 @@ def _validate_v(v, other, is_other_tuple):
             )
         else:
             raise runtime("The given v should contain a single Tensor.")
-    for idx, (el_v, el_other) in enumerate(zip(v, other)):
+    for idx, (el_v, el_other) in enumerate(zip(v, other, strict=False)):
         if el_v.size() != el_other.size():
             prepend = ""
             if is_other_tuple:
@@ -138,7 +138,7 @@ def _autograd_grad(outputs, inputs, grad_outputs=None, create_graph=False, retai
         )
     new_outputs = ()
     new_grad_outputs = ()
-    for out, grad_out in zip(outputs, grad_outputs):
+    for out, grad_out in zip(outputs, grad_outputs, strict=False):
         if out is not None and out.requires_grad:
             new_outputs += (out,)
             new_grad_outputs += (grad_out,)
@@ -279,7 +279,7 @@ def jacobian(
                 vj = _autograd_grad(
                     (out.reshape(-1)[j],), inputs, retain_graph=True, create_graph=create_graph
                 )
-                for el_idx, (jac_i_el, vj_el, inp_el) in enumerate(zip(jac_i, vj, inputs)):
+                for el_idx, (jac_i_el, vj_el, inp_el) in enumerate(zip(jac_i, vj, inputs, strict=False)):
                     if vj_el is not None:
                         if strict and create_graph and (not vj_el.requires_grad):
                             msg = f"The jacobian of the user-provided function is independent of input {i}. This is not allowed in strict mode when create_graph=True."

@@ -381,3 +381,37 @@ def _stack_results(results, out_dims, name):
                                       "itself, not a stack")
         outs.append(stacked)
     return tuple(outs) if is_tuple else outs[0]
+
+
+# ---------------------------------------------------------------- jvp (forward mode)
+def jvp(func, primals, tangents, *, strict=False, has_aux=False):
+    """torch.func.jvp over engine/forward_ad.py's dual tensors."""
+    from . import forward_ad as fwd
+
+    if not isinstance(primals, tuple):
+        raise runtime("jvp(f, primals, tangents): Expected primals to be a tuple. E.g. it "
+                      "should be valid to call f(*primals).")
+    if not isinstance(tangents, tuple):
+        raise runtime("jvp(f, primals, tangents): Expected tangents to be a tuple. E.g. it "
+                      "should be valid to call f(*primals).")
+    if len(primals) != len(tangents):
+        raise runtime("jvp(f, primals, tangents): Expected primals and tangents to have the "
+                      "same python structure. For example, if primals is a tuple of 3 tensors, "
+                      "tangents also must be. Got primals with structure "
+                      f"{len(primals)} and tangents with structure {len(tangents)}")
+    if strict:
+        raise NotImplementedError("torch.func.jvp(strict=True) is not supported by gradcli")
+    with fwd.dual_level():
+        duals = tuple(fwd.make_dual(p, t) for p, t in zip(primals, tangents, strict=True))
+        result = func(*duals)
+        aux = None
+        if has_aux:
+            result, aux = result
+        outs = result if isinstance(result, tuple) else (result,)
+        pairs = [fwd.unpack_dual(o) for o in outs]
+        primal_out = tuple(Tensor(p.data) for p, _ in pairs)
+        tangent_out = tuple(Tensor(t.data) if t is not None else FUNCTIONS["zeros_like"](p)
+                            for p, t in pairs)
+    if not isinstance(result, tuple):
+        primal_out, tangent_out = primal_out[0], tangent_out[0]
+    return (primal_out, tangent_out, aux) if has_aux else (primal_out, tangent_out)

@@ -203,7 +203,7 @@ def _jvp(op, args, params, out, tangents) -> Tensor:
             if not c.requires_grad:
                 continue
             w = t.data.astype(c.data.dtype, copy=False)
-            weights.append(Tensor(np.ascontiguousarray(np.broadcast_to(w, c.data.shape))))
+            weights.append(Tensor(np.array(np.broadcast_to(w, c.data.shape))))
             contribs.append(c)
         if not contribs:
             return Tensor(np.zeros(out.data.shape, dtype=dt))

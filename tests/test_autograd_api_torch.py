@@ -312,7 +312,32 @@ def func_program(rng) -> str:
     return "".join(out)
 
 
-GENERATORS = {"function": function_program, "saved": saved_program,
+# ---------------------------------------------------------------- forward-mode AD
+FORWARD_OPS = UNARY + ["({}).sum(0, keepdim=True)", "({}).mean()", "torch.cat([{}, {}])[:3]",
+                       "({}).flip(0)", "({}).exp()", "torch.sin({})", "({}).tanh()"]
+
+
+def forward_program(rng) -> str:
+    out = [HEADER, "import torch.autograd.forward_ad as fwAD\n\n"]
+    for _ in range(10):
+        n = rng.choice([1, 3])
+        body = [f"x = torch.tensor({_vector(rng, n)})", f"t = torch.tensor({_vector(rng, n)})",
+                f"y = torch.tensor({_vector(rng, n)})", f"s = torch.tensor({_vector(rng, n)})",
+                "with fwAD.dual_level():",
+                "    a = fwAD.make_dual(x, t)",
+                f"    b = fwAD.make_dual(y, s) if {rng.random() < 0.5} else y",
+                f"    z = {_expr(rng, ['a', 'b'], FORWARD_OPS)}",
+                "    print(z)", "    p, tz = fwAD.unpack_dual(z)", "    print(p, tz)",
+                f"    c = a.clone(); c.mul_({rng.choice(QUARTERS)}); print(c)",
+                "print(z, fwAD.unpack_dual(z).tangent)",
+                f"print(tf.jvp(lambda u: {_expr(rng, ['u'], SMOOTH)}, (x,), (t,)))"]
+        out.append(_case(body))
+    out.append(_case(["fwAD.make_dual(torch.ones(2), torch.ones(2))"]))
+    out.append(_case(["with fwAD.dual_level():", "    fwAD.make_dual(torch.ones(2), torch.ones(3))"]))
+    return "".join(out)
+
+
+GENERATORS = {"forward": forward_program, "function": function_program, "saved": saved_program,
               "functional": functional_program, "func": func_program}
 
 

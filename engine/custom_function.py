@@ -16,7 +16,8 @@ import inspect
 
 import numpy as np
 
-from . import grad_mode
+from . import forward_ad, grad_mode
+from . import func_transforms as FT
 from . import versions as V
 from .errors import runtime
 from .ops.table import Op
@@ -32,6 +33,11 @@ FREED = ("Trying to backward through the graph a second time (or directly access
 NO_BACKWARD = ("You must implement either the backward or vjp method for your custom "
                "autograd.Function to use it with backward mode AD.")
 NO_FORWARD = "You must implement the forward function for custom autograd.Function."
+NO_JVP = ("You must implement the jvp function for custom autograd.Function to use it with "
+          "forward mode AD.")
+NO_VMAP = ("You tried to vmap over {}, but it does not have vmap support. Please override and "
+           "implement the vmap staticmethod or set generate_vmap_rule=True. For more details, "
+           "please see https://pytorch.org/docs/main/notes/extending.func.html")
 NO_SETUP = ("In order to use an autograd.Function with functorch transforms (vmap, grad, jvp, "
             "jacrev, ...), it must override the setup_context staticmethod. For more details, "
             "please see https://pytorch.org/docs/main/notes/extending.func.html")
@@ -278,8 +284,7 @@ class Function:
 
     @staticmethod
     def jvp(ctx, *grad_inputs):
-        raise NotImplementedError("You must implement the jvp function for custom "
-                                  "autograd.Function to use it with forward mode AD.")
+        raise NotImplementedError(NO_JVP)
 
     @staticmethod
     def vmap(info, in_dims, *args):
@@ -323,6 +328,7 @@ def apply_function(cls, args: tuple, kwargs: dict):
         raise runtime("Implementing both 'backward' and 'vjp' for a custom Function is not "
                       "allowed. You should only implement one of them.")
     setup = _has_setup_context(cls)
+    _check_transforms(cls, setup, args + tuple(kwargs.values()))
     if setup:
         bound = inspect.signature(cls.forward).bind(*args, **kwargs)
         bound.apply_defaults()
@@ -380,6 +386,26 @@ def apply_function(cls, args: tuple, kwargs: dict):
             o.grad_fn, o.requires_grad = OutputNode(node, core, k, n), True
     _save(node)
     return tuple(new_outs)
+
+
+def _check_transforms(cls, setup: bool, args: tuple) -> None:
+    """torch.func transforms and forward AD reach a custom Function only through its
+    setup_context / vmap / jvp staticmethods, with PyTorch's errors when they are missing."""
+    if FT._LEVEL[0]:
+        if not setup:
+            raise runtime(NO_SETUP)
+        if FT._VMAP[0]:
+            if cls.vmap is not Function.vmap:
+                raise NotImplementedError("gradcli: a custom Function's vmap staticmethod is "
+                                          "not supported (generate_vmap_rule=True is)")
+            if not cls.generate_vmap_rule:
+                raise runtime(NO_VMAP.format(cls.__name__))
+    if forward_ad._LEVEL[0] is not None and any(
+            isinstance(a, Tensor) and forward_ad.tangent_of(a) is not None for a in args):
+        if cls.jvp is Function.jvp:
+            raise NotImplementedError(NO_JVP)
+        raise NotImplementedError("gradcli: a custom Function's jvp staticmethod (forward AD) "
+                                  "is not supported")
 
 
 def _save(node: BackwardNode) -> None:

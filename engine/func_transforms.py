@@ -19,8 +19,10 @@ from .errors import runtime, value_error
 from .tensor import Tensor
 from .torch_api.registry import FUNCTIONS, METHODS
 
-# how many transforms are running (inside one, results keep their graph for the outer)
+# how many transforms are running (inside one, results keep their graph for the outer);
+# how many of them are vmaps (custom Functions ask: engine/custom_function.py)
 _LEVEL = [0]
+_VMAP = [0]
 
 
 def _name(func) -> str:
@@ -345,6 +347,7 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
         size = sizes[0]
         results = []
         _LEVEL[0] += 1
+        _VMAP[0] += 1
         try:
             for b in range(size):
                 sliced = [a if d is None else METHODS["select"](a, d, b)
@@ -352,6 +355,7 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
                 results.append(func(*sliced, **kwargs))
         finally:
             _LEVEL[0] -= 1
+            _VMAP[0] -= 1
         return _stack_results(results, out_dims, name)
     return wrapper
 

@@ -346,3 +346,88 @@ GENERATORS = {"forward": forward_program, "function": function_program, "saved":
 def test_generated_programs_print_what_torch_prints(oracle, kind, k):
     program = GENERATORS[kind](random.Random(f"{SEED}-{kind}-{k}"))
     assert_same_as_torch(oracle, program)
+
+
+# ---------------------------------------------------------------- fixed programs
+# custom Functions meeting torch.func transforms, forward AD and once_differentiable
+FUNCTION_IN_TRANSFORMS = """import torch
+import torch.func as tf
+import torch.autograd.forward_ad as fwAD
+from torch.autograd.function import once_differentiable
+class Sq(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return 2 * x * g
+class Sq2(torch.autograd.Function):
+    @staticmethod
+    def forward(x):
+        return x * x
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(inputs[0])
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return 2 * x * g
+x = torch.tensor([1., -2., 3.], requires_grad=True)
+y = Sq.apply(x); y.sum().backward(); print(x.grad)
+try:
+    g, = torch.autograd.grad(Sq.apply(x).sum(), x, create_graph=True); print(g)
+    g.sum().backward()
+except Exception as e: print(type(e).__name__, e)
+for f in [lambda: tf.grad(lambda a: Sq.apply(a).sum())(torch.ones(2)), lambda: tf.grad(lambda a: Sq2.apply(a).sum())(torch.ones(2)), lambda: tf.vmap(Sq2.apply)(torch.ones(2)), lambda: tf.jacrev(Sq2.apply)(torch.ones(2))]:
+    try: print(f())
+    except Exception as e: print(type(e).__name__, e)
+with fwAD.dual_level():
+    d = fwAD.make_dual(torch.ones(2), torch.ones(2))
+    try: print(Sq2.apply(d))
+    except Exception as e: print(type(e).__name__, e)
+    try: print(Sq.apply(torch.ones(2)))
+    except Exception as e: print(type(e).__name__, e)
+"""
+# torch.func's results and messages, one call each
+FUNC_CALLS = """import torch
+from torch.func import grad, grad_and_value, vjp, jacrev, jacfwd, hessian, vmap
+def f(x):
+    return (x ** 3 + x.sin()).sum()
+x = torch.tensor([0.5, -1.0, 2.0])
+y = torch.tensor([1.5, 0.25, -0.5])
+print(grad(f)(x))
+print(grad_and_value(f)(x))
+print(grad(lambda a, b: (a * b).sum(), argnums=(0, 1))(x, y))
+print(grad(lambda a, b: (a * b).sum(), argnums=1)(x, y))
+print(grad(lambda a: ((a ** 2).sum(), a.sum()), has_aux=True)(x))
+print(grad(grad(lambda a: a ** 3))(torch.tensor(2.0)))
+out, fn = vjp(lambda a: a ** 2, x)
+print(out, fn(torch.ones(3)))
+print(jacrev(lambda a: a ** 2)(x))
+print(jacfwd(lambda a: a ** 2)(x))
+print(hessian(f)(x))
+print(jacrev(lambda a, b: a * b, argnums=(0, 1))(x, y))
+print(vmap(torch.sin)(x))
+print(vmap(lambda a: a.sum())(torch.ones(2, 3)))
+print(vmap(lambda a, b: a * b)(x, y))
+print(vmap(lambda a, b: a * b, in_dims=(0, None))(x, y))
+print(vmap(lambda a: a * 2, in_dims=1)(torch.ones(2, 3)))
+print(vmap(lambda a: a * 2, out_dims=1)(torch.ones(2, 3)))
+print(vmap(lambda a: torch.dot(a, a))(torch.ones(2, 3)))
+xr = x.clone().requires_grad_()
+r = grad(f)(xr); print(r)
+
+print(vmap(grad(f))(torch.ones(2, 3)))
+for bad in [lambda: grad(lambda a: a ** 2)(x), lambda: vmap(lambda a: a)(torch.ones(2), torch.ones(3)), lambda: grad(f)(3.0), lambda: vmap(lambda a: a, in_dims=2)(x), lambda: grad(lambda a: a.sum().item())(x)]:
+    try: print(bad())
+    except Exception as e: print(type(e).__name__, e)
+"""
+
+
+@pytest.mark.parametrize("program", [FUNCTION_IN_TRANSFORMS, FUNC_CALLS],
+                         ids=["function_in_transforms", "func_calls"])
+def test_fixed_programs_print_what_torch_prints(oracle, program):
+    assert_same_as_torch(oracle, program)

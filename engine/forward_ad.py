@@ -145,7 +145,12 @@ def propagate(plain, op, args, params):
     try:
         tangent = _linear_jvp(plain, op, args, params, tangents)
         if tangent is None:
+            tangent = _elementwise_jvp(op, args, params or {}, out, tangents)
+        if tangent is None:
             tangent = _jvp(op, args, params or {}, out, tangents)
+    except NotImplementedError as e:
+        raise NotImplementedError(f"gradcli: forward AD through {op.name} is not supported "
+                                  f"({e})") from None
     finally:
         A.FORWARD_AD[0] = propagate
     _set_tangent(out, tangent)
@@ -175,6 +180,26 @@ def _linear_jvp(plain, op, args, params, tangents):
     with grad_mode.no_grad():
         got = plain(op, targs, params)
     return Tensor(got.data)
+
+
+def _elementwise_jvp(op, args, params, out, tangents):
+    """One tensor in, same shape out: the Jacobian is diagonal, so J t is the VJP of t, the
+    backward kernel PyTorch's JVP formulas call too (gelu_backward(t, x), ...)."""
+    if not op.elementwise or op.variadic or not op.vjps or op.vjps[0] is None:
+        return None
+    if tangents[0] is None or any(t is not None for t in tangents[1:]):
+        return None
+    dt = out.data.dtype
+    same = op.dtype_rule == "same"
+    ins = [a.data if isinstance(a, Tensor) else np.asarray(a) if same else np.asarray(a, dtype=dt)
+           for a in args]
+    t = tangents[0].data.astype(dt, copy=False)
+    with grad_mode.no_grad():
+        got = op.vjps[0](t, out.data, *ins, **params)
+    got = np.asarray(got.data if isinstance(got, Tensor) else got, dtype=dt)
+    if got.shape != out.data.shape:
+        return None
+    return Tensor(got)
 
 
 def _jvp(op, args, params, out, tangents) -> Tensor:

@@ -21,7 +21,7 @@ from . import func_transforms as FT
 from . import versions as V
 from .errors import runtime
 from .ops.table import Op
-from .tensor import VERSIONED, AccumulateGrad, Tensor
+from .tensor import VERSIONED, AccumulateGrad, Node, Tensor
 from .torch_api import autograd_api  # noqa: F401  (its grad_fn reader, wrapped below)
 from .torch_api.registry import ATTRIBUTES
 
@@ -441,15 +441,31 @@ def _rebase_dirty(node: BackwardNode, t: Tensor) -> Tensor:
 
 
 def once_differentiable(fn):
-    """torch.autograd.function.once_differentiable: the backward runs without recording
-    a graph; a double backward through it is not supported here."""
+    """torch.autograd.function.once_differentiable: the backward runs without recording a
+    graph; under create_graph its results get PyTorch's DelayedError node, which raises
+    only if something differentiates through it."""
     def wrapper(ctx, *args):
         with grad_mode.set_grad_enabled(False):
             outputs = fn(ctx, *args)
-        if grad_mode.is_enabled() and any(isinstance(a, Tensor) and a.requires_grad
-                                          for a in args):
-            raise NotImplementedError("gradcli: create_graph through a backward marked "
-                                      "@once_differentiable is not supported")
-        return outputs
+        if not grad_mode.is_enabled() or not any(isinstance(a, Tensor) and a.requires_grad
+                                                 for a in args):
+            return outputs
+        outs = outputs if isinstance(outputs, tuple) else (outputs,)
+        delayed = tuple(_delayed_error(o) if isinstance(o, Tensor) else o for o in outs)
+        return delayed if isinstance(outputs, tuple) else delayed[0]
     wrapper.__name__ = getattr(fn, "__name__", "backward")
     return wrapper
+
+
+def _raise_twice(g, out, var):
+    raise runtime("trying to differentiate twice a function that was marked with "
+                  "@once_differentiable")
+
+
+_DELAYED = Op(name="delayed_error", grad_fn="DelayedError", forward=None, vjps=(_raise_twice,),
+              saves=False)
+
+
+def _delayed_error(t: Tensor) -> Tensor:
+    var = Tensor(t.data, requires_grad=True)  # PyTorch's fake_requires_grad(detach())
+    return Tensor(t.data, requires_grad=True, grad_fn=Node(_DELAYED, (var,), {}))

@@ -426,8 +426,32 @@ for bad in [lambda: grad(lambda a: a ** 2)(x), lambda: vmap(lambda a: a)(torch.o
     except Exception as e: print(type(e).__name__, e)
 """
 
+# once_differentiable under create_graph: PyTorch's DelayedError, raised only on use
+ONCE_DIFFERENTIABLE = """import torch
+from torch.autograd.function import once_differentiable
+class Sq(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return 2 * x * g
+x = torch.tensor([1., -2., 3.], requires_grad=True)
+y = Sq.apply(x) * x
+g, = torch.autograd.grad(y.sum(), x, create_graph=True)
+print(g)
+try: g.sum().backward(); print(x.grad)
+except Exception as e: print(type(e).__name__, e)
+y = Sq.apply(x)
+g, = torch.autograd.grad(y.sum(), x, create_graph=True)
+print(g, g.grad_fn, g.requires_grad)
+"""
 
-@pytest.mark.parametrize("program", [FUNCTION_IN_TRANSFORMS, FUNC_CALLS],
-                         ids=["function_in_transforms", "func_calls"])
+
+@pytest.mark.parametrize("program", [FUNCTION_IN_TRANSFORMS, FUNC_CALLS, ONCE_DIFFERENTIABLE],
+                         ids=["function_in_transforms", "func_calls", "once_differentiable"])
 def test_fixed_programs_print_what_torch_prints(oracle, program):
     assert_same_as_torch(oracle, program)

@@ -126,7 +126,19 @@ def _mark_view(out: Tensor, src) -> None:
         out.requires_grad = True  # a view made under no_grad still requires grad (a leaf)
 
 
+# engine/forward_ad.py's tangent propagation, installed while a dual level is open
+FORWARD_AD = [None]
+
+
 def apply(op, args, params=None):
+    """Run `op` on `args` (tensors, arrays or Python scalars) with keyword `params`."""
+    hook = FORWARD_AD[0]
+    if hook is not None:
+        return hook(_apply, op, args, params)
+    return _apply(op, args, params)
+
+
+def _apply(op, args, params=None):
     """Run `op` on `args` (tensors, arrays or Python scalars) with keyword `params`.
 
     Returns a new Tensor; when grad mode is on, the op is differentiable and some input

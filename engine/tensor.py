@@ -65,7 +65,8 @@ class Tensor:
         if self._base is not None and VIEW_REFRESH[0] is not None:
             VIEW_REFRESH[0](self)  # engine/views.py: AsStridedBackward0 after a base changed
         return tensor_repr(self.data, requires_grad=self.requires_grad,
-                           grad_fn=self.grad_fn.name() if self.grad_fn is not None else None)
+                           grad_fn=self.grad_fn.name() if self.grad_fn is not None else None,
+                           tangent=TANGENT[0](self) if TANGENT[0] is not None else None)
 
     def __getattr__(self, name):
         """PyTorch's tensor methods and attributes from api's tables (`x.sum`, `x.T`), for
@@ -93,6 +94,8 @@ class Tensor:
 VERSIONED = [False]
 # engine/views.py's refresh_view, installed when it is imported (it sits above apply)
 VIEW_REFRESH = [None]
+# engine/forward_ad.py's tangent lookup (a dual tensor prints its tangent), while in use
+TANGENT = [None]
 
 
 class Node:

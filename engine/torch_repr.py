@@ -165,7 +165,7 @@ def _add_suffixes(text: str, suffixes: list, indent: int) -> str:
 
 
 def tensor_repr(data: np.ndarray, *, requires_grad: bool = False,
-                grad_fn: str | None = None) -> str:
+                grad_fn: str | None = None, tangent=None) -> str:
     """_str_intern: what repr(t) / str(t) / print(t) shows for a tensor holding `data`."""
     prefix = "tensor("
     indent = len(prefix)
@@ -185,4 +185,6 @@ def tensor_repr(data: np.ndarray, *, requires_grad: bool = False,
         suffixes.append(f"grad_fn=<{grad_fn}>")
     elif requires_grad:
         suffixes.append("requires_grad=True")
+    if tangent is not None:  # a dual tensor (forward AD): f"{tangent}", as torch formats it
+        suffixes.append(f"tangent={tangent}")
     return _add_suffixes(prefix + body, suffixes, indent)

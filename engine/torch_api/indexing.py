@@ -7,7 +7,7 @@ from .. import dtypes, grad_mode, versions
 from ..apply import apply, broadcast_shape
 from ..errors import index_error, runtime, type_error, value_error
 from ..ops import OPS
-from ..tensor import Tensor
+from ..tensor import TANGENT, Tensor
 from .args import _scalar_type, _tensor, _type_name
 from .arithmetic import add, clamp, div, mul, neg, pow, sub
 from .factories import data_to_array
@@ -114,6 +114,10 @@ def inplace(t: Tensor, result: Tensor) -> Tensor:
     """Make `t` hold `result` in place. Without a graph the array itself is overwritten (so
     `.data` views and `.grad` references see it); with one, `t` takes over the result's
     history and the node's reference to the old `t` is moved to a snapshot of it."""
+    if TANGENT[0] is not None:  # a dual level is open: t takes the result's tangent
+        from ..forward_ad import move_tangent
+
+        move_tangent(t, result)
     if dtypes.category(result.data.dtype) > dtypes.category(t.data.dtype):
         raise runtime(f"result type {_scalar_type(result.data.dtype)} can't be cast to the desired "
                       f"output type {_scalar_type(t.data.dtype)}")

@@ -22,7 +22,8 @@ from RestrictedPython.transformer import INSPECT_ATTRIBUTES
 
 from ...engine import api
 from ...engine.errors import GradcliError, LimitError, UnsupportedError
-from ...engine.tensor import Tensor
+from ...engine.saved_values import saved_value
+from ...engine.tensor import Node, Tensor
 from ...engine.torch_extras import PROGRAM_ATTRIBUTES, PROGRAM_METHODS
 from .policy import FILENAME, allowed_attribute, private_variable
 
@@ -106,6 +107,8 @@ class Guards:
     def getattr(self, obj, name, *default):
         if type(name) is not str:
             raise TypeError(f"attribute name must be string, not '{type(name).__name__}'")
+        if name.startswith("_saved_") and isinstance(obj, Node):
+            return saved_value(obj, name)  # grad_fn._saved_self, ... (engine/saved_values.py)
         if not allowed_attribute(name) or name in DENIED or name.startswith(DENIED_PREFIXES) \
                 or isinstance(obj, _FRAME_TYPES):
             if not (private_variable(name) and self.program_object(obj)):

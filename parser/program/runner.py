@@ -14,7 +14,7 @@ from RestrictedPython import compile_restricted_exec
 from ...engine import grad_mode, torch_extras
 from ...engine.errors import GradcliError, GradcliSyntaxError
 from ...engine.suggest import did_you_mean
-from . import guards, modules, torch_nn  # noqa: F401  (torch_nn registers torch.nn, optim, data)
+from . import guards, modules, torch_autograd, torch_nn  # noqa: F401  (they register modules)
 from .policy import FILENAME, ProgramPolicy
 
 DEFAULT_MAX_STEPS = 10_000_000  # a 10,000-iteration training loop takes ~100,000

@@ -79,6 +79,7 @@ SHORT = {"requires_grad": "req", "is_leaf": "leaf"}
 LEGEND = "req: requires_grad, leaf: is_leaf"
 FLEXIBLE = ("expr", "value", "grad")  # the columns that narrow; the others never wrap
 MIN_EXPR = 8  # an expression is elided below its length only down to this
+LEAF_EXPR = 20  # a leaf's literal (its value again) asks for no wider a column
 
 
 TABLE_ROWS = 1000  # Rich measures every cell of a table: long tables are cut into pieces
@@ -208,12 +209,21 @@ def layout(results, with_line: bool, width: int, summary: bool = False):
     names = (("line",) if with_line else ()) + COLUMNS
     e = names.index("expr")
     tensors = [names.index("value"), names.index("grad")]
+    fn = names.index("grad_fn")
     nat = [len(h) for h in names]
-    for cells, _ in raw:
+    computed = len("expr")  # the widest expression of a computed node (not a leaf)
+    for cells, is_error in raw:
         for i, cell in enumerate(cells):
             if i not in tensors:
-                nat[i] = max(nat[i], _cell_width(cell))
+                w = _cell_width(cell)
+                if i == e and not is_error and cells[fn] == "None":
+                    w = min(w, LEAF_EXPR)  # a leaf's literal repeats its value
+                elif i == e:
+                    computed = max(computed, w)
+                nat[i] = max(nat[i], w)
     nat[e] = min(nat[e], max(TABLE_EXPR, len("expr")))
+    wanted = nat[e]
+    computed = min(computed, nat[e])
     cells = [(i, c) for row, _ in raw for i, c in enumerate(row)
              if i in tensors and isinstance(c, _Cell)]
     for i, c in cells:
@@ -226,6 +236,11 @@ def layout(results, with_line: bool, width: int, summary: bool = False):
             i = names.index(full)
             headers[i] = short
             nat[i] = max([len(short)] + [_cell_width(c[i]) for c, _ in raw])
+        # then shorten leaves' literals (their values are in the table too) down to
+        # the computed expressions' width
+        excess = sum(nat) + overhead - width
+        if excess > 0:
+            nat[e] = max(computed, MIN_EXPR, nat[e] - excess)
         # then move the widest tensors under the table until the row fits
         floor = {i: max([len(names[i]), len(BELOW)] + [_cell_width(row[i]) for row, _ in raw
                                                         if isinstance(row[i], str)])
@@ -237,8 +252,17 @@ def layout(results, with_line: bool, width: int, summary: bool = False):
             below.add(id(c))
             nat[i] = max([floor[i]] + [d.natural() for j, d in cells
                                         if j == i and id(d) not in below])
+        # a tensor moved early may fit again in the room the later moves made
+        for i, c in sorted(((i, c) for i, c in cells if id(c) in below),
+                           key=lambda ic: ic[1].natural()):
+            grow = max(0, c.natural() - nat[i])
+            if sum(nat) + overhead + grow <= width:
+                below.discard(id(c))
+                nat[i] += grow
         if sum(nat) + overhead > width:  # the expression gives way last
             nat[e] = max(min(nat[e], MIN_EXPR), nat[e] - (sum(nat) + overhead - width))
+        elif nat[e] < wanted:  # room left over: the literals take it back
+            nat[e] = min(wanted, nat[e] + width - sum(nat) - overhead)
     rows, blocks = [], []
     for cells_, is_error in raw:
         row = []

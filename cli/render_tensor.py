@@ -87,16 +87,15 @@ def _span(text: str, indent: int) -> int:
 
 def fitted(data: np.ndarray, width: int, summarize: bool | None = None,
            indent: int = 0) -> str:
-    """The grid at torch's line width, or narrowed until its widest line fits `width`
+    """The grid at line width `width`, narrowed until its widest line fits `width`
     (as far as one element a line allows; torch's line width does not count the
     closing brackets, so the fit is measured, not computed). `indent`: the column the
     grid starts at (its later lines are indented to align under the first)."""
     data, fmt, summarize = _prepared(data, summarize)
     if fmt is None:
         return torch_repr.tensor_body(data)
-    linewidth = torch_repr.LINEWIDTH
+    linewidth = width  # torch.set_printoptions(linewidth=width)
     text = _nested(data, indent, summarize, fmt, linewidth)
-    linewidth = min(linewidth, width)
     while _span(text, indent) > width and linewidth > 1:
         text = _nested(data, indent, summarize, fmt, linewidth)
         linewidth -= 1

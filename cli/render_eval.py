@@ -85,11 +85,28 @@ LEAF_EXPR = 20  # a leaf's literal (its value again) asks for no wider a column
 TABLE_ROWS = 1000  # Rich measures every cell of a table: long tables are cut into pieces
 
 
-def _title(results, with_line: bool):
+def _title(results, with_line: bool, width: int = 10**6):
+    """The case above its table; `(output: y)` on a line of its own when the line would
+    be wider than the table (Rich would wrap it anywhere)."""
     if with_line or not results:
         return None
     r = results[0]
-    return f"{r.source}   (output: {r.output})" if r.output else r.source
+    if not r.output:
+        return r.source
+    one = f"{r.source}   (output: {r.output})"
+    from .render_tensor import width_of
+
+    return one if width_of(one) <= width else f"{r.source}\n(output: {r.output})"
+
+
+def _table_width(headers, rows) -> int:
+    from .render_tensor import width_of
+
+    widths = [len(h) for h in headers]
+    for row, _ in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], width_of(cell))
+    return sum(widths) + 2 * len(widths) + 2
 
 
 TABLE_EXPR = 60  # a table column, not a record: long expressions are elided in the middle
@@ -287,8 +304,8 @@ def table_text(results, with_line: bool, max_width: int, summary: bool = False):
     """The tables as plain text (off a terminal), or None when Rich must lay them out."""
     from .text_table import render
 
-    title = _title(results, with_line)
     headers, rows, notes = layout(results, with_line, max_width, summary)
+    title = _title(results, with_line, _table_width(headers, rows))
     rows = [row for row, _ in rows]
     pieces = [rows[i:i + TABLE_ROWS] for i in range(0, len(rows), TABLE_ROWS)] or [[]]
     if len(pieces) > 1 and title:
@@ -306,8 +323,8 @@ def table(results, with_line: bool, width: int = 80, summary: bool = False):
     from rich.console import Group
     from rich.text import Text
 
-    title = _title(results, with_line)
     headers, laid, notes = layout(results, with_line, width, summary)
+    title = _title(results, with_line, _table_width(headers, laid))
     rows = []
     for row, is_error in laid:
         cells = [Text(x) for x in row]

@@ -29,7 +29,7 @@ def render(title, headers, rows, right=(), max_width=80):
                 if w > widths[i]:
                     widths[i] = w
     total = sum(widths) + 2 * len(widths) + 2
-    if total > max_width or (title and _width(title) > total):
+    if total > max_width or (title and ("\n" in title or _width(title) > total)):
         return None
     out = []
     if title:

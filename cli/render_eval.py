@@ -1,5 +1,7 @@
 """eval's three output forms: a Rich table, JSON Lines, and plain tab-separated text."""
 
+import re
+
 from .records import case_json
 from .render_tensor import AUTO_SUMMARY
 
@@ -80,6 +82,8 @@ LEGEND = "req: requires_grad, leaf: is_leaf"
 FLEXIBLE = ("expr", "value", "grad")  # the columns that narrow; the others never wrap
 MIN_EXPR = 8  # an expression is elided below its length only down to this
 LEAF_EXPR = 20  # a leaf's literal (its value again) asks for no wider a column
+EXPR_KEEP = 16  # an expression cut anyway keeps this much before tensors move below
+_LITERAL = re.compile(r"(tensor\()?[-+\d.\[(]")  # `[[1.,2.]]`, `-1.5`, `tensor([0], ...)`
 
 
 TABLE_ROWS = 1000  # Rich measures every cell of a table: long tables are cut into pieces
@@ -233,7 +237,7 @@ def layout(results, with_line: bool, width: int, summary: bool = False):
         for i, cell in enumerate(cells):
             if i not in tensors:
                 w = _cell_width(cell)
-                if i == e and not is_error and cells[fn] == "None":
+                if i == e and not is_error and cells[fn] == "None" and _LITERAL.match(cell):
                     w = min(w, LEAF_EXPR)  # a leaf's literal repeats its value
                 elif i == e:
                     computed = max(computed, w)
@@ -262,6 +266,11 @@ def layout(results, with_line: bool, width: int, summary: bool = False):
         floor = {i: max([len(names[i]), len(BELOW)] + [_cell_width(row[i]) for row, _ in raw
                                                         if isinstance(row[i], str)])
                  for i in tensors}
+        # an expression that cannot fit even with every tensor below is cut anyway:
+        # tensors move only to keep EXPR_KEEP of it
+        bare = sum(nat) - sum(nat[i] for i in tensors) + sum(floor.values()) + overhead
+        if bare > width:
+            nat[e] = min(nat[e], EXPR_KEEP)  # the room left over comes back below
         waiting = sorted(((i, c) for i, c in cells if c.data.ndim),  # numbers stay
                          key=lambda ic: ic[1].natural())
         while sum(nat) + overhead > width and waiting:

@@ -13,7 +13,6 @@ big tensor can differ in the last digits)."""
 import math
 
 import numpy as np
-
 from gradcli.engine import torch_repr
 from gradcli.engine.torch_repr import _Formatter, _summarized, scalar_str
 

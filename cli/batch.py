@@ -72,7 +72,7 @@ class Batch:
 
 
 def run_cases(inline, file, opts, fmt: str, no_color: bool, runner=None,
-              command: str | None = None) -> None:
+              command: str | None = None, summary: bool = False) -> None:
     """gradcli eval's loop: one record per case (JSON line, plain block or table row)."""
     from . import render_eval
     from .tasks.eval import run_case
@@ -83,22 +83,22 @@ def run_cases(inline, file, opts, fmt: str, no_color: bool, runner=None,
     pending, rows = [], 0  # table mode: results waiting for their shared table
     for result in batch.results(lambda text, line: runner(text, line, opts)):
         if fmt == "json":
-            out.write(render_eval.json_line(result) + "\n")
+            out.write(render_eval.json_line(result, summary) + "\n")
         elif fmt == "plain":
-            out.write(render_eval.plain_lines(result))
+            out.write(render_eval.plain_lines(result, summary))
         else:
             pending.append(result)
             rows += len(result.nodes) + 1
             if batch.interactive or len(pending) >= TABLE_BATCH or \
                     rows >= render_eval.TABLE_ROWS:
-                _print_table(pending, batch.many, no_color)
+                _print_table(pending, batch.many, no_color, summary)
                 pending, rows = [], 0
     if pending:
-        _print_table(pending, batch.many, no_color)
+        _print_table(pending, batch.many, no_color, summary)
     batch.finish()
 
 
-def _print_table(results, many: bool, no_color: bool) -> None:
+def _print_table(results, many: bool, no_color: bool, summary: bool = False) -> None:
     """Off a terminal, tables that fit are written as text (Rich's layout, without Rich's
     per-cell cost); otherwise Rich draws them."""
     from . import render_eval
@@ -106,11 +106,11 @@ def _print_table(results, many: bool, no_color: bool) -> None:
 
     console = make_console(no_color)
     if not console.is_terminal:
-        text = render_eval.table_text(results, many, console.width)
+        text = render_eval.table_text(results, many, console.width, summary)
         if text is not None:
             sys.stdout.write(text)
             return
-    print_rich(render_eval.table(results, with_line=many), no_color)
+    print_rich(render_eval.table(results, many, console.width, summary), no_color)
 
 
 def print_rich(renderable, no_color: bool) -> None:

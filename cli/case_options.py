@@ -77,6 +77,13 @@ NoColorOpt = Annotated[bool, typer.Option(
 MaxElementsOpt = Annotated[int, typer.Option(
     "--max-elements", help="Refuse to create a tensor with more elements than this.",
     min=1)]
+WidthOpt = Annotated[Optional[int], typer.Option(
+    "--width", help="Lay the output out for N columns (default: the terminal's width, "
+    "COLUMNS, or 80 when writing to a file or a pipe).", min=20, show_default=False)]
+SummaryOpt = Annotated[bool, typer.Option(
+    "--summary", help="Show each tensor as its shape, dtype, min/max/mean/norm and a few "
+    "elements instead of every value (a table does this by itself above 1,000 elements, "
+    "as torch's print does).")]
 
 
 # name -> (annotation, default): the block of options the case commands share
@@ -86,6 +93,7 @@ SHARED = {
     "retain_grad": (RetainOpt, False), "allow_unused": (AllowUnusedOpt, False),
     "dtype": (DTypeOpt, DType.float32), "file": (FileOpt, None),
     "no_color": (NoColorOpt, False), "max_elements": (MaxElementsOpt, 10**8),
+    "width": (WidthOpt, None), "summary": (SummaryOpt, False),
 }
 
 
@@ -98,6 +106,7 @@ class Shared:
             setattr(self, name, values.get(name, default))
 
     def case_options(self, backward: bool = True):
+        set_width(self.width)  # every later console lays out for --width
         return build_case_options(self.at, self.const, self.grad, self.of, self.wrt,
                                   self.retain_grad, self.allow_unused, self.dtype,
                                   self.max_elements, backward=backward)
@@ -192,7 +201,18 @@ def check_expression(option: str, text: str) -> None:
         raise usage_error(f"bad {option} {text!r}") from None
 
 
-def make_console(no_color: bool, stderr: bool = False):
+WIDTH: int | None = None  # --width, for every console made after it is given
+PIPE_WIDTH = 80  # a file or a pipe: no terminal to measure
+
+
+def set_width(width: int | None) -> None:
+    global WIDTH
+    WIDTH = width
+
+
+def make_console(no_color: bool, stderr: bool = False, width: int | None = None):
+    """A Rich console at --width (or `width`), else the terminal's width (Rich reads
+    COLUMNS), else 80 columns off a terminal."""
     import os
 
     from rich.console import Console
@@ -201,6 +221,9 @@ def make_console(no_color: bool, stderr: bool = False):
     # no_color alone drops colours but keeps bold/dim/italic escapes: no styling at all
     console = Console(no_color=plain or None, color_system=None if plain else "auto",
                       stderr=stderr, highlight=False, soft_wrap=False)
-    if not console.is_terminal and "COLUMNS" not in os.environ:
-        console.width = 160  # a file or a pipe: no terminal to fit, keep rows unwrapped
+    chosen_width = width or WIDTH
+    if chosen_width:
+        console.width = chosen_width
+    elif not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = PIPE_WIDTH
     return console

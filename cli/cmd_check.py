@@ -17,7 +17,7 @@ ClaimOpt = Annotated[Optional[list[str]], typer.Option(
 
 
 @case_command("case", "at", "const", "grad", "of", "wrt", "dtype", "claim", "order", "eps",
-              "atol", "rtol", "samples", "seed", "range_", "format", "file", "no_color",
+              "atol", "rtol", "samples", "seed", "range_", "format", "width", "file", "no_color",
               "max_elements")
 def check_command(
     o: Shared,

@@ -8,7 +8,7 @@ EvalFormat = offered(Format.human, Format.json, Format.plain, Format.table)
 
 
 @case_command("case", "at", "const", "grad", "of", "wrt", "retain_grad", "allow_unused",
-              "dtype", "format", "file", "no_color", "max_elements")
+              "dtype", "format", "summary", "width", "file", "no_color", "max_elements")
 def eval_command(
     o: Shared,
     format: EvalFormat = typer.Option(EvalFormat.human, "--format",  # noqa: B008
@@ -22,4 +22,5 @@ def eval_command(
     from .batch import run_cases
 
     opts = replace(o.case_options(), tuple_output=True)  # torch.autograd.grad(...)'s tuple
-    run_cases(o.case, o.file, opts, chosen(format).value, o.no_color, command="eval")
+    run_cases(o.case, o.file, opts, chosen(format).value, o.no_color, command="eval",
+              summary=o.summary)

@@ -10,7 +10,7 @@ from .case_options import Format, Shared, case_command, chosen, offered
 ExplainFormat = offered(Format.human, Format.plain, Format.json, Format.rich)
 
 
-@case_command("case", "at", "const", "grad", "of", "retain_grad", "dtype", "format", "file",
+@case_command("case", "at", "const", "grad", "of", "retain_grad", "dtype", "format", "width", "file",
               "no_color", "max_elements")
 def explain_command(
     o: Shared,

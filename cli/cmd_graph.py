@@ -42,7 +42,7 @@ def run_dot(dot_exe: str, dot_text: str, path: str) -> str | None:
     return None
 
 
-@case_command("case", "at", "const", "grad", "of", "retain_grad", "dtype", "format", "render",
+@case_command("case", "at", "const", "grad", "of", "retain_grad", "dtype", "format", "render", "width",
               "file", "no_color", "max_elements")
 def graph_command(
     o: Shared,

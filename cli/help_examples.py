@@ -7,6 +7,8 @@ EXAMPLES = {
         "gradcli eval \"y = x*x\" -a \"x=[1.,2.,3.]\" --grad \"ones_like(y)\"",
         "gradcli eval \"z = (x*w)**2; torch.autograd.grad(z, w, grad_outputs=torch.ones_like(z))\""
         " -a \"x=[1.,2.]\" -a \"w=[3.,4.]\"",
+        "gradcli eval \"y = (x@w).tanh().sum()\" -a \"x=randn(6,4)\" -a \"w=randn(4,5)\" --width 120",
+        "gradcli eval \"y = (x*x).sum()\" -a \"x=randn(1000,1000)\" --summary --format json",
         "gradcli eval -f examples/cases.txt --format json",
         "gradcli eval --at x=2.        (on a terminal: an interactive prompt)",
     ],
@@ -23,6 +25,7 @@ EXAMPLES = {
     "explain": [
         "gradcli explain \"y = (x+w)*(w+1)\" -a x=2. -a w=3.",
         "gradcli explain \"y = x*x\" -a \"x=[1.,2.]\" --grad \"tensor([1., 0.5])\" --format plain",
+        "COLUMNS=80 gradcli explain \"y = (x@w).sum()\" -a \"x=ones(3,4)\" -a \"w=ones(4,5)\" | less",
     ],
     "derive": [
         "gradcli derive \"y = sin(x)*w\"",

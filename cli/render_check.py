@@ -161,11 +161,59 @@ def _failure(f) -> str:
     return f"at {point}: claimed {_flat(f['claimed'])}, reverse mode {_flat(f['engine'])}"
 
 
-def renderables(r) -> list:
-    """Rich objects for one case: the gradcheck table, Jacobians of failures, claims."""
+def _fits(rows, width: int, gap: int = 3) -> bool:
+    """Whether a SIMPLE_HEAVY table of these cell texts fits `width` unwrapped (`gap`
+    2: collapse_padding)."""
+    from .render_tensor import width_of
+
+    widths = [max(width_of(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    return sum(widths) + gap * len(widths) + (1 if gap == 3 else 2) <= width
+
+
+def _pair(title, left, right, width: int, stacked: bool = False) -> list:
+    """Two tensors (name, array): side by side when both fit as torch prints them, else
+    one under the other, each laid out for the full width (rows never cut in two by a
+    narrow column)."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
+
+    from .render_tensor import fitted
+
+    (lname, a), (rname, b) = left, right
+    la, lb = _array_text(a), _array_text(b)
+    if not stacked and _fits([(lname, rname), (la, lb)], width):
+        side = Table(title=title, box=box.SIMPLE, title_justify="left")
+        side.add_column(lname)
+        side.add_column(rname)
+        side.add_row(la, lb)
+        return [side]
+    out = [Text(title, style="italic")] if title else []
+    for name, data in ((lname, a), (rname, b)):
+        head = f"{name} = "
+        if data is None:
+            out.append(Text(head + "None"))
+            continue
+        data = np.asarray(data, dtype=np.float64)
+        body = fitted(data, width, indent=len(head))
+        alone = fitted(data, width, indent=2)
+        if alone.count("\n") < body.count("\n"):  # rows would wrap after the name
+            head, body = f"{name} =\n  ", alone
+        out.append(Text(head + body))
+    return out
+
+
+def renderables(r, width: int | None = None) -> list:
+    """Rich objects for one case: the gradcheck table, Jacobians of failures, claims,
+    laid out for `width` columns (default: the console's, --width)."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    if width is None:
+        from .case_options import make_console
+
+        width = make_console(True).width
 
     title = f"line {r.line}: {r.source}" + (f"   (output: {r.output})" if r.output else "")
     out = [Text(title, style="bold")]
@@ -197,24 +245,33 @@ def renderables(r) -> list:
                 out.append(Text(_decided(c)))
         for c in checks:
             if c.status != "pass":
-                side = Table(title=f"Jacobian d out / d {c.name}", box=box.SIMPLE,
-                             title_justify="left")
-                side.add_column("analytic (reverse mode)")
-                side.add_column("numeric (central differences)")
-                side.add_row(_array_text(c.analytic), _array_text(c.numeric))
-                out.append(side)
+                out += _pair(f"Jacobian d out / d {c.name}",
+                             ("analytic (reverse mode)", c.analytic),
+                             ("numeric (central differences)", c.numeric), width)
     for k in r.kinks:
         out.append(Text(f"kink: {k} is evaluated where it is not differentiable",
                         style="yellow"))
     if r.claims:
-        tbl = Table(title="claims", box=box.SIMPLE_HEAVY, title_justify="left")
+        tbl = Table(title="claims", box=box.SIMPLE_HEAVY, title_justify="left",
+                    collapse_padding=True)
         for col in ("input", "claim", "claimed", "reverse mode", "samples", "status"):
             tbl.add_column(col)
-        for c in r.claims:
+        # the two tensors in the row when the row then fits, else each under the table
+        texts = [(_array_text(c.claimed), _array_text(c.engine)) for c in r.claims]
+        fits = _fits([("input", "claim", "claimed", "reverse mode", "samples", "status")]
+                     + [(c.name, c.text, a, b, "10/10", c.status)
+                        for c, (a, b) in zip(r.claims, texts, strict=True)], width, gap=2)
+        below = []
+        for c, (claimed, engine) in zip(r.claims, texts, strict=True):
             samples = (f"{c.samples_passed}/{c.samples}" if c.samples else "-")
-            tbl.add_row(c.name, c.text, _array_text(c.claimed), _array_text(c.engine),
+            if not fits:
+                below += _pair(None, (f"{c.name}: claimed", c.claimed),
+                               (f"{c.name}: reverse mode", c.engine), width, stacked=True)
+                claimed = engine = "↓"
+            tbl.add_row(c.name, c.text, claimed, engine,
                         samples, Text(c.status, style=STATUS_STYLE[c.status]))
         out.append(tbl)
+        out += below
         for c in r.claims:
             if c.failure:
                 out.append(Text(f"claim for {c.name} fails {_failure(c.failure)}",

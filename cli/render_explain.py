@@ -18,9 +18,19 @@ _WORD = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
 _NOT_ARITHMETIC = re.compile(r"[\[\]?~]|\w\.[A-Za-z_]")
 
 
+# While the human form is being described, tensors of one dimension or more are not
+# written into the lines: each becomes a placeholder (\x01k\x02) for _GRIDS[k], laid out
+# as torch prints it once the column it starts at and the panel's width are known.
+_GRIDS: list | None = None
+_PLACEHOLDER = re.compile("\x01(\\d+)\x02")
+
+
 def _body(a) -> str:
     from .render_graph import value_text
 
+    if _GRIDS is not None and np.ndim(a) > 0 and np.size(a) > 1:
+        _GRIDS.append(np.asarray(a))
+        return f"\x01{len(_GRIDS) - 1}\x02"
     return value_text(a)
 
 
@@ -223,13 +233,54 @@ def plain_text(r) -> str:
     return "\n".join(rows) + "\n"
 
 
-def renderable(r):
+def _laid_out(text: str, grids: list, width: int) -> str:
+    """A line with its placeholders replaced by torch's print of their tensors, fitted
+    to `width` from the column each starts at (its later lines aligned under its
+    first); a tensor whose rows would wrap where it starts starts on a line of its own."""
+    from .render_tensor import _span, fitted, width_of
+
+    parts = _PLACEHOLDER.split(text)
+    if len(parts) == 1:
+        return text
+    out, col = [], 0
+    for k, piece in enumerate(parts):
+        if k % 2 == 0:
+            out.append(piece)
+            col = col + len(piece) if "\n" not in piece else len(piece.rpartition("\n")[2])
+            continue
+        data = grids[int(piece)]
+        grid = fitted(data, width, indent=col)
+        if col > 4:
+            alone = fitted(data, width, indent=4)
+            if alone.count("\n") < grid.count("\n") or _span(grid, col) > width:
+                out.append("\n    ")  # its rows would wrap here: a line of its own
+                col, grid = 4, alone
+        out.append(grid)
+        col = (col if "\n" not in grid else 0) + width_of(grid.rpartition("\n")[2])
+    return "".join(out)
+
+
+def renderable(r, width: int | None = None):
+    """Rich panels laid out for `width` columns (default: the console's, --width)."""
+    global _GRIDS
     from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
 
+    if width is None:
+        from .case_options import make_console
+
+        width = make_console(True).width
     parts = []
-    all_blocks = blocks(r)
+    _GRIDS = grids = []
+    try:
+        all_blocks = blocks(r)
+    finally:
+        _GRIDS = None
+    inner = max(width - 4, 20)  # a panel's border and padding take four columns
+    all_blocks = [(title, [(_laid_out(text, grids, inner if i else width), style)
+                           for text, style in lines])
+                  for i, (title, lines) in enumerate(all_blocks)]
     steps_shown = 0
     for i, (title, lines) in enumerate(all_blocks):
         is_step = title.startswith("step ")

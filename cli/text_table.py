@@ -1,4 +1,5 @@
-"""Rich's SIMPLE_HEAVY table layout, written directly as text.
+"""Rich's SIMPLE_HEAVY table layout (collapse_padding: two spaces between columns),
+written directly as text.
 
 Rich measures and renders every cell through its segment machinery (~0.2 ms a cell), so a
 10,000-case batch would spend most of its time drawing. Off a terminal there are no
@@ -27,8 +28,8 @@ def render(title, headers, rows, right=(), max_width=80):
             for _line_text, w in lines:
                 if w > widths[i]:
                     widths[i] = w
-    total = sum(widths) + 3 * len(widths) + 1
-    if total > max_width or (title and _width(title) > total):
+    total = sum(widths) + 2 * len(widths) + 2
+    if total > max_width or (title and ("\n" in title or _width(title) > total)):
         return None
     out = []
     if title:
@@ -53,4 +54,4 @@ def _line(cells, widths, right) -> str:
     for i, ((cell, cw), w) in enumerate(zip(cells, widths, strict=True)):
         pad = " " * (w - cw)
         parts.append(pad + cell if i in right else cell + pad)
-    return "  " + "   ".join(parts) + "  "
+    return "  " + "  ".join(parts) + "  "

@@ -115,7 +115,7 @@ def _derive(source, line, opts, result):
     elif opts.jacobian:
         result.derivatives = deriv.jacobian(wrt)
     else:
-        result.derivatives = deriv.derivatives(wrt, opts.order)
+        result.derivatives = deriv.derivatives(wrt, opts.order, mixed=True)
     if not free:
         result.evaluated = True
         for d in result.derivatives:

@@ -76,9 +76,9 @@ class Derivation:
     def latex(self, e: Expr) -> str:
         return to_latex(e, self.ranks)
 
-    def derivatives(self, wrt: list, order: int = 1) -> list:
+    def derivatives(self, wrt: list, order: int = 1, mixed: bool = False) -> list:
         """One Derivative per name in `wrt` (tensors of the graph: leaves, or for order 1
-        also intermediates)."""
+        also intermediates); with `mixed` at order 2, then d2y/dadb for each pair."""
         targets = [self.leaves.get(n) for n in wrt]
         with deriving(self.varying) as ctx:
             firsts = graph_grads(self.out, targets, self.fwd)
@@ -105,7 +105,7 @@ class Derivation:
                 results.append(d)
             if order == 1:
                 self._textbook(results)
-            if order == 2:
+            if order == 2 and mixed:
                 results += self._mixed(wrt, targets, firsts)
         for d in results:
             if d.expr is not None:
@@ -116,7 +116,8 @@ class Derivation:
         """Replace each printed first derivative by its matrix-calculus form where one
         exists and agrees with reverse mode at the case's values."""
         names = [d.wrt for d in results if d.expr is not None and d.wrt in self.varying]
-        if not names:
+        # scalar cases are already in textbook form (and ordered as people write them)
+        if not names or all(t.data.ndim == 0 for t in self.leaves.values()):
             return
         try:
             found = textbook_grads(self.output_expr(), names)

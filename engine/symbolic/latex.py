@@ -156,6 +156,13 @@ class LatexPrinter(Printer):
             return rf"I_{{{e.shape[0]}}}", ATOM, False
         if op == "one_hot":
             return self.call(rf"\operatorname{{onehot}}_{{{e.shape[-1]}}}", [arg]), ATOM, False
+        if op in ("dot", "matmul") and len(e.args[0].shape) == 1 and len(e.args[1].shape) == 1:
+            a, b = entries
+            u = e.args[0]
+            # x^T A x: a left operand already written as a row (x^T A) is not transposed
+            row = u.kind == "fn" and u.op in _MATMUL and len(u.args[0].shape) == 1
+            left = self.wrap(a, MUL) if row else rf"{self.wrap(a, ATOM)}^{{\top}}"
+            return f"{left} {self.wrap(b, MUL + 1)}", NEG, False
         if op in _MATMUL and len(e.args[0].shape) == 1 and len(e.args[1].shape) == 2:
             a, b = entries
             return rf"{self.wrap(a, ATOM)}^{{\top}} {self.wrap(b, MUL + 1)}", MUL, False

@@ -16,7 +16,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .expr import Expr, const, postorder, symbol
+from .expr import Expr, array_node, const, postorder, symbol
 from .notation import diag, is_fn, madd, mm, numel, one_hot, outer, transpose
 from .simplify import COMPARISONS, add, bshape, elementwise, expand, fn, mul, neg, pow_
 
@@ -150,9 +150,8 @@ def _nll_rule(e, G):
     z, dim = found
     if len(z.shape) not in (1, 2) or dim not in (len(z.shape) - 1, -1):
         raise Unsupported("nll_loss")
-    from .sym import to_expr
-
-    t = to_expr(getattr(target, "array", target))
+    # the target as the literal it is (tensor([0]), not zeros(1): one_hot takes integers)
+    t = array_node(np.asarray(getattr(target, "array", target)))
     reduction = p.get("reduction", "mean")
     s = fn("softmax", (z,), (("dim", dim),), z.shape)
     delta = madd([s, neg(one_hot(t, z.shape[-1]))])

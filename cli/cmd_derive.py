@@ -46,11 +46,9 @@ def derive_command(
     evaluated and compared with reverse mode (a mismatch exits 1)."""
     from . import render_derive
     from .batch import Batch
-    from .tasks.derive import DeriveOptions, DeriveResult, derive_case
-
     from .edge import usage_error
     from .engine.errors import GradcliError
-    from .tasks.derive import parse_shape
+    from .tasks.derive import DeriveOptions, DeriveResult, derive_case, parse_shape
 
     case_opts = o.case_options(backward=False)
     try:

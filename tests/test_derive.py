@@ -469,8 +469,9 @@ def test_cli_json_records():
     assert rec["line"] == 1 and rec["source"] == "y = x**2*w" and rec["output"] == "y"
     assert rec["error"] is None and rec["evaluated"] is True
     dx, dw = rec["derivatives"]
-    assert dx == {"wrt": "x", "order": 1, "label": "dy/dx", "text": "2*x*w",
-                  "latex": "2 x w", "latex_label": "\\frac{\\partial y}{\\partial x}",
+    assert dx == {"wrt": "x", "wrt2": None, "kind": "grad", "order": 1, "label": "dy/dx",
+                  "text": "2*x*w", "latex": "2 \\mathbf{x} w",
+                  "latex_label": "\\frac{\\partial y}{\\partial x}",
                   "assumes": [], "value": [6.0, 12.0], "engine_value": [6.0, 12.0],
                   "match": True, "note": None, "error": None}
     assert dw["text"] == "sum(x**2)" and dw["value"] == 5.0

@@ -18,14 +18,13 @@ from ..autograd import grad
 from ..errors import GradcliError
 from ..tensor import Tensor
 from .evaluate import _f64, evaluate
-from .expr import Expr, number, symbol
+from .expr import Expr, TooLarge, number, symbol
 from .jacobian import jacobian
 from .latex import to_latex
 from .matrix import Unsupported, textbook_grads
 from .reverse import ForwardMap, Poison, expr_grads, graph_grads
 from .simplify import expand, zeros
 from .sym import Sym, deriving
-from .expr import TooLarge
 from .text import Printer, to_text
 
 TOLERANCE = {"float32": (1e-3, 1e-5), "float64": (1e-7, 1e-10)}

@@ -62,6 +62,18 @@ MATRIX = [
       "b": "sigmoid(W @ x + b)*(1 - sigmoid(W @ x + b))"}),
     ("y = (A@B).sum()", {"A": (2, 3), "B": (3, 2)},
      {"A": "ones(2, 2) @ B.T", "B": "A.T @ ones(2, 2)"}),
+    ("y = softmax(z, dim=0)[0]", {"z": (3,)},
+     {"z": "(diag(softmax(z, dim=0)) - outer(softmax(z, dim=0), softmax(z, dim=0))) @ "
+           "eye(3)[0]"}),
+    ("y = log_softmax(z, dim=0)[1]", {"z": (3,)}, {"z": "eye(3)[1] - softmax(z, dim=0)"}),
+    ("y = (W@x)[1]", {"W": (3, 2), "x": (2,)},
+     {"W": "outer(eye(3)[1], x)", "x": "W.T @ eye(3)[1]"}),
+    ("y = (W@x).mean(0)", {"W": (3, 2), "x": (2,)},
+     {"W": "outer(ones(3), x)/3", "x": "(W.T @ ones(3))/3"}),
+    ("y = (W[:,1]*z).sum() + W.sum(1).sum()", {"W": (3, 2), "z": (3,)},
+     {"W": "outer(z, eye(2)[1]) + 1", "z": "W[:, 1]"}),
+    ("y = (W.mean(1)*z).sum()", {"W": (3, 2), "z": (3,)},
+     {"W": "outer(z, ones(2))/2", "z": "mean(W, dim=(1,))"}),
     ("y = tanh(W@x).mean()", {"W": (2, 3), "x": (3,)},
      {"W": "outer(1 - tanh(W @ x)**2, x)/2", "x": "(W.T @ (1 - tanh(W @ x)**2))/2"}),
 ]
@@ -90,6 +102,7 @@ def _torch_ns(torch):
         "softmax": lambda z, dim: torch.softmax(z, dim), "norm": torch.linalg.vector_norm,
         "sigmoid": torch.sigmoid, "tanh": torch.tanh, "exp": torch.exp, "log": torch.log,
         "sin": torch.sin, "cos": torch.cos, "sum": torch.sum, "tensor": torch.tensor,
+        "mean": torch.mean, "log_softmax": lambda z, dim: torch.log_softmax(z, dim),
         "cross_entropy": F.cross_entropy, "mse_loss": F.mse_loss,
     }
 

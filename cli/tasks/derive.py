@@ -75,13 +75,14 @@ def _derive(source, line, opts, result):
     order, free = scan_names(source)
     bound = [b.name for b in opts.case.bindings]
     free = [n for n in free if n not in bound]
-    unknown = [n for n in opts.shapes if n not in free]
-    if unknown:
-        n = unknown[0]
-        why = ("it has a value (--at or the case gives it one, and with it its shape)"
-               if n in bound or n in order else "the case does not use it")
+    # a --shape for a name this case does not use is for another case of the batch; a
+    # name that has a value has its shape already
+    valued = [n for n in opts.shapes if n not in free and (n in bound or n in order)]
+    if valued:
+        n = valued[0]
         raise option_error(f"--shape {n}", GradcliError(
-            f"{n} is not a free variable of the case: {why}", type_name="UsageError"))
+            f"{n} is not a free variable of the case: it has a value (--at or the case "
+            f"gives it one, and with it its shape)", type_name="UsageError"))
     bindings = list(opts.case.bindings) + [
         parse_binding(f"{n}={_value_text(i, opts.shapes.get(n, ()))}", opts.case.consts)
         for i, n in enumerate(free)]

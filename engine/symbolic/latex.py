@@ -154,6 +154,9 @@ class LatexPrinter(Printer):
             return self.call(r"\operatorname{diag}", [arg]), ATOM, False
         if op == "eye":
             return rf"I_{{{e.shape[0]}}}", ATOM, False
+        if op == "select" and e.args[0].kind == "fn" and e.args[0].op == "eye":
+            # eye(n)[k] is e_k, the standard basis vector
+            return rf"\mathbf{{e}}_{{{dict(e.params)['key'][0]}}}", ATOM, False
         if op == "one_hot":
             return self.call(rf"\operatorname{{onehot}}_{{{e.shape[-1]}}}", [arg]), ATOM, False
         if op in ("dot", "matmul") and len(e.args[0].shape) == 1 and len(e.args[1].shape) == 1:

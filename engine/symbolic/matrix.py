@@ -16,8 +16,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from .expr import Expr, array_node, const, postorder, symbol
-from .notation import diag, is_fn, madd, mm, numel, one_hot, outer, transpose
+from .expr import Expr, FrozenSlice, array_node, const, node, postorder, symbol
+from .notation import diag, eye, is_fn, madd, mm, numel, one_hot, outer, transpose
 from .simplify import COMPARISONS, add, bshape, elementwise, expand, fn, mul, neg, pow_
 
 
@@ -163,6 +163,48 @@ def _nll_rule(e, G):
     raise Unsupported("nll_loss")
 
 
+def _basis(k: int, n: int) -> Expr:
+    """e_k, the k-th standard basis vector of length n: eye(n)[k] (a float vector, so it
+    multiplies matrices in torch as it is printed)."""
+    return node("fn", "select", (eye(n),), (("key", (k % n,)),), None, (n,))
+
+
+def _is_basis(e: Expr) -> bool:
+    return is_fn(e, "select") and is_fn(e.args[0], "eye")
+
+
+def _select_rule(e, G):
+    (a,) = e.args
+    key = _p(e)["key"]
+    key = key if isinstance(key, tuple) else (key,)
+    whole = [isinstance(k, FrozenSlice) and (k.start, k.stop, k.step) == (None, None, None)
+             for k in key]
+    ints = [isinstance(k, int) and not isinstance(k, bool) for k in key]
+    if len(a.shape) == 1 and key and ints == [True]:
+        return [(a, mul([G, _basis(key[0], a.shape[0])]))]
+    if len(a.shape) == 2 and ints == [True]:               # a row: e_k G^T
+        return [(a, outer(_basis(key[0], a.shape[0]), G))]
+    if len(a.shape) == 2 and len(key) == 2 and whole[0] and ints[1]:  # a column: G e_k^T
+        return [(a, outer(G, _basis(key[1], a.shape[1])))]
+    raise Unsupported("select")
+
+
+def _reduce_dim_rule(e, G):
+    (a,) = e.args
+    p = _p(e)
+    dims = tuple(d % len(a.shape) for d in p["dims"]) if a.shape else ()
+    if p.get("keepdim") or len(a.shape) > 2:
+        raise Unsupported(e.op)
+    count = numel([a.shape[d] for d in dims])
+    if e.op == "mean_dim":
+        G = mul([G, const(Fraction(1, max(count, 1)))])
+    if len(a.shape) == 1 or sorted(dims) == [0, 1]:
+        return [(a, expand(G, a.shape))]
+    if dims == (0,):                                        # column sums: 1 G^T
+        return [(a, outer(expand(const(1), (a.shape[0],)), G))]
+    return [(a, outer(G, expand(const(1), (a.shape[1],))))]  # row sums: G 1^T
+
+
 def _rules(e: Expr, G: Expr):
     """(child, contribution) pairs: G is d(out)/d(e), of e's shape."""
     k = e.kind
@@ -198,11 +240,16 @@ def _rules(e: Expr, G: Expr):
                                a[0].shape))]
     if op == "norm":
         return [(a[0], mul([G, a[0], pow_(e, const(-1))]))]
+    if op == "select":
+        return _select_rule(e, G)
+    if op in ("sum_dim", "mean_dim"):
+        return _reduce_dim_rule(e, G)
     if op == "softmax" and len(e.shape) == 1:
         return [(a[0], mm(madd([diag(e), neg(outer(e, e))]), G))]
     if op == "log_softmax" and len(e.shape) == 1:
         s = fn("softmax", (a[0],), e.params, e.shape)
-        return [(a[0], madd([G, neg(mul([s, fn("sum", (G,), (), ())]))]))]
+        total = const(1) if _is_basis(G) else fn("sum", (G,), (), ())
+        return [(a[0], madd([G, neg(mul([s, total]))]))]
     if op == "nll_loss":
         return _nll_rule(e, G)
     if op == "mse_loss":

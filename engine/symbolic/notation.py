@@ -81,6 +81,9 @@ def transpose(e: Expr) -> Expr:
 
 def _scalars(e: Expr):
     """(scalar factors, the rest) of a product whose rest keeps e's shape."""
+    if is_fn(e, "expand") and e.args[0].shape == () and not (
+            e.args[0].kind == "const" and e.args[0].value == 1):
+        return [e.args[0]], expand(const(1), e.shape)  # full((3,), c) is c ones(3)
     if e.kind != "mul":
         return [], e
     if e.value == 1 and all(f.shape != () for f in e.args):
@@ -98,6 +101,9 @@ def outer(a: Expr, b: Expr) -> Expr:
         return expand(const(0), (a.shape[0], b.shape[0]))
     sa, ra = _scalars(a)
     sb, rb = _scalars(b)
+    if is_ones(ra) and is_ones(rb):
+        core = expand(const(1), (a.shape[0], b.shape[0]))
+        return mul([*sa, *sb, core]) if sa or sb else core
     core = node("fn", "outer", (ra, rb), (), None, (a.shape[0], b.shape[0]))
     return mul([*sa, *sb, core]) if sa or sb else core
 

@@ -345,3 +345,143 @@ def test_readme_shows_matrix_examples():
     for example in ("outer(ones(3), x)", "(A + A.T) @ x", "one_hot"):
         assert example in section
     assert math.isfinite(len(section))
+
+
+# ---------------------------------------------------------------- LaTeX reads back
+class MatrixReader:
+    """test_latex_roundtrip's reader with matrix meanings: a vector is a column, juxtaposed
+    tensors are matrix products (a b^T an outer product, x^T A x a number), \\odot the
+    elementwise product, ^{\\top} a transpose, \\mathbf{1}_{3 \\times 2} ones, I_{3} the
+    identity, \\operatorname{diag}, norm and softmax as numpy computes them."""
+
+    @staticmethod
+    def make(latex):
+        from test_latex_roundtrip import FUNCS, LATEX_FUNCS, LatexReader
+
+        def scalar(v):
+            return np.ndim(v) == 0 or np.shape(v) == (1, 1)
+
+        def unwrap(v):
+            return float(np.asarray(v).reshape(())) if np.shape(v) == (1, 1) else v
+
+        def juxtapose(a, b):
+            if scalar(a) or scalar(b):
+                return unwrap(a) * unwrap(b)
+            return unwrap(np.asarray(a) @ np.asarray(b))
+
+        def softmax(z):
+            e = np.exp(z - np.max(z))
+            return e / e.sum()
+
+        named = {"diag": lambda v: np.diagflat(v), "norm": lambda v: np.linalg.norm(v),
+                 "softmax": softmax, "mean": np.mean}
+
+        class Reader(LatexReader):
+            def term(self):
+                factors = [(self.power(), False)]
+                while True:
+                    tok = self.peek()
+                    if tok in (r"\cdot", r"\odot"):
+                        self.take()
+                        factors.append((self.power(), tok == r"\odot"))
+                    elif tok is not None and self.starts_factor(tok):
+                        factors.append((self.power(), False))
+                    else:
+                        break
+
+                def product(env):
+                    out = factors[0][0](env)
+                    for f, hadamard in factors[1:]:
+                        v = f(env)
+                        out = out * v if hadamard else juxtapose(out, v)
+                    return out
+                return product
+
+            def power(self):
+                base = self.primary()
+                if self.peek() == "^":
+                    self.take()
+                    if self.toks[self.i:self.i + 3] == ["{", r"\top", "}"]:
+                        self.i += 3
+                        return lambda env: np.transpose(base(env))
+                    exp = self.group()
+                    return lambda env: np.asarray(base(env)) ** exp(env)
+                return base
+
+            def primary(self):
+                tok = self.peek()
+                if tok == r"\mathbf":
+                    self.take()
+                    name = self.word()
+                    if name in ("0", "1"):
+                        dims = [int(d) for d in self.subscript().split(r"\times")]
+                        shape = (dims[0], 1) if len(dims) == 1 else tuple(dims)
+                        return lambda env: np.full(shape, float(name))
+                    return lambda env: env[name]
+                if tok == "I" and self.toks[self.i + 1] == "_":
+                    self.take()
+                    n = int(self.subscript())
+                    return lambda env: np.eye(n)
+                if tok == r"\sum":
+                    self.take()
+                    f = self.power()
+                    return lambda env: float(np.sum(f(env)))
+                if tok == r"\operatorname" and "".join(
+                        self.toks[self.i + 2:self.toks.index("}", self.i)]) in named:
+                    self.take()
+                    return self.call(named[self.word()])
+                if tok in LATEX_FUNCS:
+                    self.take()
+                    return self.call(np.vectorize(FUNCS[LATEX_FUNCS[tok]]))
+                return super().primary()
+
+        return Reader(latex).read()
+
+
+def _latex_cases():
+    out = []
+    for source, shapes, _ in MATRIX:
+        out.append((source, shapes, {}))
+    for source, shapes, wrt, _ in HESSIANS:
+        out.append((source, shapes, {"hessian": True, "wrt": wrt}))
+    for source, shapes, expected in JACOBIANS:
+        out.append((source, shapes, {"jacobian": True, "wrt": tuple(expected)}))
+    return out
+
+
+# indexing, one_hot of targets and reductions over a dim print in PyTorch's spelling
+_NOT_READ = re.compile(r"one_hot|eye\(\d+\)\[|\[:|dim=\(|dim=1")
+
+
+@pytest.mark.parametrize("source,shapes,kw", _latex_cases(), ids=[c[0] for c in _latex_cases()])
+def test_latex_reads_back_as_the_text(source, shapes, kw):
+    """The LaTeX of every matrix result, read back with matrix meanings, equals the text
+    form evaluated by torch at random values."""
+    torch = pytest.importorskip("torch")
+    r = derive(source, shapes=shapes, **kw)
+    checked = 0
+    for d in r.derivatives:
+        if d.error is not None or _NOT_READ.search(d.text):
+            continue
+        env = {n: rng.uniform(-1.2, 1.2, s) for n, s in shapes.items()}
+        want = np.asarray(_printed(torch, d.text, {n: torch.tensor(v) for n, v in env.items()}))
+        cols = {n: (v.reshape(-1, 1) if v.ndim == 1 else v) for n, v in env.items()}
+        got = np.asarray(MatrixReader.make(d.latex)(cols), dtype=float)
+        got = got.reshape(want.shape) if got.size == want.size else got
+        np.testing.assert_allclose(np.broadcast_to(got, want.shape) if got.size == 1 else got,
+                                   want, rtol=1e-9, atol=1e-12, err_msg=f"{d.text} vs {d.latex}")
+        checked += 1
+    assert checked or all(_NOT_READ.search(d.text or "one_hot") for d in r.derivatives)
+
+
+def test_matrix_reader_is_not_blind():
+    A, x = rng.uniform(-1, 1, (3, 3)), rng.uniform(-1, 1, (3, 1))
+    env = {"A": A, "x": x}
+    read = {t: np.asarray(MatrixReader.make(t)(env)) for t in (
+        r"A \mathbf{x}", r"A^{\top} \mathbf{x}", r"\mathbf{x} \mathbf{x}^{\top}",
+        r"\mathbf{x}^{\top} \mathbf{x}", r"\mathbf{x} \odot \mathbf{x}")}
+    np.testing.assert_allclose(read[r"A \mathbf{x}"], A @ x)
+    assert not np.allclose(read[r"A \mathbf{x}"], read[r"A^{\top} \mathbf{x}"])
+    assert read[r"\mathbf{x} \mathbf{x}^{\top}"].shape == (3, 3)
+    assert read[r"\mathbf{x}^{\top} \mathbf{x}"].shape == ()
+    np.testing.assert_allclose(read[r"\mathbf{x} \odot \mathbf{x}"], x * x)

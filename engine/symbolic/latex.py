@@ -118,7 +118,11 @@ class LatexPrinter(Printer):
     def node(self, e, info):
         # vectors bold, as matrix calculus writes them: \mathbf{x}^{\top} A \mathbf{x}
         if e.kind == "sym" and len(e.shape) == 1:
-            return rf"\mathbf{{{latex_name(e.op)}}}", ATOM, False
+            name = latex_name(e.op)
+            if name.startswith(r"\mathrm{"):
+                return r"\mathbf{" + name[len(r"\mathrm{"):], ATOM, False
+            bold = r"\boldsymbol" if name.startswith("\\") else r"\mathbf"
+            return rf"{bold}{{{name}}}", ATOM, False
         return super().node(e, info)
 
     def product(self, e, info):
@@ -154,6 +158,9 @@ class LatexPrinter(Printer):
             return self.call(r"\operatorname{diag}", [arg]), ATOM, False
         if op == "eye":
             return rf"I_{{{e.shape[0]}}}", ATOM, False
+        if op in ("softmax", "log_softmax") and len(e.shape) == 1:
+            # a vector has one dim to normalise over: softmax(z), as a textbook writes it
+            return self.call(_op_name(op), [arg]), ATOM, False
         if op == "select" and e.args[0].kind == "fn" and e.args[0].op == "eye":
             # eye(n)[k] is e_k, the standard basis vector
             return rf"\mathbf{{e}}_{{{dict(e.params)['key'][0]}}}", ATOM, False

@@ -41,7 +41,8 @@ def derive_command(
         "(as --latex) or json (JSON Lines, one object per case).")] = DeriveFormat.human,
 ) -> None:
     """Symbolic derivatives: d(output)/d(input) for each input as an expression in the
-    case's variables, simplified. Names the case uses without binding are variables.
+    case's variables, simplified; tensors in matrix-calculus notation. Names the case uses
+    without binding are variables (0-d scalars unless --shape declares a shape).
     When every variable has a value (--at or the case itself), each derivative is also
     evaluated and compared with reverse mode (a mismatch exits 1)."""
     from . import render_derive

@@ -31,6 +31,8 @@ EXAMPLES = {
         "gradcli derive \"y = sin(x)*w\"",
         "gradcli derive \"y = 1/(w*(x+1))\" --format latex",
         "gradcli derive \"y = exp(x)*x\" --order 2 --at x=1.",
+        "gradcli derive \"y = x@A@x\" --shape x=3 --shape A=3,3",
+        "gradcli derive \"y = norm(x)\" --hessian --at \"x=[1.,2.,2.]\"",
     ],
     "plot": [
         "gradcli plot \"y = tanh(x)\" --range=-3,3",

@@ -14,11 +14,13 @@ def _value_text(v) -> str:
 
 
 def label(r, d) -> str:
-    """dy/dx, d2y/dx2, or for a bare expression d/dx sin(x**2)."""
+    """dy/dx, d2y/dx2, d2y/dxdw (a mixed partial or a Hessian block), or for a bare
+    expression d/dx sin(x**2)."""
     n = "" if d.order == 1 else str(d.order)
+    below = f"d{d.wrt}d{d.wrt2}" if d.wrt2 is not None else f"d{d.wrt}{n}"
     if r.label is not None:
-        return f"d{n}{r.label}/d{d.wrt}{n}"
-    return f"d{n}/d{d.wrt}{n} {r.expr_text}"
+        return f"d{n}{r.label}/{below}"
+    return f"d{n}/{below} {r.expr_text}"
 
 
 def latex_label(r, d) -> str:
@@ -26,6 +28,9 @@ def latex_label(r, d) -> str:
 
     n = "" if d.order == 1 else f"^{{{d.order}}}"
     x = rf"\partial {latex_name(d.wrt)}{n}"
+    if d.wrt2 is not None:
+        top = r"^{\top}" if d.kind == "hessian" and d.wrt == d.wrt2 else ""
+        x = rf"\partial {latex_name(d.wrt)} \partial {latex_name(d.wrt2)}{top}"
     if r.label is not None:
         return rf"\frac{{\partial{n} {latex_name(r.label)}}}{{{x}}}"
     expr = r.expr_latex if r.expr_latex is not None else rf"\mathtt{{{r.expr_text}}}"
@@ -87,6 +92,8 @@ class _Prefixed:
 def derivative_record(r, d) -> dict:
     return {
         "wrt": d.wrt,
+        "wrt2": d.wrt2,
+        "kind": d.kind,
         "order": d.order,
         "label": label(r, d),
         "text": d.text,

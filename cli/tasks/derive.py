@@ -5,9 +5,14 @@ the case and hands it the graph.
 
 A name the case uses but never binds (`x` in `y=sin(x**2)`) is a free variable: derive
 binds it to a scalar of its own choosing so the graph can be built, and then does not
-evaluate anything (there is no point to evaluate at) unless --at gives every such name."""
+evaluate anything (there is no point to evaluate at) unless --at gives every such name.
+`--shape NAME=3,2` makes such a variable a tensor of that shape (its values are derive's
+own, generic ones)."""
 
+import math
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from ..engine.errors import GradcliError
 from ..engine.symbolic import Derivation, Derivative
@@ -26,6 +31,9 @@ class DeriveOptions:
     case: CaseOptions       # bindings, consts, of, wrt (the dtype is already set)
     order: int = 1
     dtype: str = "float64"
+    shapes: dict = field(default_factory=dict)   # --shape NAME=3,2: name -> (3, 2)
+    hessian: bool = False
+    jacobian: bool = False
 
 
 @dataclass
@@ -67,14 +75,22 @@ def _derive(source, line, opts, result):
     order, free = scan_names(source)
     bound = [b.name for b in opts.case.bindings]
     free = [n for n in free if n not in bound]
+    # a --shape for a name this case does not use is for another case of the batch; a
+    # name that has a value has its shape already
+    valued = [n for n in opts.shapes if n not in free and (n in bound or n in order)]
+    if valued:
+        n = valued[0]
+        raise option_error(f"--shape {n}", GradcliError(
+            f"{n} is not a free variable of the case: it has a value (--at or the case "
+            f"gives it one, and with it its shape)", type_name="UsageError"))
     bindings = list(opts.case.bindings) + [
-        parse_binding(f"{n}={DEFAULT_VALUES[i % len(DEFAULT_VALUES)]}", opts.case.consts)
+        parse_binding(f"{n}={_value_text(i, opts.shapes.get(n, ()))}", opts.case.consts)
         for i, n in enumerate(free)]
     result.free = free
     run = run_forward(source, line, CaseOptions(bindings=bindings, consts=opts.case.consts,
                                                 of=opts.case.of, backward=False))
     if run.error is not None:
-        raise run.error
+        raise _shape_hint(run.error, [n for n in free if n not in opts.shapes])
     out = run.output_tensor
     if out is None:
         raise GradcliError("the case has no output to differentiate", type_name="ValueError")
@@ -95,11 +111,59 @@ def _derive(source, line, opts, result):
         targets.setdefault(name, run.variables[name])
     deriv = Derivation(out, targets, names, ranks, env)
     _label(result, run, deriv)
-    result.derivatives = deriv.derivatives(wrt, opts.order)
+    if opts.hessian:
+        result.derivatives = deriv.hessian(wrt)
+    elif opts.jacobian:
+        result.derivatives = deriv.jacobian(wrt)
+    else:
+        result.derivatives = deriv.derivatives(wrt, opts.order, mixed=True)
     if not free:
         result.evaluated = True
         for d in result.derivatives:
             deriv.compare(d, opts.dtype)
+
+
+def _value_text(i: int, shape: tuple) -> str:
+    """The value derive gives a free variable of `shape`: distinct, generic numbers (no
+    symmetric matrix, no repeated entry) so that a derivative checked here is not
+    right by coincidence."""
+    if not shape:
+        return str(DEFAULT_VALUES[i % len(DEFAULT_VALUES)])
+    n = math.prod(shape)
+    flat = [round(0.3 + ((7 * k + 3 * i) % 23) / 17 + k / (97 * n), 4) for k in range(n)]
+    return repr(np.array(flat).reshape(shape).tolist())
+
+
+def _shape_hint(err: GradcliError, unshaped: list) -> GradcliError:
+    """A shape error of a case whose free variables were taken as 0-d scalars: say so,
+    name them and suggest --shape (the case's own message follows)."""
+    if not unshaped or err.type_name not in ("RuntimeError", "ValueError", "IndexError"):
+        return err
+    names = ", ".join(unshaped)
+    one = len(unshaped) == 1
+    what = "is a free variable, taken as a 0-d scalar" if one else \
+        "are free variables, taken as 0-d scalars"
+    examples = [f"--shape {unshaped[0]}=3,2"] + [f"--shape {n}=2" for n in unshaped[1:2]]
+    return GradcliError(
+        f"{names} {what}: declare {'its shape' if one else 'their shapes'} with --shape "
+        f"(e.g. {' '.join(examples)}; NAME=3 is a vector) or give "
+        f"{'a value' if one else 'values'} with --at. The case failed with "
+        f"{err.type_name}: {err.message}",
+        type_name="ShapeError")
+
+
+def parse_shape(spec: str) -> tuple:
+    """NAME=3,2 -> (NAME, (3, 2)); NAME= (or NAME=()) is a 0-d scalar."""
+    name, sep, dims = spec.partition("=")
+    name, dims = name.strip(), dims.strip().strip("()[]")
+    try:
+        shape = tuple(int(d) for d in dims.split(",") if d.strip())
+    except ValueError:
+        shape = None
+    if not sep or not name.isidentifier() or shape is None or any(d < 0 for d in shape):
+        raise GradcliError(f"--shape expects NAME=DIMS such as W=3,2, got {spec!r}",
+                           type_name="UsageError")
+    return name, shape
 
 
 def _wrt_names(requested, run, leaves, ranks) -> list:
@@ -178,4 +242,5 @@ def scan_names(source: str):
     return order, free
 
 
-__all__ = ["DeriveOptions", "DeriveResult", "Derivative", "derive_case", "scan_names"]
+__all__ = ["DeriveOptions", "DeriveResult", "Derivative", "derive_case", "parse_shape",
+           "scan_names"]

@@ -6,6 +6,7 @@ import numpy as np
 
 from ..ops import OPS
 from .expr import Expr, postorder, thaw
+from .notation import NOTATION
 
 
 def _f64(x) -> np.ndarray:
@@ -39,7 +40,9 @@ def evaluate_all(root: Expr, env: dict) -> dict:
                 v = power(_float(base), _float(exp))
             else:
                 params = {n: thaw(p, vals.__getitem__) for n, p in e.params}
-                v = OPS[e.op].forward(*(vals[a] for a in e.args), **params)
+                # the notation functions (outer, diag, ...) are not ops of the table
+                forward = NOTATION.get(e.op) or OPS[e.op].forward
+                v = forward(*(vals[a] for a in e.args), **params)
             vals[e] = np.asarray(v)
     return vals
 

@@ -6,7 +6,7 @@ import math
 import re
 
 from ..ops.surface import latex_functions
-from .layout import ADD, ATOM, MUL, POW, Named
+from .layout import ADD, ATOM, MUL, NEG, POW, Named, factor_order, number_parts
 from .text import _CMP, _INDEXING, _MATMUL, LIMIT, Printer, _call_name
 
 _FUNCS = latex_functions()  # the rows' LaTeX names: sin -> \\sin, sigmoid -> \\sigma
@@ -115,9 +115,67 @@ class LatexPrinter(Printer):
         inner = ", ".join(str(d) for d in dims)
         return rf"{self.wrap(entry, ATOM)}.\operatorname{{{_escape(name)}}}\left({inner}\right)"
 
+    def node(self, e, info):
+        # vectors bold, as matrix calculus writes them: \mathbf{x}^{\top} A \mathbf{x}
+        if e.kind == "sym" and len(e.shape) == 1:
+            name = latex_name(e.op)
+            if name.startswith(r"\mathrm{"):
+                return r"\mathbf{" + name[len(r"\mathrm{"):], ATOM, False
+            bold = r"\boldsymbol" if name.startswith("\\") else r"\mathbf"
+            return rf"{bold}{{{name}}}", ATOM, False
+        return super().node(e, info)
+
+    def product(self, e, info):
+        # elementwise products of tensors are Hadamard products: s \odot (1 - s)
+        if e.kind == "mul" and sum(1 for f in e.args if f.shape != ()) > 1:
+            scalars = [f for f in e.args if f.shape == ()]
+            tensors = [f for f in e.args if f.shape != ()]
+            neg, num, den = number_parts(e.value)
+            num, den = list(num), list(den)
+            for f in factor_order(scalars, self.ranks):
+                if f.kind == "pow" and f.args[1].kind == "const" and f.args[1].value < 0:
+                    k = -f.args[1].value
+                    den.append((f.args[0], None if k == 1 else k))
+                else:
+                    num.append((f, None))
+            parts = [self.item(x, info, numerator=True) for x in num]
+            head = self.mul_join(parts) if parts else ""
+            if den:
+                head = self.divide(head or "1", [self.den_item(x, info) for x in den])
+            body = r" \odot ".join(self.wrap(info[t], POW)
+                                    for t in factor_order(tensors, self.ranks))
+            return (f"{head} {body}" if head else body), MUL, neg
+        return super().product(e, info)
+
     def fn(self, e, entries, info):
         op = e.op
         arg = self.full(entries[0])[0] if entries else ""
+        if op == "outer":
+            a, b = entries
+            # a b^T is a product that binds like a factor: 2 a b^T needs no brackets
+            return rf"{self.wrap(a, MUL + 1)} {self.wrap(b, ATOM)}^{{\top}}", NEG, False
+        if op == "diag":
+            return self.call(r"\operatorname{diag}", [arg]), ATOM, False
+        if op == "eye":
+            return rf"I_{{{e.shape[0]}}}", ATOM, False
+        if op in ("softmax", "log_softmax") and len(e.shape) == 1:
+            # a vector has one dim to normalise over: softmax(z), as a textbook writes it
+            return self.call(_op_name(op), [arg]), ATOM, False
+        if op == "select" and e.args[0].kind == "fn" and e.args[0].op == "eye":
+            # eye(n)[k] is e_k, the standard basis vector
+            return rf"\mathbf{{e}}_{{{dict(e.params)['key'][0]}}}", ATOM, False
+        if op == "one_hot":
+            return self.call(rf"\operatorname{{onehot}}_{{{e.shape[-1]}}}", [arg]), ATOM, False
+        if op in ("dot", "matmul") and len(e.args[0].shape) == 1 and len(e.args[1].shape) == 1:
+            a, b = entries
+            u = e.args[0]
+            # x^T A x: a left operand already written as a row (x^T A) is not transposed
+            row = u.kind == "fn" and u.op in _MATMUL and len(u.args[0].shape) == 1
+            left = self.wrap(a, MUL) if row else rf"{self.wrap(a, ATOM)}^{{\top}}"
+            return f"{left} {self.wrap(b, MUL + 1)}", NEG, False
+        if op in _MATMUL and len(e.args[0].shape) == 1 and len(e.args[1].shape) == 2:
+            a, b = entries
+            return rf"{self.wrap(a, ATOM)}^{{\top}} {self.wrap(b, MUL + 1)}", MUL, False
         if op in _FUNCS and len(entries) == 1 and not e.params:
             return self.call(_FUNCS[op], [arg]), ATOM, False
         if op == "exp" and not e.params:
@@ -133,7 +191,7 @@ class LatexPrinter(Printer):
             return rf"\mathbb{{1}}\left[{a} {_REL[op]} {b}\right]", ATOM, False
         if op in _MATMUL:
             a, b = entries
-            return f"{self.wrap(a, MUL)} {self.wrap(b, MUL + 1)}", MUL, False
+            return f"{self.wrap(a, MUL)} {self.wrap(b, MUL + 1)}", NEG, False
         if op == "t" or op == "mT":
             return rf"{self.wrap(entries[0], ATOM)}^{{\top}}", POW, False
         if op in ("sum", "mean"):

@@ -165,8 +165,10 @@ def cholesky(*args, **kwargs):
 def eigvalsh(*args, **kwargs):
     b = _bind(_EIGVALSH, args, kwargs)
     _check_uplo(b["UPLO"])
-    _lower_only(b, "UPLO", "linalg.eigvalsh")
-    return apply(OPS["linalg_eigvalsh"], (_symmetric_input(b["A"], "linalg.eigh"),))
+    t = _symmetric_input(b["A"], "linalg.eigh")
+    if b["UPLO"] in ("U", "u"):  # the upper triangle: linalg.eigh's eigenvalue row
+        return apply(OPS["linalg_eigh_l"], (t,), {"uplo": "U"})
+    return apply(OPS["linalg_eigvalsh"], (t,))
 
 
 def _check_uplo(uplo):

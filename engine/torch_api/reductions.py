@@ -1,7 +1,6 @@
 """Wrappers of reductions (all elements or along dims: which row, hence which grad_fn),
 softmaxes and the losses of torch.nn.functional."""
 
-import math
 
 import numpy as np
 
@@ -171,54 +170,7 @@ FUNCTIONS["argmax"] = METHODS["argmax"] = _arg("argmax")
 FUNCTIONS["argmin"] = METHODS["argmin"] = _arg("argmin")
 
 
-@torch_fn("norm", method="norm")
-def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
-    """torch.norm: a numeric p (or "fro") is linalg.vector_norm of that order; "nuc" and
-    the other matrix orders are not supported here."""
-    t = _tensor(input, "norm")
-    if out is not None:
-        raise UnsupportedError("norm(): the out= argument is not supported by gradcli")
-    if isinstance(p, str):
-        if p == "nuc":
-            raise UnsupportedError("norm(p='nuc') (the nuclear matrix norm) is not supported by "
-                                   "gradcli")
-        if p != "fro":
-            raise runtime(f"linalg.matrix_norm: Order {p} not supported.")
-        p = 2
-    ord = float(p)
-    kind = t.data.dtype.kind
-    if kind != "f":
-        raise runtime(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
-                      f"Got {_scalar_type(t.data.dtype)}")
-    dims = None if dim is None else _reduction_dims(dim, t.data.ndim)
-    if dtype is not None:
-        want = dtypes.as_dtype(dtype)
-        if np.dtype(want).itemsize < t.data.dtype.itemsize or np.dtype(want).kind != "f":
-            raise runtime(f"linalg.vector_norm: the dtype of the input ({_scalar_type(t.data.dtype)}) "
-                          f"should be convertible without narrowing to the specified dtype "
-                          f"({_scalar_type(want)})")
-        dtype = None if np.dtype(want) == t.data.dtype else np.dtype(want)
-    if (math.isinf(ord) or ord < 0) and t.data.size == 0:
-        shown = "inf" if ord == math.inf else "-inf" if ord == -math.inf else f"{ord:g}"
-        if dim is None:
-            raise runtime(f"linalg.vector_norm cannot compute the {shown} norm on an empty tensor "
-                          f"because the operation does not have an identity")
-        given = dim if isinstance(dim, (tuple, list)) else (dim,)
-        for d in given:
-            if t.data.shape[d] == 0:  # (torch's message has no space before "because")
-                raise runtime(f"linalg.vector_norm cannot compute the {shown} norm on the "
-                              f"dimension {d}because this dimension is empty and the operation "
-                              f"does not have an identity")
-    if ord == 2 and dtype is None:  # the two rows of the 2-norm (their forwards are numerics')
-        if dims is None and keepdim and t.data.ndim:
-            dims = tuple(range(t.data.ndim))
-        if dims is None:
-            return apply(OPS["norm"], (t,))
-        return apply(OPS["norm_dim"], (t,), {"dims": dims, "keepdim": keepdim})
-    params = {"ord": ord, "dims": dims, "keepdim": bool(keepdim)}
-    if dtype is not None:
-        params["dtype"] = dtype
-    return apply(OPS["norm_p"], (t,), params)
+# torch.norm / Tensor.norm: engine/torch_api/linalg_norms.py (with torch.linalg's norms)
 
 
 def sum_(t):

@@ -9,76 +9,13 @@ import numpy as np
 import pytest
 from gradcli.engine import api
 from gradcli.engine.autograd import run_backward
-from gradcli.engine.errors import GradcliError
 from gradcli.engine.tensor import Tensor
-from gradcli.parser.runtime import modules
 
 torch = pytest.importorskip("torch")
+from oracle_graph import compare  # noqa: E402  (imports torch)
+
 pytestmark = pytest.mark.torch
 INF = math.inf
-
-
-def _fns(path):
-    if path.startswith("Tensor."):
-        name = path[len("Tensor."):]
-        return (lambda x, *a, **k: getattr(x, name)(*a, **k),
-                lambda x, *a, **k: api.METHODS[name](x, *a, **k))
-    mod, _, name = path.rpartition(".")
-    tfn = torch
-    for part in path.split(".")[1:]:
-        tfn = getattr(tfn, part)
-    return tfn, modules()[mod].members[name]
-
-
-def _graph(node, ours):
-    """The grad_fn names of a graph, depth first (AccumulateGrad included)."""
-    if node is None:
-        return []
-    name = node.name() if ours else type(node).__name__
-    nxt = node.next_functions
-    return [name, *(n for f, _ in nxt for n in _graph(f, ours))]
-
-
-def _outcome(fn, args, kwargs):
-    try:
-        return fn(*args, **kwargs), None
-    except GradcliError as e:
-        return None, (e.type_name, e.message)
-    except Exception as e:  # noqa: BLE001  (PyTorch's, compared with ours)
-        return None, (type(e).__name__, str(e))
-
-
-def _data(shape, seed, dtype):
-    a = np.random.default_rng(seed).standard_normal(shape)
-    return a.astype(dtype)
-
-
-def compare(path, shape, kwargs, dtype="float64", args=(), seed=0):
-    tfn, gfn = _fns(path)
-    a = _data(shape, seed, dtype)
-    ta = torch.tensor(a, requires_grad=a.dtype.kind == "f")
-    ga = Tensor(a.copy(), a.dtype.kind == "f")
-    tkw = {k: getattr(torch, v) if k == "dtype" else v for k, v in kwargs.items()}
-    gkw = {k: modules()["torch"].members[v] if k == "dtype" else v for k, v in kwargs.items()}
-    tout, terr = _outcome(tfn, (ta, *args), tkw)
-    gout, gerr = _outcome(gfn, (ga, *args), gkw)
-    assert gerr == terr
-    if terr is not None:
-        return
-    assert gout.data.dtype == tout.detach().numpy().dtype
-    assert gout.data.shape == tuple(tout.shape)
-    tol = 1e-5 if "32" in str(tout.dtype) or dtype == "float32" else 1e-10
-    np.testing.assert_allclose(gout.data, tout.detach().numpy(), rtol=tol, atol=tol)
-    assert _graph(gout.grad_fn, True) == _graph(tout.grad_fn, False)
-    g = np.random.default_rng(seed + 1).standard_normal(tout.shape)
-    tout.backward(torch.tensor(g, dtype=tout.dtype))
-    run_backward([gout], [Tensor(g.astype(gout.data.dtype))])
-    want = ta.grad
-    got = ga.grad
-    if want is None:
-        assert got is None
-        return
-    np.testing.assert_allclose(got.data, want.numpy(), rtol=tol * 10, atol=tol * 10)
 
 
 VECTOR = [

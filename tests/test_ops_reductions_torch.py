@@ -154,7 +154,7 @@ FORMS = {
 
 
 # forms gradcli refuses with a clear NotImplementedError-like error naming the argument
-UNSUPPORTED = {"norm-nuc"}
+UNSUPPORTED: set = set()  # (norm-nuc is supported now: linalg.matrix_norm)
 # forms whose index among equal values is PyTorch's selection algorithm's: refused on ties
 TIE_FORMS = ("topk", "kthvalue", "median-dim", "method-median", "nanmedian-dim")
 

@@ -321,4 +321,4 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
 
 
 # sort, topk, kthvalue, median, cummax, ...: their own file, registered with these
-from . import reductions_more, reductions_select  # noqa: E402,F401,I001
+from . import reductions_more, reductions_quantile, reductions_select  # noqa: E402,F401,I001

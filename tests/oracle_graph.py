@@ -65,6 +65,8 @@ def compare(path, shape, kwargs, dtype="float64", args=(), seed=0, grad_args=Fal
     assert gerr == terr, (gerr, terr)
     if terr is not None:
         return
+    if isinstance(tout, tuple):  # a torch.return_types: each field, one backward of them all
+        return _compare_tuple(tout, gout, (ta, *targs), (ga, *gargs), seed)
     assert gout.data.dtype == tout.detach().numpy().dtype
     assert gout.data.shape == tuple(tout.shape)
     tol = 1e-5 if "32" in str(tout.dtype) or dtype == "float32" else 1e-10
@@ -82,3 +84,25 @@ def compare(path, shape, kwargs, dtype="float64", args=(), seed=0, grad_args=Fal
             assert g.grad is None
             continue
         np.testing.assert_allclose(g.grad.data, t.grad.numpy(), rtol=tol * 10, atol=tol * 10)
+
+
+def _compare_tuple(touts, gouts, tins, gins, seed):
+    assert len(gouts) == len(touts) and type(gouts).__name__ != "list"
+    assert repr(gouts).split("(")[0] == repr(touts).split("(")[0]
+    tl, gl = 0, None
+    for k, (t, g) in enumerate(zip(touts, gouts, strict=True)):
+        assert g.data.dtype == t.detach().numpy().dtype and g.data.shape == tuple(t.shape)
+        np.testing.assert_allclose(g.data, t.detach().numpy(), rtol=1e-6, atol=1e-6)
+        assert _graph(g.grad_fn, True) == _graph(t.grad_fn, False)
+        if t.grad_fn is not None:
+            w = np.random.default_rng(seed + 2 + k).standard_normal(t.shape)
+            tl = tl + (t * torch.tensor(w, dtype=t.dtype)).sum()
+            term = api.FUNCTIONS["sum"](g * Tensor(w.astype(g.data.dtype)))
+            gl = term if gl is None else gl + term
+    if gl is None:
+        return
+    tl.backward()
+    run_backward([gl], [Tensor(np.ones((), gl.data.dtype))])
+    for t, g in zip(tins, gins, strict=True):
+        if isinstance(t, torch.Tensor) and t.grad is not None:
+            np.testing.assert_allclose(g.grad.data, t.grad.numpy(), rtol=1e-6, atol=1e-8)

@@ -12,8 +12,7 @@ from ..ops import OPS
 from ..ops.signature import Signature
 from ..tensor import Tensor
 from .linalg import _bind, _c
-from .linalg_more import _check_uplo
-from .linalg_solvers import _square
+from .linalg_more import _check_uplo, _symmetric_input
 from .registry import FUNCTIONS, LINALG_FUNCTIONS, METHODS
 
 _LSVD = Signature("linalg_svd", "(Tensor A, bool full_matrices = True, *, str? driver = None, "
@@ -87,7 +86,7 @@ def eigh(*args, **kwargs):
     b = _bind(_EIGH, args, kwargs)
     uplo = b["UPLO"]
     _check_uplo(uplo)
-    t = _square(b["A"], "linalg.eigh")
+    t = _symmetric_input(b["A"], "linalg.eigh")
     p = {"uplo": uplo.upper()}
     return NamedResult("linalg_eigh", ("eigenvalues", "eigenvectors"),
                        (apply(OPS["linalg_eigh_l"], (t,), p), apply(OPS["linalg_eigh_v"], (t,), p)))

@@ -277,3 +277,9 @@ op("addmm_scaled", "AddmmBackward0", _addmm, _beta_vjp,
    args=("self", "mat1", "mat2"), params=("beta", "alpha"), text="addmm",
    latex=r"\operatorname{addmm}",
    samples=_samples_scaled(lambda s: (s.normal(2, 1), s.normal(2, 3), s.normal(3, 4))))
+# reshape of a permuted (non-contiguous) tensor that a view can still take: PyTorch's
+# _reshape_alias (tensordot's permuted operands)
+op("reshape_alias_view", "ReshapeAliasBackward0", lambda a, shape: np.reshape(a, shape),
+   lambda g, o, a, shape: D.reshape(g, shape=raw(a).shape),
+   formulas=("grad.reshape_symint(self.sym_sizes())",), saves=False, dtype_rule="same",
+   text="reshape", samples=lambda s: [((s.normal(2, 3),), {"shape": (3, 2)})])

@@ -176,8 +176,15 @@ def matmul(input, other):
     if na == 2 and nb == 1:
         return mv(a, b)
     if na == 1 and nb == 2:
+        _same_dtype(a, b, _MM_DTYPES)
         return _binary("vecmat", a, b)
-    _same_dtype(a, b, _MM_DTYPES)
+    if a.data.dtype != b.data.dtype:  # the message of the kernel ATen folds matmul into
+        if na >= 3 and nb == 1:
+            mv(Tensor(a.data.reshape(-1, a.data.shape[-1])), b)  # (raises addmv's message)
+        if na >= 3 and nb == 2:
+            _same_dtype(a, b, _MM_DTYPES)
+        raise runtime(f"expected scalar type {_SCALAR_NAMES(a.data.dtype)} but found "
+                      f"{_SCALAR_NAMES(b.data.dtype)}")
     return _binary("matmul", a, b)
 
 

@@ -121,6 +121,8 @@ def cdist(*args, **kwargs):
     c1, c2 = x1.data.shape[-1], x2.data.shape[-1]
     if c1 != c2:
         raise runtime(f"X1 and X2 must have the same number of columns. X1: {c1} X2: {c2}")
+    if x1.data.dtype != x2.data.dtype:
+        raise runtime(f"expected scalar type {_c(x1)} but found {_c(x2)}")
     if p < 0:
         raise runtime("cdist only supports non-negative p values")
     modes = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",

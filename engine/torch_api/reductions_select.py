@@ -53,11 +53,17 @@ def _argsort(x, dim, descending):
     return order
 
 
-def sort(input, dim=-1, descending=False, stable=False):
+_NO_STABLE = object()
+
+
+def sort(input, dim=-1, descending=False, *, stable=_NO_STABLE):
+    """sort(x) is PyTorch's sort (SortBackward0); given stable= (True or False), its
+    sort.stable overload (SortBackward1). Both sort stably here, as PyTorch's CPU sort."""
     t = _tensor(input, "sort")
     d = _dim(dim, t.data.ndim)
     idx = _argsort(t.data, d, descending) if t.data.ndim else None
-    return _result("sort", "sort_values", t, idx, d)
+    row = "sort_values" if stable is _NO_STABLE else "sort_values_stable"
+    return _result("sort", row, t, idx, d)
 
 
 def msort(input):

@@ -58,8 +58,10 @@ def compare(path, shape, kwargs, dtype="float64", args=(), seed=0, grad_args=Fal
               Tensor(v.copy(), grad_args and v.dtype.kind == "f"))
              if isinstance(v, np.ndarray) else (v, v) for v in args]
     targs, gargs = [e[0] for e in extra], [e[1] for e in extra]
-    tkw = {k: getattr(torch, v) if k == "dtype" else v for k, v in kwargs.items()}
-    gkw = {k: modules()["torch"].members[v] if k == "dtype" else v for k, v in kwargs.items()}
+    tkw = {k: getattr(torch, v) if k == "dtype" else torch.tensor(v) if isinstance(v, np.ndarray)
+           else v for k, v in kwargs.items()}
+    gkw = {k: modules()["torch"].members[v] if k == "dtype" else Tensor(v.copy())
+           if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
     tout, terr = _outcome(tfn, (ta, *targs), tkw)
     gout, gerr = _outcome(gfn, (ga, *gargs), gkw)
     assert gerr == terr, (gerr, terr)
@@ -105,4 +107,5 @@ def _compare_tuple(touts, gouts, tins, gins, seed):
     run_backward([gl], [Tensor(np.ones((), gl.data.dtype))])
     for t, g in zip(tins, gins, strict=True):
         if isinstance(t, torch.Tensor) and t.grad is not None:
-            np.testing.assert_allclose(g.grad.data, t.grad.numpy(), rtol=1e-6, atol=1e-8)
+            tol = 1e-4 if t.dtype == torch.float32 else 1e-8  # (LAPACK builds round apart)
+            np.testing.assert_allclose(g.grad.data, t.grad.numpy(), rtol=tol, atol=tol)

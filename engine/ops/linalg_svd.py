@@ -11,6 +11,7 @@ gradients of sign-invariant losses) agree with PyTorch's."""
 import numpy as np
 
 from .linalg_decomp import _plain
+from .linalg_more import finite_for_svd
 from .table import op
 
 
@@ -19,7 +20,7 @@ def _mt(x):
 
 
 def _svd(a, full_matrices):
-    return np.linalg.svd(a, full_matrices=bool(full_matrices))
+    return np.linalg.svd(finite_for_svd(a), full_matrices=bool(full_matrices))
 
 
 def svd_backward(gu, gs, gvh, u, s, vh):

@@ -8,6 +8,7 @@ from .. import dtypes
 from ..apply import apply
 from ..errors import UnsupportedError, index_error, runtime, value_error
 from ..ops import OPS
+from ..ops.signature import Signature
 from ..tensor import Tensor
 from .args import _SCALAR_TYPE, ReturnTypes, Size, _dim, _reduce_dims, _scalar_type, _tensor
 from .arithmetic import maximum, minimum, sub
@@ -67,26 +68,52 @@ def _mean_core(input, dim=None, keepdim=False, dtype=None):
 FUNCTIONS["mean"], METHODS["mean"] = _parsed(_mean_core, "mean")
 
 
-@torch_fn("prod", method="prod")
-def prod(input, dim=None, keepdim=False, dtype=None):
-    t = _tensor(input, "prod")
-    if dim is None:
-        if dtype is not None and dtypes.as_dtype(dtype) != t.data.dtype:
-            return apply(OPS["prod"], (t,), {"dtype": dtypes.as_dtype(dtype)})
-        return apply(OPS["prod"], (t,))
-    params = {"dim": _dim(dim, t.data.ndim), "keepdim": bool(keepdim)}
-    if dtype is not None:
-        params["dtype"] = dtypes.as_dtype(dtype)
-    return apply(OPS["prod_dim"], (t,), params)
+_UNSET = object()  # keepdim not given: with no dim, PyTorch's overloads take no keepdim
+_PROD = Signature("prod", "(Tensor input, *, torch.dtype dtype = None)",
+                  "(Tensor input, int dim, bool keepdim = False, *, torch.dtype dtype = None, "
+                  "Tensor out = None)")
+_MAX_MIN = {n: Signature(n, "(Tensor input, *, Tensor out = None)",
+                         "(Tensor input, Tensor other, *, Tensor out = None)",
+                         "(Tensor input, int dim, bool keepdim = False, *, tuple of Tensors out "
+                         "= None)") for n in ("max", "min")}
 
 
-def _extreme(name):
+def _refuse_keepdim(sig, t, keepdim, method):
+    """keepdim without dim: no overload takes it (PyTorch's TypeError, from the signature)."""
+    if method:
+        sig.method().bind((), {"keepdim": keepdim})
+    sig.bind((t,), {"keepdim": keepdim})
+
+
+def _prod(method):
+    def prod(input, dim=None, keepdim=_UNSET, dtype=None):
+        t = _tensor(input, "prod")
+        if dim is None:
+            if keepdim is not _UNSET:
+                _refuse_keepdim(_PROD, t, keepdim, method)
+            if dtype is not None and dtypes.as_dtype(dtype) != t.data.dtype:
+                return apply(OPS["prod"], (t,), {"dtype": dtypes.as_dtype(dtype)})
+            return apply(OPS["prod"], (t,))
+        params = {"dim": _dim(dim, t.data.ndim), "keepdim": bool(keepdim is not _UNSET and keepdim)}
+        if dtype is not None:
+            params["dtype"] = dtypes.as_dtype(dtype)
+        return apply(OPS["prod_dim"], (t,), params)
+    return prod
+
+
+FUNCTIONS["prod"], METHODS["prod"] = _prod(False), _prod(True)
+
+
+def _extreme(name, method=False):
     largest = name == "max"
 
-    def fn(input, dim=None, keepdim=False):
+    def fn(input, dim=None, keepdim=_UNSET):
         t = _tensor(input, name)
         if isinstance(dim, Tensor):
             return (maximum if largest else minimum)(t, dim)
+        if dim is None and keepdim is not _UNSET:
+            _refuse_keepdim(_MAX_MIN[name], t, keepdim, method)
+        keepdim = keepdim is not _UNSET and keepdim
         if dim is None:
             if t.data.size == 0:
                 raise runtime(f"{name}(): Expected reduction dim to be specified for input.numel() "
@@ -103,8 +130,8 @@ def _extreme(name):
     return fn
 
 
-FUNCTIONS["max"] = METHODS["max"] = _extreme("max")
-FUNCTIONS["min"] = METHODS["min"] = _extreme("min")
+FUNCTIONS["max"], METHODS["max"] = _extreme("max"), _extreme("max", method=True)
+FUNCTIONS["min"], METHODS["min"] = _extreme("min"), _extreme("min", method=True)
 
 
 def _amax(name):
@@ -156,8 +183,9 @@ def _arg(name):
     def fn(input, dim=None, keepdim=False):
         t = _tensor(input, name)
         f = np.argmax if name == "argmax" else np.argmin
-        if dim is None:
-            return Tensor(np.asarray(f(t.data), dtype=dtypes.INT64))
+        if dim is None:  # (keepdim keeps every dim, as size 1)
+            r = np.asarray(f(t.data), dtype=dtypes.INT64)
+            return Tensor(r.reshape((1,) * t.data.ndim) if keepdim else r)
         d = _dim(dim, t.data.ndim)
         if t.data.ndim == 0:
             return Tensor(np.zeros((), dtypes.INT64))

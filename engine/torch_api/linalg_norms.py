@@ -146,6 +146,11 @@ def matrix_norm_core(t, ord="fro", dim=(-2, -1), keepdim=False, dtype=None):
         raise runtime(f"linalg.matrix_norm: Order {_scalar(ord)} not supported.")
     dim = _matrix_checks(t, dim, dtype)
     extreme = FUNCTIONS["amax"] if o > 0 else FUNCTIONS["amin"]
+    if o == 2.0 and min(t.data.shape[dim[0]], t.data.shape[dim[1]]) == 0:
+        # no singular values: PyTorch's zeros, outside autograd (-2 raises amin's error)
+        shape = [1 if i in dim else n for i, n in enumerate(t.data.shape)
+                 if keepdim or i not in dim]
+        return Tensor(np.zeros(shape, t.data.dtype if dtype is None else dtypes.as_dtype(dtype)))
     if abs(o) == 2.0:
         return _svdvals_reduced(t, dim, keepdim, dtype, lambda s, d, k: extreme(s, d, k))
     if math.isinf(o):  # the inf norm is the 1 norm of the transpose

@@ -85,3 +85,20 @@ def test_walk_agrees_with_torch(path, shape, kwargs, args, dtype):
             assert "UnsupportedError" in str(e) and "equal values at the selected entry" in str(e)
         return
     compare(path, shape, kw, dtype=dtype, args=extra, grad_args=True, data=data)
+
+
+MIXED = [("torch.matmul", (2, 3), (3, 4)), ("torch.matmul", (2, 3, 4), (4,)),
+         ("torch.matmul", (3,), (3, 2)), ("torch.matmul", (2, 2, 3), (2, 3, 4)),
+         ("torch.matmul", (2, 2, 3), (3, 4)), ("torch.matmul", (3,), (2, 3, 4)),
+         ("torch.matmul", (2, 3), (2, 3, 4)), ("torch.cdist", (3, 2), (4, 2)),
+         ("torch.cdist", (3, 2), (4, 3)), ("torch.tensordot", (2, 3), (3, 4)),
+         ("torch.inner", (2, 3), (4, 3)), ("torch.addmm", (2, 4), (2, 3))]
+
+
+@pytest.mark.parametrize("path,sa,sb", MIXED, ids=[f"{m[0]}-{m[1]}-{m[2]}" for m in MIXED])
+@pytest.mark.parametrize("other", ["float64", "int64"])
+def test_mixed_dtypes_are_refused_like_torch(path, sa, sb, other):
+    """No promotion in these kernels: the message of the kernel PyTorch runs."""
+    args = (A(sb).astype(other),) if path != "torch.addmm" else (A(sb), A((3, 4)).astype(other))
+    kwargs = {"dims": 1} if path == "torch.tensordot" else {}
+    compare(path, sa, kwargs, dtype="float32", args=args)

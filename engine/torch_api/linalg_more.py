@@ -115,12 +115,12 @@ def cdist(*args, **kwargs):
         if t.data.ndim < 2:
             raise runtime(f"cdist only supports at least 2D tensors, {name} got: "
                           f"{t.data.ndim}D")
-    for name, t in (("X1", x1), ("X2", x2)):
-        if t.data.dtype.kind != "f":
-            raise runtime(f"cdist only supports floating-point dtypes, {name} got: {_c(t)}")
     c1, c2 = x1.data.shape[-1], x2.data.shape[-1]
     if c1 != c2:
         raise runtime(f"X1 and X2 must have the same number of columns. X1: {c1} X2: {c2}")
+    for name, t in (("X1", x1), ("X2", x2)):
+        if t.data.dtype.kind != "f":
+            raise runtime(f"cdist only supports floating-point dtypes, {name} got: {_c(t)}")
     if x1.data.dtype != x2.data.dtype:
         raise runtime(f"expected scalar type {_c(x1)} but found {_c(x2)}")
     if p < 0:

@@ -83,14 +83,18 @@ def _svd_samples(s):
     # rows of Vh, which finite differences would see; tests/test_ops_linalg_svd_torch.py)
 
 
-_SVD_FORMULA = ("svd_backward(full_matrices ? gU.narrow(-1, 0, k) : gU, gS, "
-                "full_matrices ? gVh.narrow(-2, 0, k) : gVh, U, S, Vh)")
+# derivatives.yaml: svd_backward(full_matrices ? grad_U.narrow(-1, 0, k) : grad_U, grad_S,
+# full_matrices ? grad_Vh.narrow(-2, 0, k) : grad_Vh, U, S, Vh), U and Vh narrowed likewise
+_U_FORMULA = ("svd_backward(gU=full_matrices ? grad.narrow(-1, 0, k) : grad, gS=0, gVh=0, "
+              "U, S, Vh)")
+_VH_FORMULA = ("svd_backward(gU=0, gS=0, gVh=full_matrices ? grad.narrow(-2, 0, k) : grad, "
+               "U, S, Vh)")
 op("linalg_svd_u", "LinalgSvdBackward0", lambda a, full_matrices=False: _svd(a, full_matrices)[0],
-   _svd_u_vjp, formulas=(_SVD_FORMULA.replace("gS", "gS=0").replace("gVh,", "gVh=0,"),),
+   _svd_u_vjp, formulas=(_U_FORMULA,),
    args=("A",), text="U", latex=r"\operatorname{svd}_U", samples=_svd_samples)
 op("linalg_svd_vh", "LinalgSvdBackward0",
    lambda a, full_matrices=False: _svd(a, full_matrices)[2], _svd_vh_vjp,
-   formulas=(_SVD_FORMULA.replace("gU.narrow", "0").replace("gS", "gS=0"),),
+   formulas=(_VH_FORMULA,),
    args=("A",), text="Vh", latex=r"\operatorname{svd}_{V^H}", samples=_svd_samples)
 
 

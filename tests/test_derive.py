@@ -169,7 +169,9 @@ def test_equivalent_to_sympy_diff(source, order):
 NOT_SYMBOLIC = {"max_dim": "max_dim", "min_dim": "min_dim", "where": "where"}
 # linear algebra whose backward is computed numerically (SVD, eigenvectors, LAPACK solves)
 NOT_SYMBOLIC.update({n: n for n in ("cdist", "linalg_cholesky", "linalg_eigvalsh",
-                                    "linalg_qr_q", "linalg_qr_r", "linalg_svdvals")})
+                                    "linalg_qr_q", "linalg_qr_r", "linalg_svdvals",
+                                    "linalg_svd_u", "linalg_svd_vh", "linalg_eigh_l",
+                                    "linalg_eigh_v")})
 # issue 18's reductions: masks of the ties / NaNs / the order's case
 NOT_SYMBOLIC.update({n: n for n in ("amax", "amin", "aminmax_min", "aminmax_max", "median",
                                     "nanmedian", "nansum", "norm_p")})

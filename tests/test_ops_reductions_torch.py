@@ -154,7 +154,7 @@ FORMS = {
 
 
 # forms gradcli refuses with a clear NotImplementedError-like error naming the argument
-UNSUPPORTED = {"norm-nuc"}
+UNSUPPORTED: set = set()  # (norm-nuc is supported now: linalg.matrix_norm)
 # forms whose index among equal values is PyTorch's selection algorithm's: refused on ties
 TIE_FORMS = ("topk", "kthvalue", "median-dim", "method-median", "nanmedian-dim")
 
@@ -174,6 +174,8 @@ def _run(ns, form, arr, weight_seed):
     except (Exception, GradcliError) as e:  # noqa: BLE001  (compared with torch's)
         if isinstance(e, GradcliError):
             return ("error", e.type_name, e.message), x
+        if isinstance(e, torch.linalg.LinAlgError):  # (torch.linalg.matrix_norm's SVD)
+            return ("error", "torch._C._LinAlgError", str(e)), x
         return ("error", type(e).__name__, str(e)), x
     return out, x
 
@@ -249,7 +251,9 @@ def _compare(form, wanted, gotten):
         else:
             assert xo.grad is not None, form
             g = xt.grad.numpy()
-            np.testing.assert_allclose(xo.grad.data, g, rtol=1e-10, atol=1e-12)
+            # an SVD's float32 vectors round apart between LAPACK builds (OpenBLAS, MKL)
+            tol = 1e-6 if form == "norm-nuc" and g.dtype == np.float32 else 1e-10
+            np.testing.assert_allclose(xo.grad.data, g, rtol=tol, atol=tol * 1e-2)
             # signed zeros too (torch's products and selections)
             assert np.array_equal(np.signbit(xo.grad.data[g == 0]), np.signbit(g[g == 0])), form
 

@@ -43,7 +43,7 @@ def _call(name, arrays, params):
 
 # rows reading a symmetric matrix from one triangle (cholesky, eigh): PyTorch returns the
 # symmetric gradient, so they are checked against symmetric perturbations (A_ij and A_ji)
-SYMMETRIC_INPUT = {"linalg_cholesky", "linalg_eigvalsh"}
+SYMMETRIC_INPUT = {"linalg_cholesky", "linalg_eigvalsh", "linalg_eigh_l", "linalg_eigh_v"}
 
 
 def _symmetrized(grad):

@@ -89,4 +89,4 @@ op("vecmat", "SqueezeBackward4", _check_matmul, _matmul_vjp_a, _matmul_vjp_b,
    samples=lambda s: [((s.normal(3), s.normal(3, 4)), {})])
 
 # the rest of the family, declared with this module (engine/ops/__init__.py imports linalg)
-from . import linalg_decomp, linalg_more, linalg_products, linalg_solvers  # noqa: E402,F401,I001
+from . import linalg_decomp, linalg_more, linalg_products, linalg_solvers, linalg_svd  # noqa: E402,F401,I001

@@ -19,8 +19,17 @@ def _plain(x, what):
     return x
 
 
+def finite_for_svd(a):
+    """LAPACK's gesdd does not converge on NaN or inf: PyTorch's LinAlgError."""
+    if not np.all(np.isfinite(a)):
+        from .linalg_solvers import LinAlgError
+        raise LinAlgError("linalg.svd: The algorithm failed to converge because the input "
+                          "matrix contained non-finite values.")
+    return a
+
+
 def _svdvals(a):
-    return np.linalg.svd(a, compute_uv=False)
+    return np.linalg.svd(finite_for_svd(a), compute_uv=False)
 
 
 def _svdvals_vjp(g, out, a):

@@ -262,3 +262,24 @@ op("linalg_cross", "LinalgCrossBackward0", _cross,
    latex=r"\operatorname{cross}",
    samples=lambda s: [((s.normal(2, 3), s.normal(2, 3)), {"dim": 1}),
                       ((s.normal(3, 2), s.normal(3, 1)), {"dim": 0})])
+
+
+def _addmm(x, m1, m2, beta=1, alpha=1):
+    return _scaled(x, m1 @ m2, beta, alpha)
+
+
+# torch.addmm with beta / alpha (nn_layers' addmm row, beta = alpha = 1, serves F.linear)
+op("addmm_scaled", "AddmmBackward0", _addmm, _beta_vjp,
+   lambda g, o, x, a, b, beta=1, alpha=1: _times(D.mm(g, D.t(b)), alpha),
+   lambda g, o, x, a, b, beta=1, alpha=1: _times(D.mm(D.t(a), g), alpha),
+   formulas=("maybe_multiply(grad, beta)", "mm_mat1_backward(grad, mat2, ...) * alpha",
+             "mm_mat2_backward(grad, mat1, ...) * alpha"),
+   args=("self", "mat1", "mat2"), params=("beta", "alpha"), text="addmm",
+   latex=r"\operatorname{addmm}",
+   samples=_samples_scaled(lambda s: (s.normal(2, 1), s.normal(2, 3), s.normal(3, 4))))
+# reshape of a permuted (non-contiguous) tensor that a view can still take: PyTorch's
+# _reshape_alias (tensordot's permuted operands)
+op("reshape_alias_view", "ReshapeAliasBackward0", lambda a, shape: np.reshape(a, shape),
+   lambda g, o, a, shape: D.reshape(g, shape=raw(a).shape),
+   formulas=("grad.reshape_symint(self.sym_sizes())",), saves=False, dtype_rule="same",
+   text="reshape", samples=lambda s: [((s.normal(2, 3),), {"shape": (3, 2)})])

@@ -293,4 +293,4 @@ _stat_rows()
 
 
 # issue 18 reductions: rows of their own file, declared right after these
-from . import reductions_more, reductions_select  # noqa: E402,F401,I001
+from . import reductions_more, reductions_quantile, reductions_select  # noqa: E402,F401,I001

@@ -50,6 +50,8 @@ def _samples(kind):
 _VALUE_SELECTING = "value_selecting_reduction_backward_symint(grad, dim, indices, self.sym_sizes(), {})"
 for _name, _grad_fn, _formula, _kind in (
         ("sort_values", "SortBackward0", _VALUE_SELECTING.format("true"), "sort"),
+        # sort(stable=...): the sort.stable overload's node
+        ("sort_values_stable", "SortBackward1", _VALUE_SELECTING.format("true"), "sort"),
         ("topk_values", "TopkBackward0", _VALUE_SELECTING.format("true"), "topk"),
         ("kthvalue_values", "KthvalueBackward0", _VALUE_SELECTING.format("keepdim"), "reduce"),
         ("median_dim", "MedianBackward1", _VALUE_SELECTING.format("keepdim"), "reduce"),

@@ -168,7 +168,8 @@ def _printed(params, marks=False) -> str:
 def _show(v) -> str:
     if isinstance(v, (list, tuple)):  # no spaces: the overload text is split on ", "
         return "[" + ",".join(map(str, v)) + "]"
-    return "None" if v is None else repr(v) if isinstance(v, str) else str(v)
+    # torch prints a str default in double quotes: str interpolation = "linear"
+    return "None" if v is None else f'"{v}"' if isinstance(v, str) else str(v)
 
 
 def _too_many(fname, n, ov, python):

@@ -176,9 +176,41 @@ def matmul(input, other):
     if na == 2 and nb == 1:
         return mv(a, b)
     if na == 1 and nb == 2:
+        _same_dtype(a, b, _MM_DTYPES)
         return _binary("vecmat", a, b)
-    _same_dtype(a, b, _MM_DTYPES)
+    if a.data.dtype != b.data.dtype:
+        _matmul_dtype_error(a, b)
     return _binary("matmul", a, b)
+
+
+def _matmul_fold(a, b) -> bool:
+    """ATen's should_fold: a batch folded into mm / mv (the smaller operand requires grad,
+    or the larger one views as a matrix without a copy) rather than bmm."""
+    na, nb = a.data.ndim, b.data.ndim
+    big, small = (a, b) if na >= nb else (b, a)
+    if not (big.data.ndim >= 3 and small.data.ndim in (1, 2)):
+        return False
+    if small.requires_grad:
+        return True
+    if na == 2:
+        return False
+    if big.data.size == 0:
+        return True
+    probe = np.empty(big.data.shape, np.int8)
+    probe = probe if na >= nb else np.swapaxes(probe, -1, -2)
+    st, sh = probe.strides, probe.shape
+    return all(st[i] == st[i + 1] * sh[i + 1] for i in range(probe.ndim - 1))
+
+
+def _matmul_dtype_error(a, b):
+    """matmul does not promote: the message of the kernel ATen dispatches it to."""
+    if _matmul_fold(a, b):
+        t1, t2 = (b, a) if b.data.ndim > a.data.ndim else (a, b)
+        if t2.data.ndim == 2:
+            _same_dtype(t1, t2, _MM_DTYPES)
+        mv(Tensor(t1.data.reshape(-1, t1.data.shape[-1])), t2)  # (raises addmv's message)
+    raise runtime(f"expected scalar type {_SCALAR_NAMES(a.data.dtype)} but found "
+                  f"{_SCALAR_NAMES(b.data.dtype)}")
 
 
 def _same_dtype(a, b, message):

@@ -5,6 +5,8 @@ kron, diag), so their grad_fn names are PyTorch's (MulBackward0, ViewBackward0, 
 
 import math
 
+import numpy as np
+
 from ..apply import apply, broadcast_shape
 from ..errors import UnsupportedError, runtime, type_error
 from ..ops import OPS
@@ -206,32 +208,59 @@ def outer(*args, **kwargs):
     return apply(OPS["mul"], (_reshape(x, (x.data.shape[0], 1)), y))
 
 
+def _permuted_reshape(t, perm, shape):
+    """t.permute(perm).reshape(shape) as ATen records it: a view of a contiguous result
+    (ViewBackward0), _reshape_alias of a non-contiguous one a view can take
+    (ReshapeAliasBackward0), else a clone and _unsafe_view (UnsafeViewBackward0)."""
+    p = apply(OPS["permute"], (t,), {"dims": tuple(perm)})
+    probe = np.empty(t.data.shape, dtype=np.int8).transpose(perm)
+    if probe.flags.c_contiguous or probe.size == 0:
+        return _reshape(p, shape)
+    try:
+        np.reshape(probe, shape, copy=False)
+    except ValueError:
+        return apply(OPS["unsafe_view"], (apply(OPS["clone"], (p,)),), {"shape": tuple(shape)})
+    return apply(OPS["reshape_alias_view"], (p,), {"shape": tuple(shape)})
+
+
 def _tensordot(a, b, da, db):
-    """PyTorch's at::tensordot: permute the free dims first / last, reshape to matrices,
-    mm, reshape to the free dims (grad_fn ViewBackward0)."""
+    """PyTorch's at::tensordot: contracted dims of size 1 summed first, the free dims
+    permuted first / last and reshaped to matrices, mm (dot when both sides have one free
+    element), reshaped to the free dims (grad_fn ViewBackward0)."""
     na, nb = a.data.ndim, b.data.ndim
     if len(da) != len(db):
         raise runtime("both dimension lists should have same length")
+    if a.data.dtype != b.data.dtype:
+        raise runtime("both inputs should have same dtype")
     oa, ob = da, db
     da = [_dim(d, na) for d in da]
     db = [_dim(d, nb) for d in db]
+    k = 1
     for i, j, oi, oj in zip(da, db, oa, ob, strict=True):
         sa, sb = a.data.shape[i], b.data.shape[j]
-        if sa != sb:
+        if sb == 1:  # broadcast dims are summed right away
+            a = FUNCTIONS["sum"](a, i, True)
+        elif sa == 1:
+            b = FUNCTIONS["sum"](b, j, True)
+        elif sa != sb:
             raise runtime(f"contracted dimensions need to match, but first has size {sa} in "
                           f"dim {oi} and second has size {sb} in dim {oj}")
-    if a.data.dtype != b.data.dtype:
-        raise runtime(f"expected m1 and m2 to have the same dtype, but got: "
-                      f"{_CPP_NAME.get(a.data.dtype.name)} != {_CPP_NAME.get(b.data.dtype.name)}")
+        else:
+            k *= sa
     fa = [i for i in range(na) if i not in da]
     fb = [j for j in range(nb) if j not in db]
-    k = math.prod(a.data.shape[i] for i in da)
     m = math.prod(a.data.shape[i] for i in fa)
     n = math.prod(b.data.shape[j] for j in fb)
-    pa = apply(OPS["permute"], (a,), {"dims": tuple(fa + da)})
-    pb = apply(OPS["permute"], (b,), {"dims": tuple(db + fb)})
-    prod = apply(OPS["mm"], (_reshape(pa, (m, k)), _reshape(pb, (k, n))))
-    return _reshape(prod, [a.data.shape[i] for i in fa] + [b.data.shape[j] for j in fb])
+    rsizes = [a.data.shape[i] for i in fa] + [b.data.shape[j] for j in fb]
+    if m == 1 and n == 1:
+        ta = apply(OPS["permute"], (a,), {"dims": tuple(fa + da)})
+        tb = apply(OPS["permute"], (b,), {"dims": tuple(db + fb)})
+        ta = ta if ta.data.ndim == 1 else _permuted_reshape(a, fa + da, (k,))
+        tb = tb if tb.data.ndim == 1 else _permuted_reshape(b, db + fb, (k,))
+        return _reshape(apply(OPS["dot"], (ta, tb)), rsizes)
+    prod = apply(OPS["mm"], (_permuted_reshape(a, fa + da, (m, k)),
+                             _permuted_reshape(b, db + fb, (k, n))))
+    return _reshape(prod, rsizes)
 
 
 def tensordot(a, b, dims=2, out=None):
@@ -277,8 +306,8 @@ def kron(*args, **kwargs):
     nd = max(x.data.ndim, y.data.ndim)
     sa = (1,) * (nd - x.data.ndim) + x.data.shape
     sb = (1,) * (nd - y.data.ndim) + y.data.shape
-    va = _reshape(x, [v for s in sa for v in (s, 1)])
-    vb = _reshape(y, [v for s in sb for v in (1, s)])
+    va = apply(OPS["unsafe_view"], (x,), {"shape": tuple(v for s in sa for v in (s, 1))})
+    vb = apply(OPS["unsafe_view"], (y,), {"shape": tuple(v for s in sb for v in (1, s))})
     prod = apply(OPS["mul"], (va, vb))
     shape = tuple(p * q for p, q in zip(sa, sb, strict=True))
     return apply(OPS["unsafe_view"], (prod,), {"shape": shape})
@@ -299,3 +328,6 @@ _register(inner, "inner")
 _register(kron, "kron")
 torch_fn("tensordot")(tensordot)
 LINALG_FUNCTIONS["cross"] = linalg_cross  # torch.linalg (parser/runtime.py's namespace)
+
+# the rest of the family, registered with this module (engine/api.py imports linalg)
+from . import linalg_norms, linalg_decomp, linalg_addmm  # noqa: E402,F401,I001

@@ -4,7 +4,7 @@ torch.linalg.svdvals and torch.cdist over the rows of engine/ops/linalg_more.py.
 import numpy as np
 
 from ..apply import apply
-from ..errors import UnsupportedError, runtime, type_error
+from ..errors import TorchError, UnsupportedError, runtime, type_error
 from ..ops import OPS
 from ..ops.signature import Signature
 from ..tensor import Tensor
@@ -115,12 +115,14 @@ def cdist(*args, **kwargs):
         if t.data.ndim < 2:
             raise runtime(f"cdist only supports at least 2D tensors, {name} got: "
                           f"{t.data.ndim}D")
-    for name, t in (("X1", x1), ("X2", x2)):
-        if t.data.dtype.kind != "f":
-            raise runtime(f"cdist only supports floating-point dtypes, {name} got: {_c(t)}")
     c1, c2 = x1.data.shape[-1], x2.data.shape[-1]
     if c1 != c2:
         raise runtime(f"X1 and X2 must have the same number of columns. X1: {c1} X2: {c2}")
+    for name, t in (("X1", x1), ("X2", x2)):
+        if t.data.dtype.kind != "f":
+            raise runtime(f"cdist only supports floating-point dtypes, {name} got: {_c(t)}")
+    if x1.data.dtype != x2.data.dtype:
+        raise runtime(f"expected scalar type {_c(x1)} but found {_c(x2)}")
     if p < 0:
         raise runtime("cdist only supports non-negative p values")
     modes = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
@@ -147,6 +149,10 @@ _EIGVALSH = Signature("linalg_eigvalsh", "(Tensor A, str UPLO = \"L\", *, Tensor
 
 def _symmetric_input(t, name):
     from .linalg_solvers import _square
+    if name == "linalg.eigh" and t.data.ndim >= 2 and t.data.shape[-1] == t.data.shape[-2] \
+            and t.data.dtype.kind != "f":  # (the kernel's dispatch refuses integers)
+        raise TorchError(f'"linalg_eigh_cpu" not implemented for \'{_c(t)}\'',
+                         type_name="NotImplementedError")
     return _square(t, name)
 
 
@@ -165,8 +171,10 @@ def cholesky(*args, **kwargs):
 def eigvalsh(*args, **kwargs):
     b = _bind(_EIGVALSH, args, kwargs)
     _check_uplo(b["UPLO"])
-    _lower_only(b, "UPLO", "linalg.eigvalsh")
-    return apply(OPS["linalg_eigvalsh"], (_symmetric_input(b["A"], "linalg.eigh"),))
+    t = _symmetric_input(b["A"], "linalg.eigh")
+    if b["UPLO"] in ("U", "u"):  # the upper triangle: linalg.eigh's eigenvalue row
+        return apply(OPS["linalg_eigh_l"], (t,), {"uplo": "U"})
+    return apply(OPS["linalg_eigvalsh"], (t,))
 
 
 def _check_uplo(uplo):
@@ -228,12 +236,10 @@ _PINV = Signature("linalg_pinv", "(Tensor input, *, float? atol = None, float? r
 
 
 def _pinv_checked(t, atol, rtol):
-    if t.data.ndim < 2:
-        raise runtime("linalg.pinv(" + "{Double}" + "): expected a tensor with 2 or more "
-                      "dimensions of float, double, cfloat or cdouble types")
-    if t.data.dtype.kind != "f":
-        raise runtime("linalg.pinv(" + "{" + _c(t) + "}" + "): expected a tensor with 2 or "
-                      "more dimensions of float, double, cfloat or cdouble types")
+    if t.data.ndim < 2 or t.data.dtype.kind != "f":  # torch prints the type and sizes
+        sizes = ", ".join(map(str, t.data.shape))
+        raise runtime(f"linalg.pinv({_c(t)}{{[{sizes}]}}): expected a tensor with 2 or more "
+                      f"dimensions of float, double, cfloat or cdouble types")
     return apply(OPS["linalg_pinv"], (t,), {"atol": float(atol), "rtol": rtol})
 
 
@@ -297,6 +303,8 @@ def lstsq(*args, **kwargs):
         raise runtime("torch.linalg.lstsq: input.size(-2) should match other.size(-2)"
                       if not vector else "torch.linalg.lstsq: input.size(-2) should match "
                       "other.size(-1)")
+    if x.dtype == y.dtype and x.dtype.kind != "f":
+        raise runtime("This function doesn't handle types other than float and double")
     if x.dtype.kind != "f" or x.dtype != y.dtype:
         raise runtime(f"torch.linalg.lstsq: Expected input and other to have the same dtype, "
                       f"but got input's dtype {_c(a)} and other's dtype {_c(rhs)}")

@@ -1,14 +1,14 @@
 """Wrappers of reductions (all elements or along dims: which row, hence which grad_fn),
 softmaxes and the losses of torch.nn.functional."""
 
-import math
 
 import numpy as np
 
 from .. import dtypes
 from ..apply import apply
-from ..errors import UnsupportedError, index_error, runtime, type_error, value_error
+from ..errors import UnsupportedError, index_error, runtime, value_error
 from ..ops import OPS
+from ..ops.signature import Signature
 from ..tensor import Tensor
 from .args import _SCALAR_TYPE, ReturnTypes, Size, _dim, _reduce_dims, _scalar_type, _tensor
 from .arithmetic import maximum, minimum, sub
@@ -69,39 +69,52 @@ def _mean_core(input, dim=None, keepdim=False, dtype=None):
 FUNCTIONS["mean"], METHODS["mean"] = _parsed(_mean_core, "mean")
 
 
-@torch_fn("prod", method="prod")
-def prod(input, dim=None, keepdim=False, dtype=None):
-    t = _tensor(input, "prod")
-    if dim is None and keepdim:  # PyTorch's all-elements overload has no keepdim
-        raise type_error("prod() received an invalid combination of arguments - got (Tensor, "
-                         "keepdim=bool), but expected one of:\n"
-                         " * (Tensor input, *, torch.dtype dtype = None)\n"
-                         " * (Tensor input, int dim, bool keepdim = False, *, torch.dtype dtype "
-                         "= None, Tensor out = None)\n")
-    if dim is None:
-        if dtype is not None and dtypes.as_dtype(dtype) != t.data.dtype:
-            return apply(OPS["prod"], (t,), {"dtype": dtypes.as_dtype(dtype)})
-        return apply(OPS["prod"], (t,))
-    params = {"dim": _dim(dim, t.data.ndim), "keepdim": bool(keepdim)}
-    if dtype is not None:
-        params["dtype"] = dtypes.as_dtype(dtype)
-    return apply(OPS["prod_dim"], (t,), params)
+_UNSET = object()  # keepdim not given: with no dim, PyTorch's overloads take no keepdim
+_PROD = Signature("prod", "(Tensor input, *, torch.dtype dtype = None)",
+                  "(Tensor input, int dim, bool keepdim = False, *, torch.dtype dtype = None, "
+                  "Tensor out = None)")
+_MAX_MIN = {n: Signature(n, "(Tensor input, *, Tensor out = None)",
+                         "(Tensor input, Tensor other, *, Tensor out = None)",
+                         "(Tensor input, int dim, bool keepdim = False, *, tuple of Tensors out "
+                         "= None)") for n in ("max", "min")}
 
 
-def _extreme(name):
+def _refuse_keepdim(sig, t, keepdim, method):
+    """keepdim without dim: no overload takes it (PyTorch's TypeError, from the signature)."""
+    if method:
+        sig.method().bind((), {"keepdim": keepdim})
+    sig.bind((t,), {"keepdim": keepdim})
+
+
+def _prod(method):
+    def prod(input, dim=None, keepdim=_UNSET, dtype=None):
+        t = _tensor(input, "prod")
+        if dim is None:
+            if keepdim is not _UNSET:
+                _refuse_keepdim(_PROD, t, keepdim, method)
+            if dtype is not None and dtypes.as_dtype(dtype) != t.data.dtype:
+                return apply(OPS["prod"], (t,), {"dtype": dtypes.as_dtype(dtype)})
+            return apply(OPS["prod"], (t,))
+        params = {"dim": _dim(dim, t.data.ndim), "keepdim": bool(keepdim is not _UNSET and keepdim)}
+        if dtype is not None:
+            params["dtype"] = dtypes.as_dtype(dtype)
+        return apply(OPS["prod_dim"], (t,), params)
+    return prod
+
+
+FUNCTIONS["prod"], METHODS["prod"] = _prod(False), _prod(True)
+
+
+def _extreme(name, method=False):
     largest = name == "max"
 
-    def fn(input, dim=None, keepdim=False):
+    def fn(input, dim=None, keepdim=_UNSET):
         t = _tensor(input, name)
         if isinstance(dim, Tensor):
             return (maximum if largest else minimum)(t, dim)
-        if dim is None and keepdim:  # PyTorch's all-elements overload has no keepdim
-            raise type_error(f"{name}() received an invalid combination of arguments - got "
-                             f"(Tensor, keepdim=bool), but expected one of:\n"
-                             f" * (Tensor input, *, Tensor out = None)\n"
-                             f" * (Tensor input, Tensor other, *, Tensor out = None)\n"
-                             f" * (Tensor input, int dim, bool keepdim = False, *, tuple of "
-                             f"Tensors out = None)\n")
+        if dim is None and keepdim is not _UNSET:
+            _refuse_keepdim(_MAX_MIN[name], t, keepdim, method)
+        keepdim = keepdim is not _UNSET and keepdim
         if dim is None:
             if t.data.size == 0:
                 raise runtime(f"{name}(): Expected reduction dim to be specified for input.numel() "
@@ -118,8 +131,8 @@ def _extreme(name):
     return fn
 
 
-FUNCTIONS["max"] = METHODS["max"] = _extreme("max")
-FUNCTIONS["min"] = METHODS["min"] = _extreme("min")
+FUNCTIONS["max"], METHODS["max"] = _extreme("max"), _extreme("max", method=True)
+FUNCTIONS["min"], METHODS["min"] = _extreme("min"), _extreme("min", method=True)
 
 
 def _amax(name):
@@ -171,7 +184,7 @@ def _arg(name):
     def fn(input, dim=None, keepdim=False):
         t = _tensor(input, name)
         f = np.argmax if name == "argmax" else np.argmin
-        if dim is None:  # every element; keepdim keeps each dim as size 1, as PyTorch
+        if dim is None:  # (keepdim keeps every dim, as size 1)
             r = np.asarray(f(t.data), dtype=dtypes.INT64)
             return Tensor(r.reshape((1,) * t.data.ndim) if keepdim else r)
         d = _dim(dim, t.data.ndim)
@@ -186,54 +199,7 @@ FUNCTIONS["argmax"] = METHODS["argmax"] = _arg("argmax")
 FUNCTIONS["argmin"] = METHODS["argmin"] = _arg("argmin")
 
 
-@torch_fn("norm", method="norm")
-def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
-    """torch.norm: a numeric p (or "fro") is linalg.vector_norm of that order; "nuc" and
-    the other matrix orders are not supported here."""
-    t = _tensor(input, "norm")
-    if out is not None:
-        raise UnsupportedError("norm(): the out= argument is not supported by gradcli")
-    if isinstance(p, str):
-        if p == "nuc":
-            raise UnsupportedError("norm(p='nuc') (the nuclear matrix norm) is not supported by "
-                                   "gradcli")
-        if p != "fro":
-            raise runtime(f"linalg.matrix_norm: Order {p} not supported.")
-        p = 2
-    ord = float(p)
-    kind = t.data.dtype.kind
-    if kind != "f":
-        raise runtime(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
-                      f"Got {_scalar_type(t.data.dtype)}")
-    dims = None if dim is None else _reduction_dims(dim, t.data.ndim)
-    if dtype is not None:
-        want = dtypes.as_dtype(dtype)
-        if np.dtype(want).itemsize < t.data.dtype.itemsize or np.dtype(want).kind != "f":
-            raise runtime(f"linalg.vector_norm: the dtype of the input ({_scalar_type(t.data.dtype)}) "
-                          f"should be convertible without narrowing to the specified dtype "
-                          f"({_scalar_type(want)})")
-        dtype = None if np.dtype(want) == t.data.dtype else np.dtype(want)
-    if (math.isinf(ord) or ord < 0) and t.data.size == 0:
-        shown = "inf" if ord == math.inf else "-inf" if ord == -math.inf else f"{ord:g}"
-        if dim is None:
-            raise runtime(f"linalg.vector_norm cannot compute the {shown} norm on an empty tensor "
-                          f"because the operation does not have an identity")
-        given = dim if isinstance(dim, (tuple, list)) else (dim,)
-        for d in given:
-            if t.data.shape[d] == 0:  # (torch's message has no space before "because")
-                raise runtime(f"linalg.vector_norm cannot compute the {shown} norm on the "
-                              f"dimension {d}because this dimension is empty and the operation "
-                              f"does not have an identity")
-    if ord == 2 and dtype is None:  # the two rows of the 2-norm (their forwards are numerics')
-        if dims is None and keepdim and t.data.ndim:
-            dims = tuple(range(t.data.ndim))
-        if dims is None:
-            return apply(OPS["norm"], (t,))
-        return apply(OPS["norm_dim"], (t,), {"dims": dims, "keepdim": keepdim})
-    params = {"ord": ord, "dims": dims, "keepdim": bool(keepdim)}
-    if dtype is not None:
-        params["dtype"] = dtype
-    return apply(OPS["norm_p"], (t,), params)
+# torch.norm / Tensor.norm: engine/torch_api/linalg_norms.py (with torch.linalg's norms)
 
 
 def sum_(t):
@@ -391,4 +357,4 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
 
 
 # sort, topk, kthvalue, median, cummax, ...: their own file, registered with these
-from . import reductions_more, reductions_select  # noqa: E402,F401,I001
+from . import reductions_more, reductions_quantile, reductions_select  # noqa: E402,F401,I001

@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import dtypes
 from ..apply import apply
-from ..errors import UnsupportedError, runtime
+from ..errors import TorchError, UnsupportedError, runtime, type_error
 from ..ops import OPS
 from ..tensor import Tensor
 from .args import _dim, _scalar_type, _tensor
@@ -22,10 +22,10 @@ def _cum(name):
         d = _dim(dim, t.data.ndim)
         if name == "logcumsumexp":
             if dtype is not None:
-                raise UnsupportedError("logcumsumexp() got an unexpected keyword argument 'dtype'")
+                raise type_error("logcumsumexp() got an unexpected keyword argument 'dtype'")
             if t.data.dtype.kind != "f":
-                raise UnsupportedError(f'"logcumsumexp_out_cpu" not implemented for '
-                                       f"'{_scalar_type(t.data.dtype)}'")
+                raise TorchError(f'"logcumsumexp_out_cpu" not implemented for '
+                                 f"'{_scalar_type(t.data.dtype)}'", type_name="NotImplementedError")
             return apply(OPS[name], (t,), {"dim": d})
         params = {"dim": d}
         if dtype is not None and dtypes.as_dtype(dtype) != t.data.dtype:

@@ -53,16 +53,24 @@ def _argsort(x, dim, descending):
     return order
 
 
-def sort(input, dim=-1, descending=False, stable=False):
+_NO_STABLE = object()
+
+
+def sort(input, dim=-1, descending=False, *, stable=_NO_STABLE):
+    """sort(x) is PyTorch's sort (SortBackward0); given stable= (True or False), its
+    sort.stable overload (SortBackward1). Sorted stably here; where PyTorch's unstable
+    std::sort could order equal values otherwise, a clear refusal."""
     t = _tensor(input, "sort")
     d = _dim(dim, t.data.ndim)
     idx = _argsort(t.data, d, descending) if t.data.ndim else None
-    if not stable and idx is not None and t.data.shape[d] > 16 and _has_ties(t.data, idx, d):
+    unstable = stable is _NO_STABLE or not stable
+    if unstable and idx is not None and t.data.shape[d] > 16 and _has_ties(t.data, idx, d):
         # PyTorch's stable=False is std::sort: stable insertion sort up to 16 elements,
         # introsort's own order of equal values beyond
         raise NotImplementedError("gradcli: sort(stable=False) of more than 16 elements with "
                                   "equal values (PyTorch's std::sort order); pass stable=True")
-    return _result("sort", "sort_values", t, idx, d)
+    row = "sort_values" if stable is _NO_STABLE else "sort_values_stable"
+    return _result("sort", row, t, idx, d)
 
 
 def _has_ties(x, idx, d):

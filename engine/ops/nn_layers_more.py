@@ -81,7 +81,7 @@ op("nn_clamp_min", "ClampMinBackward0",
    kink=lambda a, min: bool(np.any(a == min)))
 op("nn_add_scalar", "AddBackward1",
    lambda a, other: (a + np.asarray(other, a.dtype)).astype(a.dtype),
-   lambda g, o, a, other: g, formulas=("grad",), saves=False, dtype_rule="same")
+   lambda g, o, a, other: g, formulas=("grad",), saves=False, dtype_rule="float")
 
 
 def _pnorm(a, p, axis, keepdim):
@@ -206,6 +206,9 @@ op("convolution_transpose", "ConvolutionBackward0", _conv_t, _conv_t_vjp_input,
 # ---------------------------------------------------------------- adaptive max pooling
 def _adaptive_max_arg(x, out_hw):
     """(max, flat h * W + w index of the first maximum) of each adaptive window."""
+    if x.ndim == 3:  # unbatched (C, H, W): PyTorch's kernel takes it as it is
+        val, idx = _adaptive_max_arg(x[None], out_hw)
+        return val[0], idx[0]
     n, c, h, w = x.shape
     oh, ow = out_hw
     val = np.empty((n, c, oh, ow), dtype=x.dtype)
@@ -224,7 +227,7 @@ def _adaptive_max_vjp(g, o, x, out_hw):
     g = _arrays_only(g, "adaptive_max_pool2d")
     x = raw(x)
     _, idx = _adaptive_max_arg(x, out_hw)
-    n, c, h, w = x.shape
+    n, c, h, w = (1,) * (4 - x.ndim) + x.shape
     dx = np.zeros((n * c, h * w), dtype=x.dtype)
     rows = np.arange(n * c)[:, None]
     np.add.at(dx, (rows, idx.reshape(n * c, -1)), g.reshape(n * c, -1))

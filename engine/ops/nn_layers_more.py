@@ -73,6 +73,20 @@ op("rrelu_with_noise", "RreluWithNoiseBackward0", _rrelu_eval,
    dtype_rule="same", kink=lambda x, lower, upper: bool(np.any(x == 0)))
 
 
+def _rrelu_train_vjp(g, o, x, noise, lower, upper):
+    """rrelu_with_noise_backward in training: grad * noise (the leaky slope when the range
+    is empty, as PyTorch's `upper - lower > 1e-6` test)."""
+    if upper - lower > 1e-6:
+        return D.mul(g, noise.astype(raw(x).dtype))
+    return D.mul(g, np.where(raw(x) > 0, 1, (lower + upper) / 2).astype(raw(x).dtype))
+
+
+op("rrelu_with_noise_train", "RreluWithNoiseBackward0",
+   lambda x, noise, lower, upper: (x * noise).astype(x.dtype), _rrelu_train_vjp,
+   formulas=("rrelu_with_noise_backward(grad, self, noise, lower, upper, training=True)",),
+   dtype_rule="same", kink=lambda x, noise, lower, upper: bool(np.any(x == 0)))
+
+
 # ---------------------------------------------------------------- clamp_min, add(Scalar), norm
 op("nn_clamp_min", "ClampMinBackward0",
    lambda a, min: np.maximum(a, np.asarray(min, a.dtype)).astype(a.dtype),

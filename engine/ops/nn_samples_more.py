@@ -15,6 +15,8 @@ def _all(s):
         "prelu_kernel": [((s.away_from_zero(2, 3, 4), s.positive(1, 3, 1)), {}),
                          ((s.away_from_zero(5), s.positive(1)), {})],
         "rrelu_with_noise": [((s.away_from_zero(2, 3),), {"lower": 0.1, "upper": 0.3})],
+        "rrelu_with_noise_train": [((s.away_from_zero(2, 3),), {
+            "noise": np.array([[1.0, 0.2, 0.3], [0.15, 1.0, 0.25]]), "lower": 0.1, "upper": 0.3})],
         "nn_clamp_min": [((s.distinct(2, 3) - 2.0,), {"min": 0.3})],
         "nn_add_scalar": [((s.normal(2, 3),), {"other": 1e-3})],
         "nn_norm_legacy": [((s.away_from_zero(3, 4),), {"p": 2.0, "dim": 1, "keepdim": False}),

@@ -13,6 +13,7 @@ from .. import dtypes
 from ..apply import apply
 from ..errors import TorchError, index_error, runtime, type_error, value_error
 from ..ops import OPS
+from ..rng import generator as rng_generator
 from ..tensor import Tensor
 from . import nn_functional as base
 from .args import Size, _dim, _scalar_type, _tensor
@@ -82,13 +83,30 @@ def prelu(input, weight):
 @functional("rrelu")
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     x = _tensor(input, "rrelu")
-    if training:
-        raise NotImplementedError("gradcli: F.rrelu with training=True (PyTorch's random "
-                                  "slopes) is not supported")
     if inplace:
         raise NotImplementedError("gradcli: F.rrelu with inplace=True is not supported")
     _float_only(x, "leaky_relu_cpu")
+    if training:
+        return apply(OPS["rrelu_with_noise_train"], (x,), {
+            "noise": _rrelu_noise(x.data, lower, upper), "lower": float(lower),
+            "upper": float(upper)})
     return apply(OPS["rrelu_with_noise"], (x,), {"lower": float(lower), "upper": float(upper)})
+
+
+def _rrelu_noise(x, lower, upper):
+    """_rrelu_with_noise_train's draws: for each element <= 0 in order, one
+    uniform_real_distribution<double>(lower, upper) from the default generator (53 bits of
+    random64(), x * (to - from) + from, not contracted to an fma: bit-equal to torch's
+    draws in float32 and float64), bounds in the op's math type; 1 elsewhere."""
+    gen = rng_generator.get(None)
+    neg = (x <= 0).reshape(-1)
+    lo, hi = (float(x.dtype.type(v)) for v in (lower, upper))
+    noise = np.ones(x.size, dtype=x.dtype)
+    k = int(neg.sum())
+    if k:
+        u = (gen.random64(k) & np.uint64((1 << 53) - 1)).astype(np.float64) * 2.0 ** -53
+        noise[neg] = (u * (hi - lo) + lo).astype(x.dtype)
+    return noise.reshape(x.shape)
 
 
 # ---------------------------------------------------------------- normalisation

@@ -20,4 +20,6 @@ from .table import OPS, Op, op  # noqa: F401
 
 _ROWS_OF_ISSUE_18 = "activations, binary_more, elementwise_more"  # declared after the families above
 from . import activations, binary_more, elementwise_more  # noqa: E402,F401
-from . import nn_layers_more  # noqa: E402,F401  (issue 18's F layers: glu ... pixel_shuffle)
+
+_LAYER_ROWS_OF_ISSUE_18 = "nn_layers_more"  # glu ... pixel_shuffle, after the families too
+from . import nn_layers_more  # noqa: E402,F401

@@ -187,27 +187,66 @@ op("group_norm", "NativeGroupNormBackward0", _group_norm, _gn_vjp_input, _gn_vjp
 
 # ---------------------------------------------------------------- transposed convolution
 def _conv_t(x, w, b, stride, padding, dilation, groups, has_bias, out_hw):
-    """The input gradient of a convolution whose input has the output's size: PyTorch's
-    transposed convolution (col2im of x @ w)."""
-    n = x.shape[0]
-    like = np.empty((n, w.shape[1] * groups) + tuple(out_hw), dtype=x.dtype)
-    if x.ndim == 3:
-        like = like[:, :, 0, :]
-    out = L._conv_vjp_input(x, None, like, w, None, stride, padding, dilation, groups, False)
+    """PyTorch's transposed convolution: x @ w per group (one batched matmul), then col2im,
+    a scatter with one strided slice per kernel position, into a buffer cropped at the
+    padding (`out_hw` includes output_padding)."""
+    one_d = x.ndim == 3
+    x4, w4 = L._as4d(x), L._as4d(w)
+    n, cin, h, wd = x4.shape
+    cout_g, kh, kw = w4.shape[1:]
+    cin_g = cin // groups
+    xm = x4.reshape(n, groups, cin_g, h * wd).transpose(1, 0, 3, 2)
+    cols = np.matmul(xm, w4.reshape(groups, 1, cin_g, cout_g * kh * kw))  # (G, N, HW, .)
+    cols = cols.reshape(groups, n, h, wd, cout_g, kh, kw).transpose(1, 0, 4, 2, 3, 5, 6)
+    cols = cols.reshape(n, groups * cout_g, h, wd, kh, kw)
+    (pt, _), (pl, _) = padding
+    reach = ((h - 1) * stride[0] + dilation[0] * (kh - 1) + 1,
+             (wd - 1) * stride[1] + dilation[1] * (kw - 1) + 1)
+    buf = np.zeros((n, groups * cout_g, max(reach[0], pt + out_hw[0]),
+                    max(reach[1], pl + out_hw[1])), dtype=x.dtype)
+    for i in range(kh):  # a loop over the kernel's positions, not over pixels
+        hi = i * dilation[0]
+        for j in range(kw):
+            wj = j * dilation[1]
+            buf[:, :, hi:hi + stride[0] * (h - 1) + 1:stride[0],
+                wj:wj + stride[1] * (wd - 1) + 1:stride[1]] += cols[..., i, j]
+    out = buf[:, :, pt:pt + out_hw[0], pl:pl + out_hw[1]]
     if has_bias:
-        out = out + b.reshape((-1,) + (1,) * (out.ndim - 2))
-    return np.ascontiguousarray(out, dtype=x.dtype)
+        out = out + b[:, None, None]
+    out = np.ascontiguousarray(out, dtype=x.dtype)
+    return out[:, :, 0, :] if one_d else out
+
+
+def _grad_as_conv_input(g, x, padding, out_hw, stride, dilation, w):
+    """The output grad cut or padded (bottom/right) so that a convolution over it, with the
+    transposed one's stride and dilation, has exactly x's spatial size: positions past the
+    last window (output_padding beyond the padding) are never read."""
+    g4 = L._as4d(g)
+    h, wd = L._as4d(raw(x)).shape[2:]
+    kh, kw = L._as4d(raw(w)).shape[2:]
+    pads, cut = [], []
+    for size, (p, _), o, s, d, k in zip((h, wd), padding, out_hw, stride, dilation, (kh, kw),
+                                        strict=True):
+        need = (size - 1) * s + d * (k - 1) + 1  # the padded length the windows span
+        extra = need - p - o  # padding after the end (negative: unread positions to cut)
+        pads.append((p, max(extra, 0)))
+        cut.append(o + min(extra, 0))
+    return np.ascontiguousarray(g4[:, :, :cut[0], :cut[1]]), tuple(pads)
 
 
 def _conv_t_vjp_input(g, o, x, w, b, stride, padding, dilation, groups, has_bias, out_hw):
     g = _arrays_only(g, "conv_transpose")
-    return L._conv(g, raw(w), None, stride, padding, dilation, groups, False)
+    gc, pads = _grad_as_conv_input(g, x, padding, out_hw, stride, dilation, w)
+    r = L._conv(gc, L._as4d(raw(w)), None, stride, pads, dilation, groups, False)
+    return r[:, :, 0, :] if raw(x).ndim == 3 else r
 
 
 def _conv_t_vjp_weight(g, o, x, w, b, stride, padding, dilation, groups, has_bias, out_hw):
     g = _arrays_only(g, "conv_transpose")
-    return L._conv_vjp_weight(raw(x), None, g, raw(w), None, stride, padding, dilation,
-                              groups, False)
+    gc, pads = _grad_as_conv_input(g, x, padding, out_hw, stride, dilation, w)
+    gw = L._conv_vjp_weight(L._as4d(raw(x)), None, gc, L._as4d(raw(w)), None, stride, pads,
+                            dilation, groups, False)
+    return gw.reshape(raw(w).shape)
 
 
 op("convolution_transpose", "ConvolutionBackward0", _conv_t, _conv_t_vjp_input,
@@ -254,13 +293,16 @@ op("adaptive_max_pool2d", "AdaptiveMaxPool2DBackward0",
 
 
 # ---------------------------------------------------------------- upsampling
-def _nearest_index(in_size, out_size, scale):
+def _nearest_index(in_size, out_size, scale, shortcuts=True):
     """PyTorch's nearest_idx: floor(dst * scale) in float32, scale = 1/scale_factor or
-    in/out."""
+    in/out, except that an output of the input's size copies and one of twice its size
+    shifts (even when scale_factor says otherwise). PyTorch's 1-D forward kernel
+    (compute_indices_weights_nearest) takes no shortcut, its backward and the 2-D kernels
+    do: `shortcuts` says which."""
     dst = np.arange(out_size)
-    if out_size == in_size:
+    if shortcuts and out_size == in_size:
         return dst
-    if out_size == 2 * in_size:
+    if shortcuts and out_size == 2 * in_size:
         return dst >> 1
     s = np.float32(1.0 / scale if scale else in_size / out_size)
     return np.minimum(np.floor(dst.astype(np.float32) * s).astype(np.int64), in_size - 1)
@@ -305,7 +347,8 @@ def _upsample(x, mode, out_size, align_corners=False, scales=None):
     out = x
     for k, (i, o) in enumerate(zip(spatial, out_size, strict=True)):
         if mode == "nearest":  # a gather: exact values (and nan/inf kept where they are)
-            out = np.take(out, _nearest_index(i, o, scales[k] if scales else None), axis=2 + k)
+            idx = _nearest_index(i, o, scales[k] if scales else None, shortcuts=x.ndim == 4)
+            out = np.take(out, idx, axis=2 + k)
             continue
         m = _interp_matrix(mode, i, o, align_corners, scales[k] if scales else None, x.dtype)
         out = np.moveaxis(np.tensordot(m, np.moveaxis(out, 2 + k, 0), axes=(1, 0)), 0, 2 + k)

@@ -281,7 +281,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
 # ---------------------------------------------------------------- interpolate
 _UPSAMPLE = {(3, "nearest"): "upsample_nearest1d", (4, "nearest"): "upsample_nearest2d",
              (3, "linear"): "upsample_linear1d", (4, "bilinear"): "upsample_bilinear2d"}
-_INT_KERNEL = {"upsample_nearest1d": "upsample_nearest1d",
+_INT_KERNEL = {"upsample_nearest1d": "compute_indices_weights_nearest",
                "upsample_nearest2d": "upsample_nearest2d_channels_last",
                "upsample_linear1d": "compute_indices_weights_linear",
                "upsample_bilinear2d": "upsample_bilinear2d_channels_last"}

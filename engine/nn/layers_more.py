@@ -7,6 +7,7 @@ order) and extra_repr as torch/nn/modules/*.py."""
 import math
 
 from ..torch_api import nn_functional as api_nn
+from ..torch_api import nn_functional_more  # noqa: F401  (registers F.glu ... in FUNCTIONAL)
 from . import init
 from .layers import _BatchNorm, _empty, _ntuple
 from .module import Module

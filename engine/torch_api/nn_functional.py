@@ -500,6 +500,3 @@ for _name in ("relu", "leaky_relu", "softplus", "sigmoid", "tanh", "softmax",
     FUNCTIONAL.setdefault(_name, NN_FUNCTIONS.get(_name) or FUNCTIONS[_name])
 FUNCTIONAL.setdefault("silu", NN_FUNCTIONS["silu"])  # a generated row wrapper
 
-
-# issue 18's layer functions (glu ... pixel_shuffle), registered in FUNCTIONAL on import
-from . import nn_functional_more  # noqa: E402,F401

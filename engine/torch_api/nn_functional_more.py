@@ -124,6 +124,11 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
 @functional("group_norm")
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
     x = _tensor(input, "group_norm")
+    if not isinstance(num_groups, int) or isinstance(num_groups, bool):
+        raise type_error(f"group_norm(): argument 'num_groups' (position 2) must be int, not "
+                         f"{type(num_groups).__name__}")
+    weight = None if weight is None else _tensor(weight, "group_norm", "weight", 3)
+    bias = None if bias is None else _tensor(bias, "group_norm", "bias", 4)
     shape = x.data.shape
     if x.data.ndim < 2:
         raise runtime(f"Expected at least 2 dimensions for input tensor but received "
@@ -156,6 +161,11 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
                   use_input_stats=True, momentum=0.1, eps=1e-05):
     x = _tensor(input, "instance_norm")
+    running_mean, running_var, weight, bias = (
+        None if t is None else _tensor(t, "instance_norm", name, i + 2)
+        for i, (name, t) in enumerate((("running_mean", running_mean),
+                                       ("running_var", running_var), ("weight", weight),
+                                       ("bias", bias))))
     shape = x.data.shape
     if use_input_stats and math.prod(shape[2:]) == 1:
         raise value_error(f"Expected more than 1 spatial element when training, got input size "

@@ -405,6 +405,42 @@ def test_module_forward_backward(expr, shapes):
                                atol=1e-5)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_conv_transpose_output_size(seed):
+    """forward(input, output_size): PyTorch's output_padding for it, or its ValueError."""
+    rng = np.random.default_rng(seed)
+    n = 1 + seed % 2
+    stride, k = int(rng.integers(2, 4)), int(rng.integers(1, 4))
+    shape = (2, 3) + (4,) * n
+    cls = f"ConvTranspose{n}d"
+    torch.manual_seed(seed)
+    ggen.manual_seed(seed)
+    want_m = getattr(torch.nn, cls)(3, 2, k, stride=stride, padding=1)
+    got_m = getattr(gnn, cls)(3, 2, k, stride=stride, padding=1)
+    x = rnd(rng, *shape)
+    lo = (4 - 1) * stride - 2 + (k - 1) + 1
+    for size in (lo, lo + stride - 1, lo + stride, lo - 1):
+        out = [size] * n
+        for full in (out, [2, 2] + out):
+            try:
+                want = want_m(torch.tensor(x), output_size=full)
+            except ValueError as e:
+                with pytest.raises(ValueError) as got:
+                    got_m(Tensor(x.copy()), output_size=full)
+                assert str(got.value) == str(e)
+                continue
+            got = got_m(Tensor(x.copy()), output_size=full)
+            np.testing.assert_allclose(got.data, want.detach().numpy(), rtol=1e-4, atol=1e-5)
+
+
+def test_deprecated_upsample_functions():
+    x = rnd(np.random.default_rng(0), 1, 2, 3, 4)
+    compare("upsample", [x], scale_factor=2)
+    compare("upsample", [x], size=(4, 5), mode="bilinear")
+    compare("upsample_nearest", [x], size=5)
+    compare("upsample_bilinear", [x], scale_factor=1.5)
+
+
 # ---------------------------------------------------------------- end to end: gradcli run
 PROGRAM = """\
 import torch

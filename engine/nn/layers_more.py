@@ -8,6 +8,7 @@ import math
 
 from ..torch_api import nn_functional as api_nn
 from ..torch_api import nn_functional_more  # noqa: F401  (registers F.glu ... in FUNCTIONAL)
+from ..torch_api.args import Size
 from . import init
 from .layers import _BatchNorm, _empty, _ntuple
 from .module import Module
@@ -166,12 +167,33 @@ class _ConvTransposeNd(Module):
                 bound = 1 / math.sqrt(fan_in)
                 init.uniform_(self.bias, -bound, bound)
 
+    def _output_padding(self, input, output_size):
+        """PyTorch's: the output_padding that gives `output_size`, or its ValueError."""
+        if output_size is None:
+            return self.output_padding
+        n = self._n
+        lead = 2 if input.data.ndim == n + 2 else 1
+        output_size = list(output_size)
+        if len(output_size) == lead + n:
+            output_size = output_size[lead:]
+        if len(output_size) != n:
+            raise ValueError(f"ConvTranspose{n}D: for {input.data.ndim}D input, output_size "
+                             f"must have {n} or {lead + n} elements (got {len(output_size)})")
+        spatial = input.data.shape[lead:]
+        min_sizes = [(spatial[d] - 1) * self.stride[d] - 2 * self.padding[d]
+                     + self.dilation[d] * (self.kernel_size[d] - 1) + 1 for d in range(n)]
+        max_sizes = [m + s - 1 for m, s in zip(min_sizes, self.stride, strict=True)]
+        for size, lo, hi in zip(output_size, min_sizes, max_sizes, strict=True):
+            if size < lo or size > hi:
+                raise ValueError(f"requested an output size of {output_size}, but valid sizes "
+                                 f"range from {min_sizes} to {max_sizes} (for an input of "
+                                 f"{Size(input.data.shape[2:])})")
+        return tuple(o - m for o, m in zip(output_size, min_sizes, strict=True))
+
     def forward(self, input, output_size=None):
-        if output_size is not None:
-            raise NotImplementedError(f"gradcli: {type(self).__name__}.forward's output_size")
         fn = F[f"conv_transpose{self._n}d"]
-        return fn(input, self.weight, self.bias, self.stride, self.padding, self.output_padding,
-                  self.groups, self.dilation)
+        return fn(input, self.weight, self.bias, self.stride, self.padding,
+                  self._output_padding(input, output_size), self.groups, self.dilation)
 
     def extra_repr(self):
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, " \

@@ -385,6 +385,22 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     return apply(OPS[name], (x,), params)
 
 
+@functional("upsample")
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    """Deprecated in PyTorch (a warning), then F.interpolate."""
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+@functional("upsample_nearest")
+def upsample_nearest(input, size=None, scale_factor=None):
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+@functional("upsample_bilinear")
+def upsample_bilinear(input, size=None, scale_factor=None):
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
 # ---------------------------------------------------------------- distances
 def _broadcast(a: Tensor, b: Tensor):
     """ATen's expand_outplace: both expanded to the common shape (an ExpandBackward0 each

@@ -24,7 +24,8 @@ def op(name, *a, **kw):
 
 
 def _sigmoid(x):
-    return (1.0 / (1.0 + np.exp(-x))).astype(x.dtype)
+    with np.errstate(over="ignore"):  # exp overflows to inf for x < -88: sigmoid is 0
+        return (1.0 / (1.0 + np.exp(-x))).astype(x.dtype)
 
 
 # ---------------------------------------------------------------- glu, prelu, rrelu

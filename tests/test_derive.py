@@ -183,6 +183,11 @@ NN_NOT_SYMBOLIC = {"adaptive_avg_pool2d", "avg_pool2d", "max_pool2d", "convoluti
                    "elu", "gelu_tanh",
                    *(f"{k}_pad{d}d" for k in ("reflection", "replication") for d in (1, 2, 3))}
 NOT_SYMBOLIC.update({n: n for n in NN_NOT_SYMBOLIC})  # engine/ops_nn.py's array-only rules
+# issue 18's layer rows whose rules compute on arrays (engine/ops/nn_layers_more.py)
+NOT_SYMBOLIC.update({n: n for n in (
+    "adaptive_max_pool2d", "convolution_transpose", "glu", "group_norm", "im2col",
+    "nn_norm_legacy", "pdist", "upsample_bilinear2d", "upsample_linear1d",
+    "upsample_nearest1d", "upsample_nearest2d")})
 # issue 18's rows whose rule masks at the point (atan2 at 0, 0; fmax ties and nan; clamp's
 # tensor bounds; logit's eps; nan_to_num) or has no derivative in torch (NotImplemented)
 NO_CLOSED_FORM = ("atan2", "arctan2", "clamp_tensor", "floor_divide", "fmax",

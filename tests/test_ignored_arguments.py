@@ -159,6 +159,13 @@ KNOWN = {
                           "more than 16 elements raises NotImplementedError naming it",
     "torch.topk(sorted)": "k=1: one element is sorted either way; sorted=False with k > 1 "
                           "(std::nth_element's order) raises NotImplementedError naming it",
+    # issue 18's F layers: the probe's inputs are positive with norms far above eps
+    # (tests/test_nn_layers_more.py checks these arguments against torch)
+    "F.rrelu(lower)": "slopes apply to negative inputs only",
+    "F.rrelu(upper)": "slopes apply to negative inputs only",
+    "F.rrelu(training)": "random slopes apply to negative inputs only",
+    "F.normalize(eps)": "clamps norms below eps only",
+    "torch.cosine_similarity(eps)": "clamps norms below eps only",
 }
 def _wrappers():
     seen = {}

@@ -105,3 +105,9 @@ __all__ = [
     "Tanh",
     "Unflatten",
 ]
+
+# issue 18's modules over the new F layers (GLU, PReLU, GroupNorm, ConvTranspose2d, ...)
+from . import layers_more as _layers_more  # noqa: E402
+
+globals().update({_n: getattr(_layers_more, _n) for _n in _layers_more.MODULES})
+__all__ += list(_layers_more.MODULES)

@@ -25,3 +25,6 @@ from . import (  # noqa: E402,F401
     elementwise_more,
     special,  # noqa: E402,F401  (issue 18's special functions)
 )
+
+_LAYER_ROWS_OF_ISSUE_18 = "nn_layers_more"  # glu ... pixel_shuffle, after the families too
+from . import nn_layers_more  # noqa: E402,F401

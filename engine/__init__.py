@@ -3,4 +3,4 @@
 Importing the package loads `api`, which gives Tensor its Python operators."""
 
 from . import api  # noqa: F401
-from .torch_api import nn_functional, nn_losses  # noqa: F401,E402  (torch.nn.functional's layers and losses, after api)
+from .torch_api import nn_functional, nn_losses, nn_losses_more  # noqa: F401,E402  (torch.nn.functional's layers and losses, after api)

@@ -41,6 +41,15 @@ from .layers import (
 from .loss import (
                          BCELoss,
                          BCEWithLogitsLoss,
+                         CosineEmbeddingLoss,
+                         GaussianNLLLoss,
+                         HingeEmbeddingLoss,
+                         MarginRankingLoss,
+                         MultiLabelSoftMarginLoss,
+                         MultiMarginLoss,
+                         PoissonNLLLoss,
+                         SoftMarginLoss,
+                         TripletMarginLoss,
                          CrossEntropyLoss,
                          HuberLoss,
                          KLDivLoss,
@@ -54,6 +63,15 @@ from .parameter import Buffer, Parameter
 from .rnn import GRU, LSTM, RNN
 
 __all__ = [
+    "CosineEmbeddingLoss",
+    "GaussianNLLLoss",
+    "HingeEmbeddingLoss",
+    "MarginRankingLoss",
+    "MultiLabelSoftMarginLoss",
+    "MultiMarginLoss",
+    "PoissonNLLLoss",
+    "SoftMarginLoss",
+    "TripletMarginLoss",
     "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d",
     "AvgPool1d",

@@ -9,7 +9,6 @@ import pytest
 from gradcli.engine import api
 from gradcli.engine.autograd import run_backward
 from gradcli.engine.tensor import Tensor
-
 from oracle_calls import _errors_agree, _run
 
 torch = pytest.importorskip("torch")

@@ -31,17 +31,17 @@ def _reduce(loss, reduction):
 # ---------------------------------------------------------------- C++ composites' nodes
 op("add_scalar", "AddBackward1", lambda a, other: np.add(a, other, dtype=a.dtype),
    lambda g, o, a, other: g,
-   formulas=("grad",), saves=False, dtype_rule="same", elementwise=True,
+   formulas=("grad",), saves=False, dtype_rule="same",
    samples=lambda s: [((s.normal(2, 3),), {"other": 0.25})])
 op("sub_scalar", "SubBackward1", lambda a, other: np.subtract(a, other, dtype=a.dtype),
    lambda g, o, a, other: g,
-   formulas=("grad",), saves=False, dtype_rule="same", elementwise=True,
+   formulas=("grad",), saves=False, dtype_rule="same",
    samples=lambda s: [((s.normal(2, 3),), {"other": 0.25})])
 op("clamp_min", "ClampMinBackward0",
    lambda a, min: _first_max(a, np.asarray(min, dtype=a.dtype)).astype(a.dtype),
    lambda g, o, a, min: _select(g, (raw(a) >= min).astype(raw(a).dtype)),
    formulas=("where(self >= min, grad, at::scalar_tensor(0., grad.options()))",),
-   dtype_rule="same", elementwise=True,
+   dtype_rule="same",
    kink=lambda a, min: bool(np.any(a == min)),
    samples=lambda s: [((s.away_from_zero(2, 3),), {"min": 0.0})])
 op("norm_scalaropt_dim", "NormBackward1", _vector_norm, _vector_norm_vjp,
@@ -53,17 +53,17 @@ op("norm_scalaropt_dim", "NormBackward1", _vector_norm, _vector_norm_vjp,
 
 
 # ---------------------------------------------------------------- soft_margin_loss
-def _soft_margin(x, t, reduction="mean"):
+def _soft_margin(x, target, reduction="mean"):
     # Loss.cpp (2.13): log1p(exp(neg(input) * target)), each step rounded
-    t = t.astype(x.dtype)
+    t = np.broadcast_to(target, x.shape).astype(x.dtype)  # broadcast to the input only
     e = U.exp(np.multiply(np.negative(x), t, dtype=x.dtype))
     return _reduce(np.asarray(U.log1p(e), dtype=x.dtype), reduction)
 
 
-def _soft_margin_vjp(g, o, x, t, reduction="mean"):
+def _soft_margin_vjp(g, o, x, target, reduction="mean"):
     """soft_margin_loss_backward: target * z * (-norm) / (z + 1) * grad, z = exp(-target * x)."""
-    x, t = raw(x), raw(t)
-    shape = np.broadcast_shapes(x.shape, t.shape)
+    x = raw(x)
+    t, shape = np.broadcast_to(target, x.shape), x.shape
     norm = 1.0 / max(int(np.prod(shape)), 1) if reduction == "mean" else 1.0
     z = U.exp(np.multiply(np.negative(t.astype(x.dtype)), x, dtype=x.dtype))
     d = (np.multiply(t.astype(x.dtype), z, dtype=x.dtype) * x.dtype.type(-norm)) / (z + 1)
@@ -73,11 +73,11 @@ def _soft_margin_vjp(g, o, x, t, reduction="mean"):
     return D.mul(d, g)  # create_graph: the saved-tensor factor times the traced grad
 
 
-op("soft_margin_loss", "SoftMarginLossBackward0", _soft_margin, _soft_margin_vjp, None,
-   formulas=("soft_margin_loss_backward(grad, self, target, reduction)",
-             "not differentiable (PyTorch refuses a target that requires grad)"),
-   dtype_rule="float", broadcast=True, args=("self", "target"),
-   samples=lambda s: [((s.normal(2, 3), np.sign(s.normal(2, 3))), {"reduction": r})
+# the target is a parameter: PyTorch refuses one that requires grad
+op("soft_margin_loss", "SoftMarginLossBackward0", _soft_margin, _soft_margin_vjp,
+   formulas=("soft_margin_loss_backward(grad, self, target, reduction)",),
+   dtype_rule="same", args=("self",),
+   samples=lambda s: [((s.normal(2, 3),), {"target": np.sign(s.normal(2, 3)), "reduction": r})
                       for r in _REDUCTIONS])
 
 

@@ -94,10 +94,11 @@ def one_hot(tensor, num_classes=-1):
 
 
 def _legacy(size_average, reduce, reduction):
+    """_Reduction.legacy_get_string: size_average / reduce (None counts as True) win."""
     if size_average is not None or reduce is not None:
-        from .nn.loss import _legacy_reduction
-
-        return _legacy_reduction(size_average, reduce)
+        if reduce is False:
+            return "none"
+        return "sum" if size_average is False else "mean"
     return reduction
 
 

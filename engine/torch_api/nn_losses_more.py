@@ -69,7 +69,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     if x.data.dtype.kind != "f":
         raise runtime(f"result type Float can't be cast to the desired output type "
                       f"{_dtype_word(x.data.dtype)}")
-    return apply(OPS["soft_margin_loss"], (x, t), {"reduction": reduction})
+    return apply(OPS["soft_margin_loss"], (x,), {"target": t.data, "reduction": reduction})
 
 
 def _dtype_word(dtype):
@@ -261,7 +261,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     if vs != xs:
         if xs[:-1] == vs:
             var = _f("unsqueeze")(var, -1)
-        elif not (len(xs) == len(vs) and sum(y for a, y in zip(xs, vs) if a != y) == 1):
+        elif len(xs) != len(vs) or sum(y for a, y in zip(xs, vs, strict=True) if a != y) != 1:
             raise value_error("var is of incorrect size")
     if reduction not in ("none", "mean", "sum"):
         raise value_error(f"{reduction} is not valid")
@@ -325,3 +325,20 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     _not_differentiable("binary_cross_entropy", "weight", w)
     return apply(OPS["binary_cross_entropy_weighted"], (input, target), {
         "weight": w.data.astype(input.data.dtype), "reduction": _reduction_arg(reduction)})
+
+
+def _with_legacy(name):
+    """api's mse_loss / l1_loss with functional.py's legacy size_average / reduce honoured
+    (api's own definitions accept and drop them)."""
+    api_fn = FUNCTIONS[name]
+
+    def loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+        if weight is not None:
+            raise NotImplementedError(f"gradcli: {name}'s weight")
+        return api_fn(input, target, reduction=_legacy(size_average, reduce, reduction))
+    loss.__name__ = name
+    return functional(name)(loss)
+
+
+mse_loss = _with_legacy("mse_loss")
+l1_loss = _with_legacy("l1_loss")

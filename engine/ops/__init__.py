@@ -19,5 +19,9 @@ from .helpers import _sum_to  # noqa: F401  (autograd's unbroadcast)
 from .table import OPS, Op, op  # noqa: F401
 
 _ROWS_OF_ISSUE_18 = "activations, binary_more, elementwise_more"  # declared after the families above
-from . import activations, binary_more, elementwise_more  # noqa: E402,F401
-from . import nn_losses_more  # noqa: E402,F401  (issue 18's losses, after the families)
+from . import (  # noqa: E402,F401
+    activations,
+    binary_more,
+    elementwise_more,
+    nn_losses_more,  # noqa: E402,F401  (issue 18's losses, after the families)
+)

@@ -21,6 +21,10 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     reduction = _legacy(size_average, reduce, reduction)
     x = _tensor(input, "binary_cross_entropy_with_logits")
     t = _tensor(target, "binary_cross_entropy_with_logits", "target", 2)
+    if weight is not None:
+        _tensor(weight, "binary_cross_entropy_with_logits", "weight", 3)
+    if pos_weight is not None:
+        _tensor(pos_weight, "binary_cross_entropy_with_logits", "pos_weight", 4)
     if x.data.shape != t.data.shape:
         raise value_error(f"Target size ({Size(t.data.shape)}) must be the same as input size "
                           f"({Size(x.data.shape)})")
@@ -96,9 +100,9 @@ def one_hot(tensor, num_classes=-1):
 def _legacy(size_average, reduce, reduction):
     """_Reduction.legacy_get_string: size_average / reduce (None counts as True) win."""
     if size_average is not None or reduce is not None:
-        if reduce is False:
-            return "none"
-        return "sum" if size_average is False else "mean"
+        size_average = True if size_average is None else size_average
+        reduce = True if reduce is None else reduce
+        return "mean" if size_average and reduce else "sum" if reduce else "none"
     return reduction
 
 

@@ -307,6 +307,8 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     """api's binary_cross_entropy, plus functional.py's weight (expanded to the target's
     size) multiplied into the loss and its gradients (still BinaryCrossEntropyBackward0)."""
     reduction = _legacy(size_average, reduce, reduction)
+    input = _tensor(input, "binary_cross_entropy")
+    target = _tensor(target, "binary_cross_entropy", "target", 2)
     if weight is None:
         return _api_bce(input, target, reduction=reduction)
     with no_grad():  # api's checks and their messages

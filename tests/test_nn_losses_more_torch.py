@@ -246,19 +246,25 @@ def test_cross_entropy_and_nll_forms(seed):
     for red in RED:
         ls = float(r.choice([0.0, 0.1, 0.35]))
         check("cross_entropy", [x, Const(target)], {"reduction": red, "label_smoothing": ls},
-              rtol=1e-5, chain=False)
+              rtol=1e-5)
         check("cross_entropy", [x, Const(target)], {"weight": w, "reduction": red,
-                                                    "label_smoothing": ls}, rtol=1e-5, chain=False)
+                                                    "label_smoothing": ls}, rtol=1e-5)
         check("cross_entropy", [x, Const(target)], {"weight": w, "ignore_index": ignore,
-                                                    "reduction": red}, rtol=1e-5, chain=False)
+                                                    "reduction": red}, rtol=1e-5)
         check("cross_entropy", [x, Const(probs)], {"reduction": red, "label_smoothing": ls},
-              rtol=1e-5, chain=False)
-        check("cross_entropy", [x, probs], {"weight": w, "reduction": red}, rtol=1e-5, chain=False)
+              rtol=1e-5)
+        check("cross_entropy", [x, probs], {"weight": w, "reduction": red}, rtol=1e-5)
+        check("cross_entropy", [x, Const(target)], {"weight": w, "ignore_index": ignore,
+                                                    "label_smoothing": 0.2, "reduction": red},
+              rtol=1e-5)
+        check("cross_entropy", [x, Const(target)], {"ignore_index": ignore,
+                                                    "label_smoothing": 0.3, "reduction": red},
+              rtol=1e-5)
         logp = np.log(r.dirichlet(np.ones(c), n)).astype(np.float32)
         check("nll_loss", [logp, Const(target)], {"weight": w, "reduction": red})
         check("nll_loss", [logp, Const(target)], {"weight": w, "ignore_index": ignore,
                                                   "reduction": red})
-    check("cross_entropy", [x[0], Const(target[0])], {"weight": w}, rtol=1e-5, chain=False)
+    check("cross_entropy", [x[0], Const(target[0])], {"weight": w}, rtol=1e-5)
     check("cross_entropy", [x, Const(probs[:, :-1])])
     check("cross_entropy", [x, Const(target)], {"label_smoothing": 1.5})
     check("nll_loss", [x, Const(target)], {"weight": Const(np.ones(c + 1, np.float32))})

@@ -180,7 +180,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     ignore = t.data == ignore_index
     smooth = FUNCTIONS["mul"](logp, wview) if weight is not None else logp
     smooth = FUNCTIONS["neg"](FUNCTIONS["sum"](smooth, cdim))
-    smooth = FUNCTIONS["mul"](smooth, Tensor((~ignore).astype(x.data.dtype)))
+    smooth = FUNCTIONS["masked_fill"](smooth, Tensor(ignore), 0.0)  # torch's masked_fill_
     r = _reduction_arg(reduction)
     if r == "mean":
         if weight is not None:

@@ -327,6 +327,12 @@ def test_nn_loss_modules_reprs_and_calls():
         want = tm(*[torch.tensor(a) for a in args])
         got = gm(*[Tensor(a.copy()) for a in args])
         np.testing.assert_allclose(got.data, want.numpy(), rtol=1e-5, err_msg=cls)
+    w = r.uniform(0.1, 2, 4).astype(np.float32)
+    p, t = 1 / (1 + np.exp(-x)), (y > 0).astype(np.float32)
+    for cls in ("BCELoss", "MultiLabelSoftMarginLoss"):
+        want = getattr(torch.nn, cls)(weight=torch.tensor(w))(torch.tensor(p), torch.tensor(t))
+        got = getattr(nn, cls)(weight=Tensor(w.copy()))(Tensor(p.copy()), Tensor(t.copy()))
+        np.testing.assert_allclose(got.data, want.numpy(), rtol=1e-5, err_msg=cls)
     assert repr(nn.MultiMarginLoss(weight=Tensor(np.ones(4, np.float32))).weight) is not None
     with pytest.raises(Exception, match="only p == 1 and p == 2 supported"):
         nn.MultiMarginLoss(p=3)

@@ -8,7 +8,6 @@ LossMultiMargin.cpp (its sums accumulate in double, as acc_type<float, CPU> is d
 
 import numpy as np
 
-from .. import dual as D
 from ..numerics import reduce_sum as RS
 from ..numerics import unary as U
 from .helpers import _first_max, _select, raw
@@ -68,9 +67,9 @@ def _soft_margin_vjp(g, o, x, target, reduction="mean"):
     z = U.exp(np.multiply(np.negative(t.astype(x.dtype)), x, dtype=x.dtype))
     d = (np.multiply(t.astype(x.dtype), z, dtype=x.dtype) * x.dtype.type(-norm)) / (z + 1)
     d = np.broadcast_to(d, shape).astype(x.dtype)
-    if isinstance(g, (np.ndarray, np.generic)):
-        return (d * np.asarray(g, dtype=x.dtype)).astype(x.dtype)
-    return D.mul(d, g)  # create_graph: the saved-tensor factor times the traced grad
+    # create_graph would need d's own dependence on x: refused, never a partial graph
+    g = _arrays_only(g, "soft_margin_loss")
+    return (d * np.asarray(g, dtype=x.dtype)).astype(x.dtype)
 
 
 # the target is a parameter: PyTorch refuses one that requires grad

@@ -179,6 +179,9 @@ NN_NOT_SYMBOLIC = {"adaptive_avg_pool2d", "avg_pool2d", "max_pool2d", "convoluti
                    "elu", "gelu_tanh",
                    *(f"{k}_pad{d}d" for k in ("reflection", "replication") for d in (1, 2, 3))}
 NOT_SYMBOLIC.update({n: n for n in NN_NOT_SYMBOLIC})  # engine/ops_nn.py's array-only rules
+# issue 18's losses with kernels of their own (array-only rules) and at::norm(p, dim)'s mask
+NOT_SYMBOLIC.update({n: n for n in ("soft_margin_loss", "multi_margin_loss",
+                                    "binary_cross_entropy_weighted", "norm_scalaropt_dim")})
 # issue 18's rows whose rule masks at the point (atan2 at 0, 0; fmax ties and nan; clamp's
 # tensor bounds; logit's eps; nan_to_num) or has no derivative in torch (NotImplemented)
 NO_CLOSED_FORM = ("atan2", "arctan2", "clamp_tensor", "floor_divide", "fmax",

@@ -4,7 +4,7 @@ the global generator: one int64 `random_()` per iterator (its base seed, taken e
 without shuffling) and, when shuffling, one more to seed a fresh Generator for randperm.
 
 Those draws go through api's `random_` method, `Generator` and `randperm(n, generator=)`
-(engine/rng's exact ones); until they exist, numpy stands in (a different order)."""
+(engine/rng's exact ones)."""
 
 import math
 
@@ -34,25 +34,17 @@ class TensorDataset(Dataset):
 
 
 def _int64_draw(generator=None):
-    random_ = api.METHODS.get("random_")
+    """torch.empty((), dtype=torch.int64).random_(generator=generator).item()"""
     t = Tensor(np.zeros((), dtype=dtypes.INT64))
-    if random_ is None:
-        return int(api._rng[0].integers(0, 2**63))
-    if generator is not None:
-        random_(t, generator=generator)
-    else:
-        random_(t)
+    api.METHODS["random_"](t, generator=generator)
     return int(t.data)
 
 
 def _randperm(n, seed, generator=None):
-    randperm, make = api.FUNCTIONS.get("randperm"), api.FUNCTIONS.get("Generator")
-    if randperm is None or (generator is None and make is None):
-        return np.random.default_rng(seed).permutation(n).tolist()
-    if generator is None:
-        generator = make()
+    if generator is None:  # RandomSampler: a fresh Generator seeded from the global one
+        generator = api.FUNCTIONS["Generator"]()
         generator.manual_seed(seed)
-    return randperm(n, generator=generator).data.tolist()
+    return api.FUNCTIONS["randperm"](n, generator=generator).data.tolist()
 
 
 def default_collate(batch):

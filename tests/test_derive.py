@@ -188,6 +188,9 @@ NOT_SYMBOLIC.update({n: n for n in (
     "adaptive_max_pool2d", "convolution_transpose", "glu", "group_norm", "im2col",
     "nn_norm_legacy", "pdist", "upsample_bilinear2d", "upsample_linear1d",
     "upsample_nearest1d", "upsample_nearest2d")})
+# issue 18's losses with kernels of their own (array-only rules) and at::norm(p, dim)'s mask
+NOT_SYMBOLIC.update({n: n for n in ("soft_margin_loss", "multi_margin_loss",
+                                    "binary_cross_entropy_weighted", "norm_scalaropt_dim")})
 # issue 18's rows whose rule masks at the point (atan2 at 0, 0; fmax ties and nan; clamp's
 # tensor bounds; logit's eps; nan_to_num) or has no derivative in torch (NotImplemented)
 NO_CLOSED_FORM = ("atan2", "arctan2", "clamp_tensor", "floor_divide", "fmax",

@@ -9,6 +9,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from gradcli.engine import api, data, nn  # noqa: E402
+from gradcli.engine.errors import TorchError  # noqa: E402
 from gradcli.engine.nn import init  # noqa: E402
 from gradcli.engine.tensor import Tensor  # noqa: E402
 
@@ -80,8 +81,9 @@ def test_init_values():
     np.testing.assert_array_equal(c.data, torch.nn.init.dirac_(torch.empty(4, 2, 3, 3), 2).numpy())
     init.constant_(t, 0.25)
     assert (t.data == 0.25).all()
-    with pytest.raises(ValueError, match=r"^Fan in and fan out can not be computed"):
+    with pytest.raises(TorchError, match=r"Fan in and fan out can not be computed") as e:
         init.xavier_uniform_(Tensor(np.zeros(3, np.float32)))
+    assert e.value.type_name == "ValueError"  # PyTorch's type, as a typed engine error
     assert math.isclose(init.calculate_gain("leaky_relu"), math.sqrt(2 / (1 + 0.01 ** 2)))
 
 

@@ -4,9 +4,8 @@ manual_seed is seeded from the OS, so two runs differ, as in PyTorch."""
 
 import numpy as np
 from conftest import run_gradcli
-from gradcli.engine import api
+from gradcli.engine import api, nn
 from gradcli.engine.rng import generator as G
-from gradcli.engine.rng import init as I
 from gradcli.engine.tensor import Tensor
 
 F, M = api.FUNCTIONS, api.METHODS
@@ -17,7 +16,7 @@ def draws():
             F["normal"](1.0, 2.0, (5,)).data, F["randint"](0, 10, (4,)).data,
             F["randperm"](9).data, F["bernoulli"](F["full"]((6,), 0.5)).data,
             F["multinomial"](F["ones"](5), 3).data, M["exponential_"](F["zeros"](4)).data,
-            I.linear(3, 2)[0]]
+            nn.Linear(3, 2).weight.data]
 
 
 def test_same_seed_same_values_and_state():

@@ -11,10 +11,14 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from gradcli.engine import api, dtypes  # noqa: E402
+from gradcli.engine import (  # noqa: E402
+    api,
+    dtypes,
+    nn,  # noqa: E402
+)
 from gradcli.engine.errors import GradcliError  # noqa: E402
+from gradcli.engine.nn import init as I  # noqa: E402
 from gradcli.engine.rng import generator as G  # noqa: E402
-from gradcli.engine.rng import init as I  # noqa: E402
 from gradcli.engine.tensor import Tensor  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
@@ -307,8 +311,8 @@ INITS = [("uniform_", (-2.0, 3.0)), ("normal_", (1.0, 2.0)), ("xavier_uniform_",
 def test_nn_init(seed, rows, cols, dt):
     for name, args in INITS:
         seed_both(seed)
-        a = np.empty((rows, cols), dt)
-        same(getattr(I, name)(a, *args),
+        a = Tensor(np.empty((rows, cols), dt))
+        same(getattr(I, name)(a, *args).data,
              getattr(torch.nn.init, name)(torch.empty(rows, cols, dtype=tdt(dt)), *args))
 
 
@@ -316,21 +320,27 @@ def test_nn_init(seed, rows, cols, dt):
 @given(seed=seeds, i=st.integers(1, 12), o=st.integers(1, 12), bias=st.booleans())
 def test_layer_initialisation(seed, i, o, bias):
     def check(mine, layer):
-        for m, t in zip(mine, layer.parameters(), strict=True):
-            same(m, t)
+        for m, t in zip(mine.parameters(), layer.parameters(), strict=True):
+            same(m.data, t)
+
+    def conv_transpose1d(i, o, k, bias):
+        """ConvTranspose1d's reset_parameters on its (in, out, k) weight: the Linear draws."""
+        w = I.kaiming_uniform_(Tensor(np.empty((i, o, k), np.float32)), a=math.sqrt(5))
+        params = [w]
+        if bias:
+            bound = 1 / math.sqrt(I._calculate_fan_in_and_fan_out(w)[0])
+            params.append(I.uniform_(Tensor(np.empty(o, np.float32)), -bound, bound))
+        return type("Params", (), {"parameters": lambda self: params})()
 
     seed_both(seed)
-    check([p for p in I.linear(i, o, bias) if p is not None], torch.nn.Linear(i, o, bias))
-    check([p for p in I.conv(2, 4, (3, 2), groups=2, bias=bias) if p is not None],
+    check(nn.Linear(i, o, bias), torch.nn.Linear(i, o, bias))
+    check(nn.Conv2d(2, 4, (3, 2), groups=2, bias=bias),
           torch.nn.Conv2d(2, 4, (3, 2), groups=2, bias=bias))
-    check([p for p in I.conv(4, 2, (3,), transposed=True, bias=bias) if p is not None],
-          torch.nn.ConvTranspose1d(4, 2, 3, bias=bias))
-    check([p for p in I.bilinear(i, o, 3, bias) if p is not None],
-          torch.nn.Bilinear(i, o, 3, bias))
-    check([I.embedding(i, o, 0)], torch.nn.Embedding(i, o, 0))
-    lstm = [p.shape for p in torch.nn.LSTM(i, o, 2).parameters()]
+    check(conv_transpose1d(4, 2, 3, bias), torch.nn.ConvTranspose1d(4, 2, 3, bias=bias))
+    check(nn.Bilinear(i, o, 3, bias), torch.nn.Bilinear(i, o, 3, bias))
+    check(nn.Embedding(i, o, 0), torch.nn.Embedding(i, o, 0))
     seed_both(seed)
-    check(I.rnn(lstm, o), torch.nn.LSTM(i, o, 2))
+    check(nn.LSTM(i, o, 2), torch.nn.LSTM(i, o, 2))
 
 
 IN_PLACE = [("normal_", ()), ("normal_", (1.0, 2.0)), ("uniform_", (-1.0, 3.0)),

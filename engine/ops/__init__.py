@@ -23,6 +23,7 @@ from . import (  # noqa: E402,F401
     activations,
     binary_more,
     elementwise_more,
+    nn_losses_more,  # noqa: E402,F401  (issue 18's losses, after the families)
     special,  # noqa: E402,F401  (issue 18's special functions)
 )
 

@@ -140,8 +140,9 @@ def _nll_weighted_vjp(g, o, logp, target, weight, reduction="mean", ignore_index
         mask[safe] = -w
     else:
         np.put_along_axis(mask, safe[:, None], -w[:, None], axis=1)
-    if reduction == "mean":
-        mask = mask / np.sum(w, dtype=logp.dtype)
+    total = np.sum(w, dtype=logp.dtype)
+    if reduction == "mean" and total:  # no counted target: torch's grad stays all zeros
+        mask = mask / total
     if reduction == "none" and logp.ndim == 2:
         g = g[:, None]
     return (g * mask).astype(logp.dtype)

@@ -63,6 +63,15 @@ def addcdiv_(t, t1, t2, value=1.0):
     return t
 
 
+def sqrt(t):
+    """t.sqrt(): IEEE sqrt (correctly rounded). PyTorch's CPU float32 sqrt is MKL VML's,
+    which is within one ulp but not correctly rounded (about 17% of inputs differ by one
+    ulp); its approximation is not documented, so it is not reproduced here. The one place
+    the optimizers' trajectories can leave PyTorch's bits (tests/test_optim_trajectories.py
+    swaps in torch's sqrt to show everything else is bit for bit)."""
+    return np.sqrt(t)
+
+
 def div_scalar(t, scalar):
     return (t / _f(scalar, t.dtype)).astype(t.dtype)
 

@@ -106,9 +106,9 @@ class Adam(Optimizer):
             if amsgrad:
                 mx = state["max_exp_avg_sq"].data
                 np.maximum(mx, exp_avg_sq, out=mx)
-                denom = K.add_scalar_(K.div_scalar(np.sqrt(mx), bias_correction2_sqrt), eps)
+                denom = K.add_scalar_(K.div_scalar(K.sqrt(mx), bias_correction2_sqrt), eps)
             else:
-                denom = K.add_scalar_(K.div_scalar(np.sqrt(exp_avg_sq), bias_correction2_sqrt),
+                denom = K.add_scalar_(K.div_scalar(K.sqrt(exp_avg_sq), bias_correction2_sqrt),
                                       eps)
             K.addcdiv_(p.data, exp_avg, denom, value=-step_size)
 
@@ -162,9 +162,9 @@ class RMSprop(Optimizer):
             if group["centered"]:
                 grad_avg = state["grad_avg"].data
                 K.lerp_(grad_avg, grad, 1 - alpha)
-                avg = np.sqrt(K.addcmul_(square_avg.copy(), grad_avg, grad_avg, value=-1))
+                avg = K.sqrt(K.addcmul_(square_avg.copy(), grad_avg, grad_avg, value=-1))
             else:
-                avg = np.sqrt(square_avg)
+                avg = K.sqrt(square_avg)
             K.add_scalar_(avg, eps)
             if momentum > 0:
                 buf = state["momentum_buffer"].data
@@ -209,5 +209,5 @@ class Adagrad(Optimizer):
             clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
             state_sum = state["sum"].data
             K.addcmul_(state_sum, grad, grad, value=1)
-            std = K.add_scalar_(np.sqrt(state_sum), group["eps"])
+            std = K.add_scalar_(K.sqrt(state_sum), group["eps"])
             K.addcdiv_(p.data, grad, std, value=-clr)

@@ -4,11 +4,14 @@ so `torch.add(x, x, alpha=2)` has two edges to x's AccumulateGrad and saves noth
 as_strided, the grad_fn a view gets once its base was changed in place (AsStridedBackward0:
 the view's elements of the base, by size, stride and offset in elements)."""
 
+import math
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from .. import dual as D
-from .helpers import raw, zeros_like
+from ..numerics import unary as U
+from .helpers import _axis, raw, zeros_like
 from .table import op
 
 
@@ -71,3 +74,274 @@ op("threshold_backward", "ThresholdBackwardBackward0", _threshold_backward,
 op("mul_scalar", "MulBackward1", np.multiply, lambda g, o, a, s: D.mul_scalar(g, float(raw(s))),
    None, formulas=("grad * other",), saves=False, scalar_overload=True, text="mul",
    samples=lambda s: [((s.normal(2, 3), 1.5), {})])
+
+
+def named(fn_name: str, generic, *args, **params):
+    """A VJP that PyTorch computes with a named backward function (tanh_backward, ...):
+    that row, recorded as its own node under create_graph; derive's symbolic values keep
+    the row's composite formula (`generic`), which has the same value."""
+    for a in args:
+        if isinstance(a, D.Traced):
+            return generic()
+    return getattr(D, fn_name)(*args, **params)
+
+
+def _zeros_vjp(gg, o, *inputs, **params):
+    return zeros_like(gg)
+
+
+def _same(gg, go):
+    return np.asarray(gg, dtype=go.dtype) if isinstance(gg, np.ndarray) else gg
+
+
+# ---- tanh_backward(grad_output, output): grad_output * (1 - output**2)
+def _tanh_backward(go, y):
+    fused = U.tanh_backward(go, y)
+    return fused if fused is not None else go * (1 - y * y)
+
+
+op("tanh_backward", "TanhBackwardBackward0", _tanh_backward,
+   lambda gg, o, go, y: D.tanh_backward(gg, y),
+   lambda gg, o, go, y: D.mul(gg, D.mul(D.mul(y, -2.0), go)),
+   formulas=("tanh_backward(grad, output)", "grad * (-2 * output * grad_output)"),
+   args=("grad_output", "output"), dtype_rule="same",
+   samples=lambda s: [((s.normal(2, 3), s.unit(2, 3)), {})])
+
+
+# ---- sigmoid_backward(grad_output, output): grad_output * (1 - output) * output
+def _sigmoid_backward(go, y):
+    fused = U.sigmoid_backward(go, y)
+    return fused if fused is not None else go * (1 - y) * y
+
+
+op("sigmoid_backward", "SigmoidBackwardBackward0", _sigmoid_backward,
+   lambda gg, o, go, y: D.sigmoid_backward(gg, y),
+   lambda gg, o, go, y: D.mul(D.mul(gg, go), D.add(D.mul(y, -2.0), 1.0)),
+   formulas=("sigmoid_backward(grad, output)", "grad * grad_output * (-2 * output + 1)"),
+   args=("grad_output", "output"), dtype_rule="same",
+   samples=lambda s: [((s.normal(2, 3), s.rng.uniform(0.1, 0.9, (2, 3))), {})])
+
+
+# ---- _softmax_backward_data(grad_output, output, dim): output * (grad_output - sum(...))
+def _softmax_backward_data(go, y, dim):
+    return D.mul(y, D.sub(go, D.sum_dim(D.mul(go, y), dims=_axis(dim), keepdim=True)))
+
+
+def _softmax_double_backward(gg, o, go, y, dim):
+    # FunctionsManual: grad_output * grad - (output * grad_output).sum(dim, true) * grad
+    #                  - grad_output * (output * grad).sum(dim, true)
+    return D.sub(D.sub(D.mul(go, gg), D.mul(D.sum_dim(D.mul(y, go), dims=_axis(dim), keepdim=True), gg)),
+                 D.mul(go, D.sum_dim(D.mul(y, gg), dims=_axis(dim), keepdim=True)))
+
+
+op("softmax_backward_data", "SoftmaxBackwardDataBackward0", _softmax_backward_data,
+   lambda gg, o, go, y, dim: D.softmax_backward_data(gg, y, dim=dim), _softmax_double_backward,
+   formulas=("_softmax_backward_data(grad, output, dim)",
+             "softmax_double_backward(grad, grad_output, dim, output)"),
+   args=("grad_output", "output"), dtype_rule="same",
+   samples=lambda s: [((s.normal(3, 4), s.rng.uniform(0.05, 0.5, (3, 4))), {"dim": 1})])
+
+
+# ---- _log_softmax_backward_data(grad_output, output, dim): go - exp(output) * sum(go)
+def _log_softmax_backward_data(go, y, dim):
+    return D.sub(go, D.mul(D.exp(y), D.sum_dim(go, dims=_axis(dim), keepdim=True)))
+
+
+op("log_softmax_backward_data", "LogSoftmaxBackwardDataBackward0", _log_softmax_backward_data,
+   lambda gg, o, go, y, dim: D.sub(gg, D.sum_dim(D.mul(gg, D.exp(y)), dims=_axis(dim), keepdim=True)),
+   lambda gg, o, go, y, dim: D.mul(D.mul(D.neg(D.sum_dim(go, dims=_axis(dim), keepdim=True)),
+                                         D.exp(y)), gg),
+   formulas=("grad - (grad * output.exp()).sum(dim, true)",
+             "-grad_output.sum(dim, true) * output.exp() * grad"),
+   args=("grad_output", "output"), dtype_rule="same",
+   samples=lambda s: [((s.normal(3, 4), -s.positive(3, 4)), {"dim": 0})])
+
+
+# ---- threshold-like masks: the grad passes where the input is inside; their own VJPs are
+# the same mask for grad_output and zeros for the input (PyTorch's formulas)
+def _mask_row(name, grad_fn, keep, params, sample_params, formula):
+    def forward(go, s, **kw):
+        return np.where(keep(s, **kw), go, np.zeros((), go.dtype)).astype(go.dtype, copy=False)
+
+    op(name, grad_fn, forward,
+       lambda gg, o, go, s, **kw: getattr(D, name)(gg, s, **kw), _zeros_vjp,
+       formulas=(f"{name}(grad, self, {', '.join(params)})", "zeros_like(grad)"),
+       args=("grad_output", "self"), dtype_rule="same",
+       kink=lambda go, s, **kw: False,
+       samples=lambda s: [((s.normal(2, 3), s.normal(2, 3) * 2), sample_params)])
+
+
+_mask_row("hardtanh_backward", "HardtanhBackwardBackward0",
+          lambda s, min_val, max_val: ~((s <= min_val) | (s >= max_val)), ("min_val", "max_val"),
+          {"min_val": -1.0, "max_val": 1.0}, "")
+_mask_row("hardshrink_backward", "HardshrinkBackwardBackward0",
+          lambda s, lambd: ~((s >= -lambd) & (s <= lambd)), ("lambd",), {"lambd": 0.5}, "")
+_mask_row("softshrink_backward", "SoftshrinkBackwardBackward0",
+          lambda s, lambd: ~((s >= -lambd) & (s <= lambd)), ("lambd",), {"lambd": 0.5}, "")
+
+
+# ---- leaky_relu_backward(grad_output, self, negative_slope, self_is_result=false)
+def _leaky_relu_backward(go, s, negative_slope):
+    return np.where(s > 0, go, go * np.asarray(negative_slope, go.dtype)).astype(go.dtype)
+
+
+op("leaky_relu_backward", "LeakyReluBackwardBackward0", _leaky_relu_backward,
+   lambda gg, o, go, s, negative_slope: D.leaky_relu_backward(gg, s,
+                                                              negative_slope=negative_slope),
+   _zeros_vjp,
+   formulas=("leaky_relu_backward(grad, self, negative_slope, false)", "zeros_like(grad)"),
+   args=("grad_output", "self"), dtype_rule="same",
+   samples=lambda s: [((s.normal(2, 3), s.away_from_zero(2, 3)), {"negative_slope": 0.1})])
+
+
+# ---- hardswish_backward(grad_output, self): x < -3 ? 0 : x <= 3 ? go * (x / 3 + 0.5) : go
+def _hardswish_backward(go, s):
+    dt = go.dtype
+    inner = go * (s / np.asarray(3, dt) + np.asarray(0.5, dt))
+    return np.where(s < -3, np.zeros((), dt), np.where(s <= 3, inner, go)).astype(dt)
+
+
+op("hardswish_backward", "HardswishBackwardBackward0", _hardswish_backward,
+   lambda gg, o, go, s: D.hardswish_backward(gg, s),
+   lambda gg, o, go, s: D.where(D.div(D.mul(gg, go), 3.0), np.zeros((), raw(s).dtype),
+                                cond=(raw(s) > -3) & (raw(s) < 3)),
+   formulas=("hardswish_backward(grad, self)",
+             "where(-3 < self < 3, grad * grad_output / 3, 0)"),
+   args=("grad_output", "self"), dtype_rule="same",
+   samples=lambda s: [((s.normal(2, 3), s.normal(2, 3) * 2.5), {})])
+
+
+# ---- elu_backward(grad_output, alpha, scale, input_scale, is_result=false, self): elu,
+# selu, celu (ATen's kernel: x <= 0 ? go * input_scale * (alpha * scale) * exp(x * input_scale)
+# : go * scale)
+def _elu_backward(go, s, alpha, scale, input_scale):
+    dt = go.dtype
+    neg = go * np.asarray(input_scale, dt) * np.asarray(alpha * scale, dt) * np.exp(
+        s * np.asarray(input_scale, dt))
+    return np.where(s <= 0, neg, go * np.asarray(scale, dt)).astype(dt)
+
+
+def _elu_double_backward(gg, o, go, s, alpha, scale, input_scale):
+    # FunctionsManual: elu_backward(grad * grad_output * input_scale, ..., self) * (self < 0)
+    inner = D.mul(D.mul(gg, go), input_scale)
+    mask = (raw(s) < 0).astype(raw(s).dtype)
+    return D.mul(D.elu_backward(inner, s, alpha=alpha, scale=scale, input_scale=input_scale),
+                 mask)
+
+
+op("elu_backward", "EluBackwardBackward0", _elu_backward,
+   lambda gg, o, go, s, alpha, scale, input_scale: D.elu_backward(
+       gg, s, alpha=alpha, scale=scale, input_scale=input_scale), _elu_double_backward,
+   formulas=("elu_backward(grad, alpha, scale, input_scale, false, self)",
+             "elu_backward(grad * grad_output * input_scale, ...) * (self < 0)"),
+   args=("grad_output", "self"), dtype_rule="same",
+   kink=lambda go, s, **kw: bool(np.any(s == 0)),
+   samples=lambda s: [((s.normal(2, 3), s.away_from_zero(2, 3)),
+                       {"alpha": 1.0, "scale": 1.0, "input_scale": 1.0}),
+                      ((s.normal(2, 3), s.away_from_zero(2, 3)),
+                       {"alpha": 0.7, "scale": 1.0, "input_scale": 1 / 0.7})])
+
+
+def elu_vjp(g, a, alpha, scale, input_scale, generic):
+    return named("elu_backward", generic, g, a, alpha=alpha, scale=scale,
+                 input_scale=input_scale)
+
+
+# ---- gelu_backward(grad_output, self, approximate='none'): go * (Phi(x) + x * phi(x))
+_KBETA = 0.5 * 2 / math.sqrt(math.pi) * math.sqrt(0.5)  # M_2_SQRTPI * M_SQRT1_2 * 0.5
+
+
+def _gelu_backward(go, s):
+    fused = U.gelu_backward(go, s)
+    if fused is not None:
+        return fused
+    cdf = 0.5 * (1 + U.erf(s * math.sqrt(0.5)))
+    return (go * (cdf + s * (_KBETA * np.exp(-0.5 * s * s)))).astype(go.dtype)
+
+
+def _gelu_double_backward(gg, o, go, s):
+    # d/dx [Phi(x) + x phi(x)] = phi(x) * (2 - x**2)
+    pdf = D.mul(D.exp(D.mul(D.mul(s, s), -0.5)), _KBETA)
+    return D.mul(D.mul(gg, go), D.mul(pdf, D.rsub(D.mul(s, s), 2.0)))
+
+
+op("gelu_backward", "GeluBackwardBackward0", _gelu_backward,
+   lambda gg, o, go, s: D.gelu_backward(gg, s), _gelu_double_backward,
+   formulas=("gelu_backward(grad, self)", "grad * grad_output * phi(self) * (2 - self**2)"),
+   args=("grad_output", "self"), dtype_rule="same",
+   samples=lambda s: [((s.normal(2, 3), s.normal(2, 3)), {})])
+
+
+# ---- mse_loss_backward(grad_output, self, target, reduction): 2 * (self - target) * go [/ N]
+def _spread(go, shape, reduction):
+    if reduction == "none":
+        return go
+    go = D.expand(go, shape=shape)
+    return D.div(go, math.prod(shape)) if reduction == "mean" else go
+
+
+def _mse_loss_backward(go, a, t, reduction):
+    shape = np.broadcast_shapes(a.shape, t.shape)
+    return D.mul(_spread(go, shape, reduction), D.mul(D.sub(a, t), 2.0))
+
+
+def _mse_double(gg, go, a, t, reduction):
+    # mse_loss_double_backward(grad * grad_output, self, reduction): 2 * x [/ numel]
+    out = D.mul(D.mul(gg, go), 2.0)
+    return D.div_scalar(out, int(raw(a).size)) if reduction == "mean" else out
+
+
+op("mse_loss_backward", "MseLossBackwardBackward0", _mse_loss_backward,
+   lambda gg, o, go, a, t, reduction: D.mse_loss_backward(gg, a, t, reduction=reduction),
+   lambda gg, o, go, a, t, reduction: _mse_double(gg, go, a, t, reduction),
+   lambda gg, o, go, a, t, reduction: D.neg(_mse_double(gg, go, t, t, reduction)),
+   formulas=("mse_loss_backward(grad, self, target, reduction)",
+             "mse_loss_double_backward(grad * grad_output, self, reduction)",
+             "-mse_loss_double_backward(grad * grad_output, target, reduction)"),
+   args=("grad_output", "self", "target"), dtype_rule="same",
+   samples=lambda s: [((s.normal(2, 3), s.normal(2, 3), s.normal(2, 3)), {"reduction": "none"}),
+                      ((np.asarray(s.normal()), s.normal(2, 3), s.normal(2, 3)),
+                       {"reduction": "mean"})])
+
+
+def mse_vjp(g, a, t, reduction, generic):
+    return named("mse_loss_backward", generic, g, a, t, reduction=reduction)
+
+
+# ---- binary_cross_entropy_backward(grad_output, self, target, weight=None, reduction)
+_EPS = 1e-12
+
+
+def _bce_backward(go, p, t, reduction):
+    denom = D.clamp(D.mul(D.rsub(p, 1.0), p), min=_EPS)
+    return D.mul(_spread(go, p.shape, reduction), D.div(D.sub(p, t), denom))
+
+
+def _bce_double_self(gg, o, go, p, t, reduction):
+    # (x*x - 2*x*t + t) / ((x + eps)**2 * (1 - x + eps)**2) * (grad * grad_output) [/ N]
+    num = D.add(D.sub(D.mul(p, p), D.mul(D.mul(p, 2.0), t)), t)
+    den = D.mul(D.pow_scalar(D.add(p, _EPS), 2.0), D.pow_scalar(D.add(D.rsub(p, 1.0), _EPS), 2.0))
+    out = D.mul(D.div(num, den), D.mul(gg, go))
+    return D.div_scalar(out, int(raw(p).size)) if reduction == "mean" else out
+
+
+def _bce_double_target(gg, o, go, p, t, reduction):
+    denom = np.maximum((1 - raw(p)) * raw(p), _EPS)  # computed under no_grad in PyTorch
+    out = D.div(D.neg(D.mul(gg, go)), denom if not isinstance(p, D.Tensor) else D.Tensor(denom))
+    return D.div_scalar(out, int(raw(t).size)) if reduction == "mean" else out
+
+
+op("binary_cross_entropy_backward", "BinaryCrossEntropyBackwardBackward0", _bce_backward,
+   lambda gg, o, go, p, t, reduction: D.binary_cross_entropy_backward(gg, p, t,
+                                                                      reduction=reduction),
+   _bce_double_self, _bce_double_target,
+   formulas=("binary_cross_entropy_backward(grad, self, target, weight, reduction)",
+             "binary_cross_entropy_double_backward(grad_output, grad, self, target, ...)",
+             "binary_cross_entropy_double_backward_target(grad, grad_output, self, ...)"),
+   args=("grad_output", "self", "target"), dtype_rule="same",
+   samples=lambda s: [((s.normal(2, 3), s.rng.uniform(0.1, 0.9, (2, 3)),
+                        s.rng.uniform(0, 1, (2, 3))), {"reduction": "none"})])
+
+
+def bce_vjp(g, p, t, reduction, generic):
+    return named("binary_cross_entropy_backward", generic, g, p, t, reduction=reduction)

@@ -7,6 +7,7 @@ import numpy as np
 from .. import dual as D
 from ..errors import UnsupportedError
 from ..numerics import unary as U
+from .backward_ops import named
 from .helpers import _erf, _first_max, _first_min, _fused, _select, raw, zeros_like
 from .signature import Signature
 from .table import op, unary
@@ -95,8 +96,8 @@ op("asin", "AsinBackward0", U.asin,
    latex='\\arcsin',
    elementwise=True,
    samples=lambda s: [((s.unit(2, 3),), {})])
-op("tanh", "TanhBackward0", U.tanh, lambda g, o, a: _fused(
-   U.tanh_backward(g, o), lambda: D.mul(g, D.rsub(D.mul(o, o), 1.0))),
+op("tanh", "TanhBackward0", U.tanh, lambda g, o, a: named(  # tanh_backward: its own node
+   "tanh_backward", lambda: D.mul(g, D.rsub(D.mul(o, o), 1.0)), g, o),
    formulas=("grad * (1 - result**2)",), dtype_rule="float",
    torch=('tanh',), methods=('tanh',), signature=unary('tanh'),
    nn=('tanh',), nn_signature=Signature('tanh', '(Tensor input)', style="python"),
@@ -104,7 +105,7 @@ op("tanh", "TanhBackward0", U.tanh, lambda g, o, a: _fused(
    elementwise=True,
    samples=lambda s: [((s.normal(2, 3),), {})])
 op("sigmoid", "SigmoidBackward0", U.sigmoid,
-   lambda g, o, a: _fused(U.sigmoid_backward(g, o), lambda: D.mul(D.mul(g, o), D.rsub(o, 1.0))),
+   lambda g, o, a: named("sigmoid_backward", lambda: D.mul(D.mul(g, o), D.rsub(o, 1.0)), g, o),
    formulas=("grad * result * (1 - result)",), dtype_rule="float",
    torch=('sigmoid',), methods=('sigmoid',), signature=unary('sigmoid'),
    nn=('sigmoid',), nn_signature=Signature('sigmoid', '(Tensor input)', style="python"),
@@ -117,7 +118,8 @@ op("erf", "ErfBackward0", _erf,
    torch=('erf',), methods=('erf',), signature=unary('erf'),
    elementwise=True,
    samples=lambda s: [((s.normal(2, 3),), {})])
-op("abs", "AbsBackward0", np.abs, lambda g, o, a: D.mul(g, _sign(raw(a))),
+op("abs", "AbsBackward0", np.abs,  # grad * self.sgn(): the sign is a node under create_graph
+   lambda g, o, a: D.mul(g, D.sgn(a) if isinstance(a, D.Tensor) else _sign(raw(a))),
    formulas=("grad * sign(self)",), dtype_rule="same",
    kink=lambda a: bool(np.any(a == 0)),
    torch=('abs', 'absolute'), methods=('abs',), signature=unary('abs'),

@@ -5,6 +5,7 @@ import math
 import numpy as np
 
 from .. import dual as D
+from .backward_ops import bce_vjp, mse_vjp
 from .helpers import raw
 from .table import op
 
@@ -63,21 +64,21 @@ def _nll_vjp(g, out, logp, target, reduction="mean", ignore_index=-100):
 
 op("mse_loss", "MseLossBackward0",
    lambda a, t, reduction="mean": _reduce((a - t) ** 2, reduction),
-   lambda g, o, a, t, reduction="mean": D.mul(
+   lambda g, o, a, t, reduction="mean": mse_vjp(g, a, t, reduction, lambda: D.mul(
        _loss_scale(g, np.broadcast_shapes(raw(a).shape, raw(t).shape), reduction),
-       D.mul(D.sub(a, t), 2.0)),
-   lambda g, o, a, t, reduction="mean": D.mul(
+       D.mul(D.sub(a, t), 2.0))),
+   lambda g, o, a, t, reduction="mean": mse_vjp(g, t, a, reduction, lambda: D.mul(
        _loss_scale(g, np.broadcast_shapes(raw(a).shape, raw(t).shape), reduction),
-       D.mul(D.sub(a, t), -2.0)),
+       D.mul(D.sub(a, t), -2.0))),
    formulas=("grad * 2 * (self - target) [/ N]", "-grad * 2 * (self - target) [/ N]"),
    dtype_rule="float", broadcast=True,
    nn=('mse_loss',),
    args=('self', 'target'),
    samples=lambda s: [((s.normal(2, 3), s.normal(2, 3)), {"reduction": "mean"}), ((s.normal(2, 3), s.normal(2, 3)), {"reduction": "sum"}), ((s.normal(2, 3), s.normal(2, 3)), {"reduction": "none"})])
 op("binary_cross_entropy", "BinaryCrossEntropyBackward0", _bce,
-   lambda g, o, p, t, reduction="mean": D.mul(
+   lambda g, o, p, t, reduction="mean": bce_vjp(g, p, t, reduction, lambda: D.mul(
        _loss_scale(g, raw(p).shape, reduction),
-       D.div(D.sub(p, t), D.clamp(D.mul(D.rsub(p, 1.0), p), min=1e-12))),
+       D.div(D.sub(p, t), D.clamp(D.mul(D.rsub(p, 1.0), p), min=1e-12)))),
    lambda g, o, p, t, reduction="mean": D.mul(
        _loss_scale(g, raw(p).shape, reduction),
        D.sub(D.clamp(D.log1p(D.neg(p)), min=-100.0), D.clamp(D.log(p), min=-100.0))),

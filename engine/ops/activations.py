@@ -77,7 +77,7 @@ def _celu(a, alpha=1.0):
 
 
 _act("celu", "CeluBackward0", _celu,
-     lambda g, o, a, alpha=1.0: elu_vjp(g, a, alpha, 1.0, 1.0 / alpha, lambda: D.mul(
+     lambda g, o, a, alpha=1.0: elu_vjp(g, a, alpha, 1.0, 1.0 / float(np.float32(alpha)), lambda: D.mul(  # 1/alpha.toFloat()
          g, D.where(D.exp(D.div(a, alpha)), 1.0, cond=raw(a) <= 0))),
      "grad * (self > 0 ? 1 : exp(self / alpha))", _py("celu", "float alpha = 1.0, "),
      params=("alpha",), kink=lambda a, alpha=1.0: bool(np.any(a == 0)),
@@ -99,7 +99,8 @@ _act("mish", "MishBackward0", lambda a: a * np.tanh(_softplus(a)),
      _py("mish"), kernel="mish_cpu")
 _act("hardsigmoid", "HardsigmoidBackward0",
      lambda a: (_first_min(_first_max(a + 3, 0), 6) / 6).astype(a.dtype),
-     lambda g, o, a: _select(D.mul(g, 1 / 6), ((raw(a) > -3) & (raw(a) < 3)).astype(raw(g).dtype)),
+     lambda g, o, a: named("hardsigmoid_backward", lambda: _select(
+         D.mul(g, 1 / 6), ((raw(a) > -3) & (raw(a) < 3)).astype(raw(g).dtype)), g, a),
      "grad * (-3 < self < 3) / 6", _py("hardsigmoid"),
      kink=lambda a: bool(np.any(np.abs(a) == 3)), sample=lambda s: s.normal(2, 3) * 2.5,
      kernel="hardsigmoid_cpu")

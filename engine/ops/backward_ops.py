@@ -10,6 +10,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from .. import dual as D
+from ..errors import runtime
 from ..numerics import unary as U
 from .helpers import _axis, raw, zeros_like
 from .table import op
@@ -194,11 +195,11 @@ op("leaky_relu_backward", "LeakyReluBackwardBackward0", _leaky_relu_backward,
    samples=lambda s: [((s.normal(2, 3), s.away_from_zero(2, 3)), {"negative_slope": 0.1})])
 
 
-# ---- hardswish_backward(grad_output, self): x < -3 ? 0 : x <= 3 ? go * (x / 3 + 0.5) : go
+# ---- hardswish_backward(grad_output, self): x <= -3 ? 0 : x < 3 ? go * (x / 3 + 0.5) : go
 def _hardswish_backward(go, s):
     dt = go.dtype
     inner = go * (s / np.asarray(3, dt) + np.asarray(0.5, dt))
-    return np.where(s < -3, np.zeros((), dt), np.where(s <= 3, inner, go)).astype(dt)
+    return np.where(s <= -3, np.zeros((), dt), np.where(s < 3, inner, go)).astype(dt)
 
 
 op("hardswish_backward", "HardswishBackwardBackward0", _hardswish_backward,
@@ -326,8 +327,9 @@ def _bce_double_self(gg, o, go, p, t, reduction):
 
 
 def _bce_double_target(gg, o, go, p, t, reduction):
-    denom = np.maximum((1 - raw(p)) * raw(p), _EPS)  # computed under no_grad in PyTorch
-    out = D.div(D.neg(D.mul(gg, go)), denom if not isinstance(p, D.Tensor) else D.Tensor(denom))
+    x = raw(p)  # the denominator is computed under no_grad in PyTorch: a constant here
+    denom = D.clamp(D.mul(D.rsub(x, 1.0), x), min=_EPS)
+    out = D.div(D.neg(D.mul(gg, go)), denom)
     return D.div_scalar(out, int(raw(t).size)) if reduction == "mean" else out
 
 
@@ -345,3 +347,55 @@ op("binary_cross_entropy_backward", "BinaryCrossEntropyBackwardBackward0", _bce_
 
 def bce_vjp(g, p, t, reduction, generic):
     return named("binary_cross_entropy_backward", generic, g, p, t, reduction=reduction)
+
+
+# ---- hardsigmoid_backward(grad_output, self): (-3 < x < 3) ? grad * (1/6) : 0. PyTorch has
+# no derivative for it: under create_graph the grad's grad_fn is NotImplemented and a
+# backward through it raises
+def _hardsigmoid_backward(go, s):
+    inside = (s > -3) & (s < 3)
+    # ATen's one_sixth is the float 1.0f / 6.0f, in double kernels too
+    return np.where(inside, go * np.asarray(np.float32(1 / 6), go.dtype),
+                    np.zeros((), go.dtype)).astype(go.dtype)
+
+
+def _not_implemented(gg, o, *inputs, **params):
+    raise runtime("derivative for aten::hardsigmoid_backward is not implemented")
+
+
+op("hardsigmoid_backward", "NotImplemented", _hardsigmoid_backward,
+   _not_implemented, _not_implemented,
+   formulas=('not_implemented("hardsigmoid_backward")',) * 2,
+   args=("grad_output", "self"), dtype_rule="same", saves=False,
+   samples=lambda s: [((s.normal(2, 3), s.normal(2, 3) * 2.5), {})])
+
+
+# ---- softplus_backward(grad_output, self, beta, threshold): grad * sigmoid(beta * self)
+# below the threshold, grad above it
+def _softplus_backward(go, s, beta, threshold):
+    fused = U.softplus_backward(go, s, beta, threshold)
+    if fused is not None:
+        return fused
+    x = s * beta
+    z = np.exp(np.minimum(x, threshold))
+    return np.where(x > threshold, go, go * z / (z + 1)).astype(go.dtype)
+
+
+def _softplus_double_backward(gg, o, go, s, beta, threshold):
+    # FunctionsManual: sigmoid_backward(grad, x.sigmoid()) * (x < threshold) * beta, with
+    # grad = grad * grad_output and x = self * beta
+    x = D.mul_scalar(s, float(beta))
+    below = (raw(x) < threshold).astype(raw(s).dtype)
+    return D.mul_scalar(D.mul(D.sigmoid_backward(D.mul(gg, go), D.sigmoid(x)), below),
+                        float(beta))
+
+
+op("softplus_backward", "SoftplusBackwardBackward0", _softplus_backward,
+   lambda gg, o, go, s, beta, threshold: D.softplus_backward(gg, s, beta=beta,
+                                                             threshold=threshold),
+   _softplus_double_backward,
+   formulas=("softplus_backward(grad, self, beta, threshold)",
+             "softplus_double_backward(grad * grad_output, self, beta, threshold)"),
+   args=("grad_output", "self"), dtype_rule="same",
+   samples=lambda s: [((s.normal(2, 3), s.normal(2, 3)), {"beta": 1.0, "threshold": 20.0}),
+                      ((s.normal(5), s.normal(5) * 3), {"beta": 2.0, "threshold": 1.5})])

@@ -50,9 +50,9 @@ op("leaky_relu", "LeakyReluBackward0", U.leaky_relu,
    elementwise=True,
    samples=lambda s: [((s.away_from_zero(2, 3),), {"negative_slope": 0.1})])
 op("softplus", "SoftplusBackward0", U.softplus,
-   lambda g, o, a, beta=1.0, threshold=20.0: _fused(
-       U.softplus_backward(g, a, beta, threshold), lambda: D.mul(g, D.where(
-           D.sigmoid(D.mul(a, beta)), 1.0, cond=raw(a) * beta <= threshold))),
+   lambda g, o, a, beta=1.0, threshold=20.0: named("softplus_backward", lambda: D.mul(
+       g, D.where(D.sigmoid(D.mul(a, beta)), 1.0, cond=raw(a) * beta <= threshold)),
+       g, a, beta=beta, threshold=threshold),
    formulas=("grad * sigmoid(beta * self)",), dtype_rule="float",
    torch=("softplus",), nn=("softplus",), params=("beta", "threshold"),
    signature=Signature("softplus", "(Tensor input, Number beta = 1.0, Number threshold = 20.0, "

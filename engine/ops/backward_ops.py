@@ -53,6 +53,34 @@ op("as_strided", "AsStridedBackward0", _as_strided, _as_strided_vjp,
                       ((s.normal(3, 4),), {"size": (3,), "stride": (5,), "offset": 0})])
 
 
+
+# CopySlices: the grad_fn of a base after an in-place op on one of its views: the base's old
+# values with the view's elements replaced by the op's result (by size, stride and offset in
+# elements, as as_strided); its grads are the grad with those elements zeroed (the old base)
+# and the grad at those elements (the op's result, whose own node continues the walk)
+def _copy_slices(base, src, size, stride, offset):
+    out = np.array(base, copy=True)
+    _as_strided(out, size, stride, offset)[...] = src
+    return out
+
+
+def _copy_slices_base(g, o, base, src, size, stride, offset):
+    grad = np.array(raw(g), copy=True)
+    _as_strided(grad, size, stride, offset)[...] = 0
+    return D.Tensor(grad) if isinstance(g, D.Tensor) else grad
+
+
+def _copy_slices_src(g, o, base, src, size, stride, offset):
+    grad = np.array(_as_strided(raw(g), size, stride, offset))
+    return D.Tensor(grad) if isinstance(g, D.Tensor) else grad
+
+
+op("copy_slices", "CopySlices", _copy_slices, _copy_slices_base, _copy_slices_src,
+   formulas=("grad with the view's elements zeroed", "grad at the view's elements"),
+   args=("self", "src"), saves=False, dtype_rule="same",
+   samples=lambda s: [((s.normal(3, 4), s.normal(2, 2)),
+                       {"size": (2, 2), "stride": (4, 1), "offset": 1})])
+
 # ---- backward formulas PyTorch implements as named functions: under create_graph they are
 # recorded as their own nodes (ThresholdBackwardBackward0, ...), with their own VJPs, so
 # grad_fn names and higher derivatives are PyTorch's

@@ -3,7 +3,7 @@ copy_, requires_grad_, ...) with PyTorch's rules about leaves."""
 
 import numpy as np
 
-from .. import dtypes, grad_mode, versions
+from .. import dtypes, grad_mode, versions, views
 from ..apply import apply, broadcast_shape
 from ..errors import index_error, runtime, type_error, value_error
 from ..ops import OPS
@@ -118,6 +118,7 @@ def inplace(t: Tensor, result: Tensor) -> Tensor:
         raise runtime(f"result type {_scalar_type(result.data.dtype)} can't be cast to the desired "
                       f"output type {_scalar_type(t.data.dtype)}")
     if result.grad_fn is not None:
+        pre = views.before_inplace(t)  # a view: its base is rebased (CopySlices) below
         # t's history so far moves to a snapshot: the in-place node reads it, and nodes
         # recorded before this op resolve to it by version (engine/versions.py)
         old = Tensor(t.data.copy(), t.requires_grad, t.grad_fn)
@@ -136,6 +137,8 @@ def inplace(t: Tensor, result: Tensor) -> Tensor:
         t.grad_fn, t.requires_grad = fn, True
         versions.bump(t)
         fn.versions += (versions.version(t),)  # the result's version this node saved
+        if pre is not None:
+            views.copy_slices(t, pre, fn)
         return t
     versions.bump(t)
     if t.data.flags.writeable and t.data.shape == np.broadcast_shapes(t.data.shape,

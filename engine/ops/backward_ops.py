@@ -10,7 +10,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from .. import dual as D
-from ..errors import runtime
+from ..errors import UnsupportedError, runtime
 from ..numerics import unary as U
 from .helpers import _axis, raw, zeros_like
 from .table import op
@@ -64,14 +64,20 @@ def _copy_slices(base, src, size, stride, offset):
     return out
 
 
+def _numeric(g):
+    if isinstance(g, D.Traced):  # derive: element placement has no symbolic form here
+        raise UnsupportedError("CopySlices is computed on arrays only")
+    return raw(g)
+
+
 def _copy_slices_base(g, o, base, src, size, stride, offset):
-    grad = np.array(raw(g), copy=True)
+    grad = np.array(_numeric(g), copy=True)
     _as_strided(grad, size, stride, offset)[...] = 0
     return D.Tensor(grad) if isinstance(g, D.Tensor) else grad
 
 
 def _copy_slices_src(g, o, base, src, size, stride, offset):
-    grad = np.array(_as_strided(raw(g), size, stride, offset))
+    grad = np.array(_as_strided(_numeric(g), size, stride, offset))
     return D.Tensor(grad) if isinstance(g, D.Tensor) else grad
 
 
@@ -427,3 +433,13 @@ op("softplus_backward", "SoftplusBackwardBackward0", _softplus_backward,
    args=("grad_output", "self"), dtype_rule="same",
    samples=lambda s: [((s.normal(2, 3), s.normal(2, 3)), {"beta": 1.0, "threshold": 20.0}),
                       ((s.normal(5), s.normal(5) * 3), {"beta": 2.0, "threshold": 1.5})])
+
+
+# In-place fills with a graph (y.fill_(v), y.zero_() on a tensor that requires grad): the
+# tensor's new grad_fn, whose grad is zeros (FillBackward2 / ZeroBackward0, as PyTorch)
+op("fill_inplace", "FillBackward2", lambda a, value: np.full_like(a, value), _zeros_vjp,
+   formulas=("zeros_like(grad)",), saves=False, dtype_rule="same",
+   samples=lambda s: [((s.normal(2, 3),), {"value": 0.5})])
+op("zero_inplace", "ZeroBackward0", lambda a: np.zeros_like(a), _zeros_vjp,
+   formulas=("zeros_like(grad)",), saves=False, dtype_rule="same",
+   samples=lambda s: [((s.normal(2, 3),), {})])

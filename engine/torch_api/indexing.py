@@ -174,7 +174,8 @@ METHODS["relu_"] = _inplace_method(lambda t: apply(OPS["relu"], (t,)))
 @tensor_method("zero_")
 def zero_(self):
     _check_inplace(self)
-    return inplace(self, Tensor(np.zeros_like(self.data)))
+    # with a graph: ZeroBackward0 (zero grad), and a view's base gets CopySlices
+    return inplace(self, apply(OPS["zero_inplace"], (self,)))
 
 
 @tensor_method("fill_")
@@ -182,7 +183,9 @@ def fill_(self, value):
     _check_inplace(self)
     v = value.data if isinstance(value, Tensor) else value
     _check_fits(v, self.data.dtype)
-    return inplace(self, Tensor(np.full_like(self.data, v)))
+    if isinstance(value, Tensor) and value.requires_grad:
+        return inplace(self, Tensor(np.full_like(self.data, v)))
+    return inplace(self, apply(OPS["fill_inplace"], (self,), {"value": v}))
 
 
 def _check_fits(v, dt) -> None:

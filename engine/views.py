@@ -2,12 +2,11 @@
 AsStridedBackward0 on the base when it is read. Above the engine's core (it records a node
 through apply), so Tensor's repr reaches it through tensor.VIEW_REFRESH, not an import."""
 
-from . import tensor
+from . import tensor, versions
 from .apply import apply
 from .grad_mode import set_grad_enabled
 from .ops import OPS
 from .tensor import Tensor
-from . import versions
 from .versions import version
 
 

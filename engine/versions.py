@@ -79,8 +79,9 @@ def _loaded(rule) -> frozenset:
 
 
 def _short(name: str) -> str:
-    """PyTorch's message names the node without its Backward suffix (ExpBackward0 -> Exp)."""
-    return re.sub(r"Backward\d*$", "", name)
+    """PyTorch's message names the node without "Backward" and a 0 after it
+    (ExpBackward0 -> Exp, but ClampBackward1 -> Clamp1)."""
+    return re.sub(r"Backward(\d*)$", lambda m: "" if m.group(1) == "0" else m.group(1), name)
 
 
 def describe(t: Tensor) -> str:

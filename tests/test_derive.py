@@ -194,7 +194,8 @@ NOT_SYMBOLIC.update({n: n for n in ("soft_margin_loss", "multi_margin_loss",
 # issue 18's rows whose rule masks at the point (atan2 at 0, 0; fmax ties and nan; clamp's
 # tensor bounds; logit's eps; nan_to_num) or has no derivative in torch (NotImplemented)
 NO_CLOSED_FORM = ("atan2", "arctan2", "clamp_tensor", "floor_divide", "fmax",
-                  "fmin", "fmod_tensor", "nan_to_num", "rremainder")
+                  "fmin", "fmod_tensor", "nan_to_num", "rremainder", "hardsigmoid_backward",
+                  "copy_slices")
 NOT_SYMBOLIC.update({n: n for n in NO_CLOSED_FORM})
 OP_CASES = [(name, i) for name in sorted(n for n, op in OPS.items() if op.differentiable
                                          and "not implemented" not in op.formulas)

@@ -1,4 +1,4 @@
-"""binary_cross_entropy in torch's float32 order (Loss.cpp): the input grad (rule first,
+"""Losses in torch's float32 order. binary_cross_entropy (Loss.cpp): the input grad (rule first,
 `/ numel` last) bit for bit; the forward and the target grad (-logit(p) * grad) to 2 ulp."""
 
 import numpy as np
@@ -30,3 +30,18 @@ def test_bce_bit_identical(reduction):
         # differ from the correctly rounded value by up to 1 ulp
         d = gt.grad.data.view(np.int32) - tt.grad.numpy().view(np.int32)
         assert np.all(np.abs(d) <= 2), (reduction, n)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_mse_grads_bit_identical(reduction):
+    """mse_loss_backward's kernel order: (2 / numel) * (self - target) * grad."""
+    rng = np.random.default_rng(5)
+    for n in (1, 3, 100, 1000):
+        a, t = rng.standard_normal((2, n)).astype(np.float32)
+        ta, tt = torch.tensor(a, requires_grad=True), torch.tensor(t, requires_grad=True)
+        torch.nn.functional.mse_loss(ta, tt, reduction=reduction).sum().backward()
+        ga, gt = Tensor(a.copy(), True), Tensor(t.copy(), True)
+        got = api.NN_FUNCTIONS["mse_loss"](ga, gt, reduction=reduction)
+        api.METHODS["backward"](api.METHODS["sum"](got))
+        assert np.array_equal(ga.grad.data, ta.grad.numpy()), (reduction, n)
+        assert np.array_equal(gt.grad.data, tt.grad.numpy()), (reduction, n)

@@ -7,6 +7,7 @@ import numpy as np
 
 from .. import dual as D
 from ..errors import TorchError, runtime
+from .backward_ops import elu_vjp, named
 from .helpers import _first_max, _first_min, _select, raw
 from .signature import Signature
 from .table import op
@@ -49,7 +50,9 @@ def _act(name, grad_fn, forward, vjp, formula, sig, params=(), dtype_rule="same"
 
 _act("relu6", "HardtanhBackward0",
      lambda a: _first_min(_first_max(a, 0), 6).astype(a.dtype),
-     _mask(lambda a: (a > 0) & (a < 6)), "grad * (0 < self < 6)  (hardtanh(self, 0, 6))",
+     lambda g, o, a: named("hardtanh_backward", lambda: _mask(lambda x: (x > 0) & (x < 6))(g, o, a),
+                           g, a, min_val=0.0, max_val=6.0),
+     "grad * (0 < self < 6)  (hardtanh(self, 0, 6))",
      _py("relu6"), dtype_rule="same", kink=lambda a: bool(np.any((a == 0) | (a == 6))),
      sample=lambda s: s.away_from_zero(2, 3) * 3)
 
@@ -59,8 +62,8 @@ def _elu(a, alpha, scale):
 
 
 _act("selu", "EluBackward0", lambda a: _elu(a, _SELU_ALPHA, _SELU_SCALE),
-     lambda g, o, a: D.mul(g, D.where(D.mul(D.exp(a), _SELU_ALPHA * _SELU_SCALE),
-                                      _SELU_SCALE, cond=raw(a) <= 0)),
+     lambda g, o, a: elu_vjp(g, a, _SELU_ALPHA, _SELU_SCALE, 1.0, lambda: D.mul(g, D.where(
+         D.mul(D.exp(a), _SELU_ALPHA * _SELU_SCALE), _SELU_SCALE, cond=raw(a) <= 0))),
      "elu_backward(grad, alpha, scale, 1, false, self): grad * scale * (self > 0 ? 1 : "
      "alpha * exp(self))", _py("selu"), kink=lambda a: bool(np.any(a == 0)),
      sample=lambda s: s.away_from_zero(2, 3), kernel="elu_cpu")
@@ -74,8 +77,8 @@ def _celu(a, alpha=1.0):
 
 
 _act("celu", "CeluBackward0", _celu,
-     lambda g, o, a, alpha=1.0: D.mul(g, D.where(D.exp(D.div(a, alpha)), 1.0,
-                                                 cond=raw(a) <= 0)),
+     lambda g, o, a, alpha=1.0: elu_vjp(g, a, alpha, 1.0, 1.0 / float(np.float32(alpha)), lambda: D.mul(  # 1/alpha.toFloat()
+         g, D.where(D.exp(D.div(a, alpha)), 1.0, cond=raw(a) <= 0))),
      "grad * (self > 0 ? 1 : exp(self / alpha))", _py("celu", "float alpha = 1.0, "),
      params=("alpha",), kink=lambda a, alpha=1.0: bool(np.any(a == 0)),
      sample=lambda s: s.away_from_zero(2, 3), sample_params={"alpha": 0.7})
@@ -96,14 +99,15 @@ _act("mish", "MishBackward0", lambda a: a * np.tanh(_softplus(a)),
      _py("mish"), kernel="mish_cpu")
 _act("hardsigmoid", "HardsigmoidBackward0",
      lambda a: (_first_min(_first_max(a + 3, 0), 6) / 6).astype(a.dtype),
-     lambda g, o, a: _select(D.mul(g, 1 / 6), ((raw(a) > -3) & (raw(a) < 3)).astype(raw(g).dtype)),
+     lambda g, o, a: named("hardsigmoid_backward", lambda: _select(
+         D.mul(g, 1 / 6), ((raw(a) > -3) & (raw(a) < 3)).astype(raw(g).dtype)), g, a),
      "grad * (-3 < self < 3) / 6", _py("hardsigmoid"),
      kink=lambda a: bool(np.any(np.abs(a) == 3)), sample=lambda s: s.normal(2, 3) * 2.5,
      kernel="hardsigmoid_cpu")
 _act("hardswish", "HardswishBackward0",
      lambda a: (a * _first_min(_first_max(a + 3, 0), 6) / 6).astype(a.dtype),
-     lambda g, o, a: D.mul(g, D.where(D.where(D.add(D.div(a, 3.0), 0.5), 1.0,
-                                              cond=raw(a) < 3), 0.0, cond=raw(a) > -3)),
+     lambda g, o, a: named("hardswish_backward", lambda: D.mul(g, D.where(D.where(
+         D.add(D.div(a, 3.0), 0.5), 1.0, cond=raw(a) < 3), 0.0, cond=raw(a) > -3)), g, a),
      "self <= -3 ? 0 : self < 3 ? grad * (self / 3 + 0.5) : grad", _py("hardswish"),
      kink=lambda a: bool(np.any(np.abs(a) == 3)), sample=lambda s: s.normal(2, 3) * 2.5,
      kernel="hardswish_cpu")
@@ -125,21 +129,26 @@ def _shrink_sig(name):
 
 _act("softshrink", "SoftshrinkBackward0",
      _lambd_checked(lambda a, l: np.where(a > l, a - l, np.where(a < -l, a + l, 0)).astype(a.dtype)),
-     _mask(lambda a, lambd=0.5: np.abs(a) > lambd), "grad * (|self| > lambd)",
-     _shrink_sig("softshrink"), params=("lambd",),
+     lambda g, o, a, lambd=0.5: named("softshrink_backward", lambda: _mask(
+         lambda x, lambd: np.abs(x) > lambd)(g, o, a, lambd=lambd), g, a, lambd=lambd),
+     "grad * (|self| > lambd)", _shrink_sig("softshrink"), params=("lambd",),
      kink=lambda a, lambd=0.5: bool(np.any(np.abs(a) == lambd)),
      sample=lambda s: s.away_from_zero(2, 3), sample_params={"lambd": 0.25},
      kernel="softshrink_check")
 _act("hardshrink", "HardshrinkBackward0",
      lambda a, lambd=0.5: np.where(np.abs(a) > lambd, a, 0).astype(a.dtype),
-     _mask(lambda a, lambd=0.5: np.abs(a) > lambd), "grad * (|self| > lambd)",
-     _shrink_sig("hardshrink"), params=("lambd",),
+     lambda g, o, a, lambd=0.5: named("hardshrink_backward", lambda: _mask(
+         lambda x, lambd: np.abs(x) > lambd)(g, o, a, lambd=lambd), g, a, lambd=lambd),
+     "grad * (|self| > lambd)", _shrink_sig("hardshrink"), params=("lambd",),
      kink=lambda a, lambd=0.5: bool(np.any(np.abs(a) == lambd)),
      sample=lambda s: s.away_from_zero(2, 3), sample_params={"lambd": 0.25},
      kernel="hardshrink_cpu")
 _act("threshold", "ThresholdBackward0",
      lambda a, threshold, value: np.where(a > threshold, a, value).astype(a.dtype),
-     _mask(lambda a, threshold, value: a > threshold), "grad * (self > threshold)",
+     lambda g, o, a, threshold, value: named("threshold_backward", lambda: _mask(
+         lambda x, threshold, value: x > threshold)(g, o, a, threshold=threshold, value=value),
+         g, a, threshold=threshold),
+     "grad * (self > threshold)",
      Signature("_threshold", "(Tensor input, float threshold, float value, "
                "bool inplace = False)", style="python"),
      params=("threshold", "value"), dtype_rule="same",

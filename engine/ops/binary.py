@@ -94,7 +94,7 @@ op("mul", "MulBackward0", np.multiply,
    samples=lambda s: [((s.normal(2, 3), s.normal(2, 3)), {}), ((s.normal(2, 1), s.normal(1, 3)), {})])
 op("div", "DivBackward0", np.true_divide,
    lambda g, o, a, b: D.div(g, b),
-   lambda g, o, a, b: D.neg(D.div(D.mul(g, a), D.mul(b, b))),
+   lambda g, o, a, b: D.mul(D.neg(g), D.div(D.div(a, b), b)),  # torch: -grad * ((self / other) / other)
    formulas=("grad / other", "-grad * self / other**2"), dtype_rule="float", broadcast=True,
    samples=lambda s: [((s.normal(2, 3), s.away_from_zero(2, 3)), {}), ((s.normal(3), s.away_from_zero(2, 1)), {})])
 op("neg", "NegBackward0", np.negative, lambda g, o, a: D.neg(g),
@@ -191,7 +191,7 @@ op("div_mode", "DivBackward2", lambda a, b, rounding_mode: _div_mode(a, b, round
                       ((s.normal(2, 3) * 3, s.away_from_zero(2, 3)), {"rounding_mode": "floor"})])
 op("div_none", "DivBackward2", np.true_divide,
    lambda g, o, a, b: D.div(g, b),
-   lambda g, o, a, b: D.neg(D.div(D.mul(g, a), D.mul(b, b))),
+   lambda g, o, a, b: D.mul(D.neg(g), D.div(D.div(a, b), b)),  # torch: -grad * ((self / other) / other)
    formulas=("grad / other", "-grad * self / other**2"), dtype_rule="float", broadcast=True,
    text="div",
    samples=lambda s: [((s.normal(2, 3), s.away_from_zero(2, 3)), {})])

@@ -7,6 +7,7 @@ import numpy as np
 from .. import dual as D
 from ..errors import UnsupportedError
 from ..numerics import unary as U
+from .backward_ops import named
 from .helpers import _erf, _first_max, _first_min, _fused, _select, raw, zeros_like
 from .signature import Signature
 from .table import op, unary
@@ -89,14 +90,14 @@ op("atan", "AtanBackward0", U.atan, lambda g, o, a: D.div(g, D.add(D.mul(a, a), 
    samples=lambda s: [((s.normal(2, 3),), {})])
 op("asin", "AsinBackward0", U.asin,
    lambda g, o, a: _fused(U.asin_backward(g, a),
-                          lambda: D.div(g, D.sqrt(D.rsub(D.mul(a, a), 1.0)))),
+                          lambda: D.mul(g, D.rsqrt(D.add(D.mul(D.neg(a), a), 1.0)))),
    formulas=("grad / sqrt(1 - self**2)",), dtype_rule="float",
    torch=('asin', 'arcsin'), methods=('asin', 'arcsin'), signature=unary('asin'),
    latex='\\arcsin',
    elementwise=True,
    samples=lambda s: [((s.unit(2, 3),), {})])
-op("tanh", "TanhBackward0", U.tanh, lambda g, o, a: _fused(
-   U.tanh_backward(g, o), lambda: D.mul(g, D.rsub(D.mul(o, o), 1.0))),
+op("tanh", "TanhBackward0", U.tanh, lambda g, o, a: named(  # tanh_backward: its own node
+   "tanh_backward", lambda: D.mul(g, D.rsub(D.mul(o, o), 1.0)), g, o),
    formulas=("grad * (1 - result**2)",), dtype_rule="float",
    torch=('tanh',), methods=('tanh',), signature=unary('tanh'),
    nn=('tanh',), nn_signature=Signature('tanh', '(Tensor input)', style="python"),
@@ -104,7 +105,7 @@ op("tanh", "TanhBackward0", U.tanh, lambda g, o, a: _fused(
    elementwise=True,
    samples=lambda s: [((s.normal(2, 3),), {})])
 op("sigmoid", "SigmoidBackward0", U.sigmoid,
-   lambda g, o, a: _fused(U.sigmoid_backward(g, o), lambda: D.mul(D.mul(g, o), D.rsub(o, 1.0))),
+   lambda g, o, a: named("sigmoid_backward", lambda: D.mul(D.mul(g, o), D.rsub(o, 1.0)), g, o),
    formulas=("grad * result * (1 - result)",), dtype_rule="float",
    torch=('sigmoid',), methods=('sigmoid',), signature=unary('sigmoid'),
    nn=('sigmoid',), nn_signature=Signature('sigmoid', '(Tensor input)', style="python"),
@@ -112,12 +113,13 @@ op("sigmoid", "SigmoidBackward0", U.sigmoid,
    elementwise=True,
    samples=lambda s: [((s.normal(2, 3),), {})])
 op("erf", "ErfBackward0", _erf,
-   lambda g, o, a: D.mul(g, D.mul(D.exp(D.neg(D.mul(a, a))), 2 / math.sqrt(math.pi))),
+   lambda g, o, a: D.mul(D.mul(D.exp(D.neg(D.pow_scalar(a, 2.0))), 2 / math.sqrt(math.pi)), g),
    formulas=("grad * 2 / sqrt(pi) * exp(-self**2)",), dtype_rule="float",
    torch=('erf',), methods=('erf',), signature=unary('erf'),
    elementwise=True,
    samples=lambda s: [((s.normal(2, 3),), {})])
-op("abs", "AbsBackward0", np.abs, lambda g, o, a: D.mul(g, _sign(raw(a))),
+op("abs", "AbsBackward0", np.abs,  # grad * self.sgn(): the sign is a node under create_graph
+   lambda g, o, a: D.mul(g, D.sgn(a) if isinstance(a, D.Tensor) else _sign(raw(a))),
    formulas=("grad * sign(self)",), dtype_rule="same",
    kink=lambda a: bool(np.any(a == 0)),
    torch=('abs', 'absolute'), methods=('abs',), signature=unary('abs'),
@@ -189,7 +191,7 @@ op("expm1", "Expm1Backward0", U.expm1, lambda g, o, a: D.mul(g, D.add(o, 1.0)),
    torch=("expm1",), methods=("expm1",), signature=unary("expm1"),
    latex=r"\operatorname{expm1}", elementwise=True,
    samples=lambda s: [((s.normal(2, 3),), {})])
-op("log2", "Log2Backward0", U.log2, lambda g, o, a: D.div(g, D.mul(a, math.log(2))),
+op("log2", "Log2Backward0", U.log2, lambda g, o, a: D.div(g, D.mul_scalar(a, math.log(2))),
    formulas=("grad / (self * log(2))",), dtype_rule="float",
    torch=("log2",), methods=("log2",), signature=unary("log2"),
    latex=r"\log_{2}", elementwise=True,

@@ -39,15 +39,15 @@ def _kernel(fn, kernel, kinds="b"):
     return forward
 
 
-_row("exp2", "Exp2Backward0", np.exp2, lambda g, o, a: D.mul(D.mul(g, o), _LN2),
+_row("exp2", "Exp2Backward0", np.exp2, lambda g, o, a: D.mul_scalar(D.mul(g, o), _LN2),
      "grad * result * log(2)", lambda s: s.normal(2, 3))
-_row("log10", "Log10Backward0", np.log10, lambda g, o, a: D.div(g, D.mul(a, _LN10)),
+_row("log10", "Log10Backward0", np.log10, lambda g, o, a: D.div(g, D.mul_scalar(a, _LN10)),
      "grad / (self * log(10))", lambda s: s.positive(2, 3), latex=r"\log_{10}")
 _row("reciprocal", "ReciprocalBackward0", lambda a: np.reciprocal(a),
      lambda g, o, a: D.mul(D.neg(g), D.mul(o, o)),
      "-grad * result * result", lambda s: s.away_from_zero(2, 3))
 _row("acos", "AcosBackward0", np.arccos,
-     lambda g, o, a: D.neg(D.div(g, D.sqrt(D.rsub(D.mul(a, a), 1.0)))),
+     lambda g, o, a: D.mul(g, D.neg(D.rsqrt(D.add(D.mul(D.neg(a), a), 1.0)))),
      "grad * -((-self * self + 1).rsqrt())", lambda s: s.unit(2, 3), aliases=("arccos",),
      latex=r"\arccos")
 _row("sinh", "SinhBackward0", np.sinh, lambda g, o, a: D.mul(g, D.cosh(a)),
@@ -55,19 +55,19 @@ _row("sinh", "SinhBackward0", np.sinh, lambda g, o, a: D.mul(g, D.cosh(a)),
 _row("cosh", "CoshBackward0", np.cosh, lambda g, o, a: D.mul(g, D.sinh(a)),
      "grad * sinh(self)", lambda s: s.normal(2, 3), latex=r"\cosh")
 _row("asinh", "AsinhBackward0", np.arcsinh,
-     lambda g, o, a: D.div(g, D.sqrt(D.add(D.mul(a, a), 1.0))),
+     lambda g, o, a: D.mul(g, D.rsqrt(D.add(D.pow_scalar(a, 2.0), 1.0))),
      "grad * (self.pow(2) + 1).rsqrt()", lambda s: s.normal(2, 3), aliases=("arcsinh",),
      latex=r"\operatorname{arsinh}")
 _row("acosh", "AcoshBackward0", np.arccosh,
-     lambda g, o, a: D.div(g, D.sqrt(D.sub(D.mul(a, a), 1.0))),
+     lambda g, o, a: D.mul(g, D.rsqrt(D.sub(D.mul(a, a), 1.0))),
      "grad * (self.pow(2) - 1).rsqrt()", lambda s: s.positive(2, 3) + 1.0,
      aliases=("arccosh",), latex=r"\operatorname{arcosh}")
 _row("atanh", "AtanhBackward0", np.arctanh,
-     lambda g, o, a: D.div(g, D.rsub(D.mul(a, a), 1.0)),
+     lambda g, o, a: D.div(D.mul(g, 1.0), D.rsub(D.pow_scalar(a, 2.0), 1.0)),
      "grad * 1 / (1 - self.pow(2))", lambda s: s.unit(2, 3), aliases=("arctanh",),
      latex=r"\operatorname{artanh}")
 _row("erfc", "ErfcBackward0", lambda a: 1.0 - _erf(a),
-     lambda g, o, a: D.mul(g, D.mul(D.exp(D.neg(D.mul(a, a))), -2 / math.sqrt(math.pi))),
+     lambda g, o, a: D.mul(D.mul(D.exp(D.neg(D.pow_scalar(a, 2.0))), -2 / math.sqrt(math.pi)), g),
      "-2.0 / sqrt(M_PI) * exp(-(self.pow(2))) * grad", lambda s: s.normal(2, 3))
 _row("deg2rad", "Deg2RadBackward0", lambda a: a * (math.pi / 180),
      lambda g, o, a: D.mul(g, math.pi / 180), "grad * M_PI / 180",
@@ -85,9 +85,11 @@ def _sinc(a):
 
 def _sinc_vjp(g, o, a):
     x = raw(a)
+    # FunctionsManual's sinc_backward: where(self_squared_pi == 0, 0, grad * (...) / sq)
     pa = D.mul(a, math.pi)
-    d = D.div(D.sub(D.mul(pa, D.cos(pa)), D.sin(pa)), D.mul(D.mul(a, a), math.pi))
-    return D.mul(D.where(d, 0.0, cond=x != 0), g)
+    sq = D.mul(D.mul(a, a), math.pi)
+    out = D.mul(g, D.div(D.sub(D.mul(pa, D.cos(pa)), D.sin(pa)), sq))
+    return D.where(out, 0.0, cond=(x != 0) if isinstance(a, D.Traced) else (raw(sq) != 0))
 
 
 _row("sinc", "SincBackward0", _sinc, _sinc_vjp,

@@ -7,6 +7,7 @@ import numpy as np
 from .. import dual as D
 from ..numerics import reduce_sum as RS
 from ..numerics import unary as U
+from .backward_ops import bce_vjp, mse_vjp
 from .helpers import raw
 from .table import op
 
@@ -76,21 +77,21 @@ def _nll_vjp(g, out, logp, target, reduction="mean", ignore_index=-100):
 
 op("mse_loss", "MseLossBackward0",
    lambda a, t, reduction="mean": _reduce((a - t) ** 2, reduction),
-   lambda g, o, a, t, reduction="mean": D.mul(
+   lambda g, o, a, t, reduction="mean": mse_vjp(g, a, t, reduction, lambda: D.mul(
        _loss_scale(g, np.broadcast_shapes(raw(a).shape, raw(t).shape), reduction),
-       D.mul(D.sub(a, t), 2.0)),
-   lambda g, o, a, t, reduction="mean": D.mul(
+       D.mul(D.sub(a, t), 2.0))),
+   lambda g, o, a, t, reduction="mean": mse_vjp(g, t, a, reduction, lambda: D.mul(
        _loss_scale(g, np.broadcast_shapes(raw(a).shape, raw(t).shape), reduction),
-       D.mul(D.sub(a, t), -2.0)),
+       D.mul(D.sub(a, t), -2.0))),
    formulas=("grad * 2 * (self - target) [/ N]", "-grad * 2 * (self - target) [/ N]"),
    dtype_rule="float", broadcast=True,
    nn=('mse_loss',),
    args=('self', 'target'),
    samples=lambda s: [((s.normal(2, 3), s.normal(2, 3)), {"reduction": "mean"}), ((s.normal(2, 3), s.normal(2, 3)), {"reduction": "sum"}), ((s.normal(2, 3), s.normal(2, 3)), {"reduction": "none"})])
 op("binary_cross_entropy", "BinaryCrossEntropyBackward0", _bce,
-   lambda g, o, p, t, reduction="mean": _bce_tail(
+   lambda g, o, p, t, reduction="mean": bce_vjp(g, p, t, reduction, lambda: _bce_tail(
        g, raw(p).shape, reduction,
-       lambda G: D.div(D.mul(G, D.sub(p, t)), D.clamp(D.mul(D.rsub(p, 1.0), p), min=1e-12))),
+       lambda G: D.div(D.mul(G, D.sub(p, t)), D.clamp(D.mul(D.rsub(p, 1.0), p), min=1e-12)))),
    lambda g, o, p, t, reduction="mean": _bce_tail(
        g, raw(p).shape, reduction, lambda G: D.mul(D.neg(D.logit(p)), G)),
    formulas=("grad * (self - target) / (self * (1 - self)) [/ N]",

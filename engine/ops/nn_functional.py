@@ -6,6 +6,7 @@ import numpy as np
 
 from .. import dual as D
 from ..numerics import unary as U
+from .backward_ops import named
 from .helpers import _first_max, _fused, _select, raw
 from .signature import Signature
 from .table import op, unary
@@ -38,8 +39,9 @@ op("relu", "ReluBackward0", lambda a: _first_max(a, 0).astype(a.dtype),
    elementwise=True,
    samples=lambda s: [((s.away_from_zero(2, 3),), {})])
 op("leaky_relu", "LeakyReluBackward0", U.leaky_relu,
-   lambda g, o, a, negative_slope=0.01: D.mul(
-       g, np.where(raw(a) > 0, 1.0, negative_slope).astype(raw(a).dtype)),
+   lambda g, o, a, negative_slope=0.01: named("leaky_relu_backward", lambda: D.mul(
+       g, np.where(raw(a) > 0, 1.0, negative_slope).astype(raw(a).dtype)), g, a,
+       negative_slope=negative_slope),
    formulas=("grad * (self > 0 ? 1 : negative_slope)",), dtype_rule="same",
    kink=lambda a, negative_slope=0.01: bool(np.any(a == 0)),
    torch=("leaky_relu",), nn=("leaky_relu",), params=("negative_slope",),
@@ -48,9 +50,9 @@ op("leaky_relu", "LeakyReluBackward0", U.leaky_relu,
    elementwise=True,
    samples=lambda s: [((s.away_from_zero(2, 3),), {"negative_slope": 0.1})])
 op("softplus", "SoftplusBackward0", U.softplus,
-   lambda g, o, a, beta=1.0, threshold=20.0: _fused(
-       U.softplus_backward(g, a, beta, threshold), lambda: D.mul(g, D.where(
-           D.sigmoid(D.mul(a, beta)), 1.0, cond=raw(a) * beta <= threshold))),
+   lambda g, o, a, beta=1.0, threshold=20.0: named("softplus_backward", lambda: D.mul(
+       g, D.where(D.sigmoid(D.mul(a, beta)), 1.0, cond=raw(a) * beta <= threshold)),
+       g, a, beta=beta, threshold=threshold),
    formulas=("grad * sigmoid(beta * self)",), dtype_rule="float",
    torch=("softplus",), nn=("softplus",), params=("beta", "threshold"),
    signature=Signature("softplus", "(Tensor input, Number beta = 1.0, Number threshold = 20.0, "
@@ -58,9 +60,9 @@ op("softplus", "SoftplusBackward0", U.softplus,
    elementwise=True,
    samples=lambda s: [((s.normal(2, 3),), {"beta": 1.0, "threshold": 20.0}), ((s.normal(5) * 3,), {"beta": 2.0, "threshold": 1.5})])
 op("gelu", "GeluBackward0", U.gelu,
-   lambda g, o, a: _fused(U.gelu_backward(g, a), lambda: D.mul(g, D.add(
+   lambda g, o, a: named("gelu_backward", lambda: D.mul(g, D.add(
        D.mul(D.add(D.erf(D.mul(a, 1 / math.sqrt(2))), 1.0), 0.5),
-       D.mul(D.mul(a, D.exp(D.mul(D.mul(a, a), -0.5))), 1 / math.sqrt(2 * math.pi))))),
+       D.mul(D.mul(a, D.exp(D.mul(D.mul(a, a), -0.5))), 1 / math.sqrt(2 * math.pi)))), g, a),
    formulas=("grad * (Phi(self) + self * phi(self))",), dtype_rule="float",
    nn=('gelu',),
    elementwise=True,

@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from .. import dual as D
+from .backward_ops import elu_vjp, named
 from .helpers import _select
 from .losses import _loss_scale, _reduce
 from .nn_layers import _arrays_only, op
@@ -20,14 +21,16 @@ def _elu(a, alpha=1.0, scale=1.0, input_scale=1.0):
 
 
 op("elu", "EluBackward0", _elu,
-   lambda g, o, a, alpha=1.0, scale=1.0, input_scale=1.0: D.mul(g, np.where(
-       raw(a) > 0, scale, np.exp(raw(a) * input_scale) * alpha * scale * input_scale
-   ).astype(raw(a).dtype)),
+   lambda g, o, a, alpha=1.0, scale=1.0, input_scale=1.0: elu_vjp(
+       g, a, alpha, scale, input_scale, lambda: D.mul(g, np.where(
+           raw(a) > 0, scale, np.exp(raw(a) * input_scale) * alpha * scale * input_scale
+       ).astype(raw(a).dtype))),
    formulas=("grad * (self > 0 ? 1 : alpha * exp(self))",), dtype_rule="float")
 op("hardtanh", "HardtanhBackward0",
    lambda a, min_val=-1.0, max_val=1.0: np.clip(a, min_val, max_val).astype(a.dtype),
-   lambda g, o, a, min_val=-1.0, max_val=1.0: _select(
-       g, ((raw(a) > min_val) & (raw(a) < max_val)).astype(raw(a).dtype)),
+   lambda g, o, a, min_val=-1.0, max_val=1.0: named("hardtanh_backward", lambda: _select(
+       g, ((raw(a) > min_val) & (raw(a) < max_val)).astype(raw(a).dtype)), g, a,
+       min_val=min_val, max_val=max_val),
    formulas=("grad * (min_val < self < max_val)",), dtype_rule="same")
 op("logsigmoid", "LogSigmoidBackward0",
    lambda a: -np.logaddexp(0, -a).astype(a.dtype),

@@ -4,6 +4,7 @@
 import numpy as np
 
 from .. import dual as D
+from .backward_ops import named
 from .helpers import (
     _axis,
     _centered,
@@ -252,12 +253,14 @@ op("cumsum", "CumsumBackward0", _cumsum,
    _cumsum_vjp, formulas=("reversed cumsum of grad",), saves=False, dtype_rule="same",
    samples=lambda s: [((s.normal(3, 4),), {"dim": 1})])
 op("softmax", "SoftmaxBackward0", _softmax,
-   lambda g, o, a, dim: D.mul(o, D.sub(g, D.sum_dim(D.mul(g, o), dims=_axis(dim), keepdim=True))),
+   lambda g, o, a, dim: named("softmax_backward_data", lambda: D.mul(o, D.sub(g, D.sum_dim(
+       D.mul(g, o), dims=_axis(dim), keepdim=True))), g, o, dim=dim),
    formulas=("result * (grad - sum(grad * result, dim))",), dtype_rule="float",
    nn=('softmax',),
    samples=lambda s: [((s.normal(3, 4),), {"dim": 1})])
 op("log_softmax", "LogSoftmaxBackward0", _log_softmax,
-   lambda g, o, a, dim: D.sub(g, D.mul(D.exp(o), D.sum_dim(g, dims=_axis(dim), keepdim=True))),
+   lambda g, o, a, dim: named("log_softmax_backward_data", lambda: D.sub(g, D.mul(D.exp(o), D.sum_dim(
+       g, dims=_axis(dim), keepdim=True))), g, o, dim=dim),
    formulas=("grad - exp(result) * sum(grad, dim)",), dtype_rule="float",
    nn=('log_softmax',),
    samples=lambda s: [((s.normal(3, 4),), {"dim": 0})])

@@ -236,6 +236,10 @@ _MM_DTYPES = "expected m1 and m2 to have the same dtype, but got: {} != {}"
 @torch_fn("mm", method="mm")
 def mm(input, mat2):
     a, b = _tensor(input, "mm"), _tensor(mat2, "mm", "mat2", 2)
+    sa, sb = a.data.shape, b.data.shape
+    if len(sa) == 2 and len(sb) == 2 and sa[1] != sb[0]:  # torch: the shapes before dtypes
+        raise runtime(f"mat1 and mat2 shapes cannot be multiplied ({sa[0]}x{sa[1]} and "
+                      f"{sb[0]}x{sb[1]})")
     _same_dtype(a, b, _MM_DTYPES)
     return _binary("mm", a, b)
 

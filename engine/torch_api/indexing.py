@@ -3,7 +3,7 @@ copy_, requires_grad_, ...) with PyTorch's rules about leaves."""
 
 import numpy as np
 
-from .. import dtypes, grad_mode, versions
+from .. import dtypes, grad_mode, versions, views
 from ..apply import apply, broadcast_shape
 from ..errors import index_error, runtime, type_error, value_error
 from ..ops import OPS
@@ -122,6 +122,7 @@ def inplace(t: Tensor, result: Tensor) -> Tensor:
         raise runtime(f"result type {_scalar_type(result.data.dtype)} can't be cast to the desired "
                       f"output type {_scalar_type(t.data.dtype)}")
     if result.grad_fn is not None:
+        pre = views.before_inplace(t)  # a view: its base is rebased (CopySlices) below
         # t's history so far moves to a snapshot: the in-place node reads it, and nodes
         # recorded before this op resolve to it by version (engine/versions.py)
         old = Tensor(t.data.copy(), t.requires_grad, t.grad_fn)
@@ -140,6 +141,8 @@ def inplace(t: Tensor, result: Tensor) -> Tensor:
         t.grad_fn, t.requires_grad = fn, True
         versions.bump(t)
         fn.versions += (versions.version(t),)  # the result's version this node saved
+        if pre is not None:
+            views.copy_slices(t, pre, fn)
         return t
     versions.bump(t)
     if t.data.flags.writeable and t.data.shape == np.broadcast_shapes(t.data.shape,
@@ -175,7 +178,8 @@ METHODS["relu_"] = _inplace_method(lambda t: apply(OPS["relu"], (t,)))
 @tensor_method("zero_")
 def zero_(self):
     _check_inplace(self)
-    return inplace(self, Tensor(np.zeros_like(self.data)))
+    # with a graph: ZeroBackward0 (zero grad), and a view's base gets CopySlices
+    return inplace(self, apply(OPS["zero_inplace"], (self,)))
 
 
 @tensor_method("fill_")
@@ -183,7 +187,9 @@ def fill_(self, value):
     _check_inplace(self)
     v = value.data if isinstance(value, Tensor) else value
     _check_fits(v, self.data.dtype)
-    return inplace(self, Tensor(np.full_like(self.data, v)))
+    if isinstance(value, Tensor) and value.requires_grad:
+        return inplace(self, Tensor(np.full_like(self.data, v)))
+    return inplace(self, apply(OPS["fill_inplace"], (self,), {"value": v}))
 
 
 def _check_fits(v, dt) -> None:

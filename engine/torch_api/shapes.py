@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, versions
 from ..apply import apply, check_elements
 from ..errors import GradcliError, runtime, type_error
 from ..ops import OPS
@@ -226,7 +226,12 @@ def contiguous(input, memory_format=None):
 
 @torch_fn("detach", method="detach")
 def detach(input):
-    return Tensor(_tensor(input, "detach").data)
+    # shares the memory AND the version counter (unlike .data): an in-place op on the
+    # detached tensor makes the original's saved values stale, as PyTorch reports
+    t = _tensor(input, "detach")
+    out = Tensor(t.data)
+    out._version = versions.counter(t)
+    return out
 
 
 @tensor_method("to", "type")

@@ -328,6 +328,3 @@ _register(inner, "inner")
 _register(kron, "kron")
 torch_fn("tensordot")(tensordot)
 LINALG_FUNCTIONS["cross"] = linalg_cross  # torch.linalg (parser/runtime.py's namespace)
-
-# the rest of the family, registered with this module (engine/api.py imports linalg)
-from . import linalg_norms, linalg_decomp, linalg_addmm  # noqa: E402,F401,I001

@@ -17,9 +17,9 @@ def build(name: str, args: list, params: tuple, shape: tuple) -> Expr:
         r = add(a)
     elif name == "sub":
         r = add([a[0], neg(a[1])])
-    elif name == "mul":
+    elif name in ("mul", "mul_scalar"):  # mul_scalar: PyTorch's Tensor * Scalar node
         r = mul(a)
-    elif name == "div":
+    elif name in ("div", "div_scalar"):
         r = mul([a[0], pow_(a[1], _m1())])
     elif name == "neg":
         r = neg(a[0])

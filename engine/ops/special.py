@@ -154,6 +154,8 @@ def _xlog1py(x, y):
 def _xlogy_self(g, x, y, log, pole):
     # xlogy(grad, other).masked_fill((self == 0.) & (other <= pole), 0.): grad * log(other),
     # 0 where grad is 0 (xlogy's own zero) and where self is 0 at or below the pole
+    if raw(y).dtype.kind != "f":  # an integer / bool other: log in grad's dtype (numpy's
+        y = raw(y).astype(raw(g).dtype)  # log1p of bool is float16)
     yv, gv = raw(y), raw(g)
     keep = ~((gv == 0) & (yv == yv)) & ~((raw(x) == 0) & (yv <= pole))  # (yv == yv: not nan)
     return D.where(D.mul(g, log(y)), 0.0, cond=keep)

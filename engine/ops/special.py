@@ -43,13 +43,13 @@ def _unary(name, grad_fn, forward, vjp, formula, sample, torch=None, methods=Non
 _unary("erfinv", "ErfinvBackward0", N.erfinv,
        lambda g, o, a: D.mul(D.mul(g, 0.5 * _SQRT_PI), D.exp(D.mul(o, o))),
        "0.5 * sqrt(M_PI) * exp(self.erfinv().pow(2)) * grad", lambda s: s.unit(2, 3),
-       latex=r"\operatorname{erf}^{-1}")
+       latex=None)
 _unary("lgamma", "LgammaBackward0", N.lgamma, lambda g, o, a: D.mul(g, D.digamma(a)),
-       "grad * digamma(self)", lambda s: s.positive(2, 3) + 0.3, latex=r"\ln\Gamma")
+       "grad * digamma(self)", lambda s: s.positive(2, 3) + 0.3, latex=None)
 op("digamma", "DigammaBackward0", N.digamma,
    lambda g, o, a: D.mul(g, D.polygamma(a, n=1)), formulas=("grad * polygamma(1, self)",),
    dtype_rule="float", torch=("digamma",), methods=("digamma",), signature=unary("digamma"),
-   elementwise=True, latex=r"\psi", samples=lambda s: [((s.positive(2, 3) + 0.3,), {})])
+   elementwise=True, latex=None, samples=lambda s: [((s.positive(2, 3) + 0.3,), {})])
 
 
 def _polygamma(a, n=0):
@@ -61,7 +61,7 @@ op("polygamma", "PolygammaBackward0", _polygamma,
    lambda g, o, a, n=0: D.mul(g, D.polygamma(a, n=n + 1)),
    formulas=("grad * polygamma(n + 1, self)",), dtype_rule="float", elementwise=True,
    signature=Signature("polygamma", "(int n, Tensor input, *, Tensor out = None)"),
-   generated=False, args=("self",), latex=r"\psi^{(n)}",
+   generated=False, args=("self",), latex=None,
    samples=lambda s: [((s.positive(2, 3) + 0.3,), {"n": 1}), ((s.positive(3),), {"n": 2})])
 
 
@@ -76,13 +76,13 @@ def _i1_vjp(g, o, a):
 
 
 _unary("i0", "I0Backward0", N.i0, lambda g, o, a: D.mul(g, D.special_i1(a)),
-       "grad * at::special_i1(self)", lambda s: s.normal(2, 3) * 3, latex=r"I_0")
+       "grad * at::special_i1(self)", lambda s: s.normal(2, 3) * 3, latex=None)
 _unary("special_i1", "SpecialI1Backward0", N.i1, _i1_vjp, "i1_backward(grad, self, result)",
-       lambda s: s.away_from_zero(2, 3) * 3, torch=(), methods=(), latex=r"I_1")
+       lambda s: s.away_from_zero(2, 3) * 3, torch=(), methods=(), latex=None)
 _unary("special_erfcx", "SpecialErfcxBackward0", N.erfcx,
        lambda g, o, a: D.mul(D.sub(D.mul(D.mul(a, 2.0), o), 2.0 / _SQRT_PI), g),
        "(2.0 * self * result - 2.0 / sqrt(M_PI)) * grad", lambda s: s.normal(2, 3) * 2,
-       torch=(), methods=(), latex=r"\operatorname{erfcx}")
+       torch=(), methods=(), latex=None)
 
 
 def _log_ndtr(a):
@@ -100,7 +100,7 @@ _unary("special_log_ndtr", "SpecialLogNdtrBackward0", _log_ndtr,
        lambda g, o, a: D.mul(D.div(g, math.sqrt(2 * math.pi)),
                              D.exp(D.neg(D.add(o, D.div(D.mul(a, a), 2.0))))),
        "grad / std::sqrt(2 * M_PI) * (result + self.pow(2) / 2).neg().exp()",
-       lambda s: s.normal(2, 3) * 2, torch=(), methods=(), latex=r"\log\Phi")
+       lambda s: s.normal(2, 3) * 2, torch=(), methods=(), latex=None)
 
 
 def _entr(a):
@@ -112,7 +112,7 @@ def _entr(a):
 
 _unary("special_entr", "SpecialEntrBackward0", _entr,
        lambda g, o, a: D.mul(g, D.neg(D.add(D.log(a), 1.0))), "grad * (-(1 + self.log()))",
-       lambda s: s.positive(2, 3), torch=(), methods=(), latex=r"\operatorname{entr}")
+       lambda s: s.positive(2, 3), torch=(), methods=(), latex=None)
 
 
 def _mvlgamma(a, p=1):
@@ -134,7 +134,7 @@ def _mvlgamma_vjp(g, o, a, p=1):
 op("mvlgamma", "MvlgammaBackward0", _mvlgamma, _mvlgamma_vjp,
    formulas=("mvlgamma_backward(grad, self, p)",), dtype_rule="float", elementwise=True,
    signature=Signature("mvlgamma", "(Tensor input, int p, *, Tensor out = None)"),
-   generated=False, args=("self",), latex=r"\ln\Gamma_p",
+   generated=False, args=("self",), latex=None,
    samples=lambda s: [((s.positive(2, 3) + 1.5,), {"p": 2}), ((s.positive(3) + 2.0,), {"p": 3})])
 
 
@@ -154,6 +154,8 @@ def _xlog1py(x, y):
 def _xlogy_self(g, x, y, log, pole):
     # xlogy(grad, other).masked_fill((self == 0.) & (other <= pole), 0.): grad * log(other),
     # 0 where grad is 0 (xlogy's own zero) and where self is 0 at or below the pole
+    if raw(y).dtype.kind != "f":  # an integer / bool other: log in grad's dtype (numpy's
+        y = raw(y).astype(raw(g).dtype)  # log1p of bool is float16)
     yv, gv = raw(y), raw(g)
     keep = ~((gv == 0) & (yv == yv)) & ~((raw(x) == 0) & (yv <= pole))  # (yv == yv: not nan)
     return D.where(D.mul(g, log(y)), 0.0, cond=keep)

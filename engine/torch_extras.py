@@ -7,7 +7,7 @@ import functools
 
 import numpy as np
 
-from . import api, autograd, dtypes, grad_mode, torch_repr, versions
+from . import api, autograd, dtypes, grad_mode, torch_repr
 from .errors import GradcliError, runtime, type_error
 from .tensor import Tensor
 
@@ -306,6 +306,4 @@ def tensor_class(name: str, make):
 
 # methods and attributes a program's tensors have besides api's tables
 PROGRAM_METHODS = {"to": to, "cuda": cuda, "numpy": numpy}
-# _version: the version counter's value (in-place ops bump it); _base: a view's base
-PROGRAM_ATTRIBUTES = {"device": device_attr, "_version": lambda t: versions.version(t),
-                      "_base": lambda t: t._base}
+PROGRAM_ATTRIBUTES = {"device": device_attr}

@@ -7,7 +7,8 @@ them (version counters, CopySlices / AsStrided grad_fns, the leaf and view-of-le
 no_grad, `.data`, detach, hooks (`register_hook`, removable handles), retain_grad,
 accumulation over two backwards, retain_graph, create_graph (double backward),
 torch.autograd.grad with several inputs and allow_unused, dtype casts, and prints of values,
-grads, grad_fn names, `is_leaf`, `requires_grad`, `_version` and `_base` along the way.
+grads, grad_fn names, `is_leaf` and `requires_grad` along the way (programs may not read
+`_version` or `_base`: run's policy refuses private attributes).
 
 `batch(seeds)` joins programs into one file, each in a function whose error is caught and
 printed as Python's last traceback line would show it (`Type: message`), so one `gradcli
@@ -146,7 +147,7 @@ def statement(w: Walk) -> None:
     else:  # show
         w.emit(rng.choice([f"print({a})", f"print({a}.grad_fn.name() if {a}.grad_fn else None)",
                            f"print({a}.is_leaf, {a}.requires_grad, {a}.dtype, {a}.shape)",
-                           f"print({a}._version, {a}._base is None)"]))
+                           f"print({a}.is_leaf, {a}.grad_fn is None)"]))
         return
     w.names.append(name)
     if rng.random() < 0.3:

@@ -22,7 +22,13 @@ BATCH = 50
 # Known remaining disagreements, each a documented float difference:
 #   -0. vs 0. in a second derivative through abs/sgn at 0 (PyTorch's sgn backward returns a
 #   ZeroTensor, which additions skip, so a -0. from another path survives; gradcli adds a
-#   real +0. there): seeds 167 and 197.
+#   real +0. there): seeds 167 and 197 (and 475 in the long run).
+#   Rounding noise of a second derivative that is 0 in exact arithmetic (std's, in float32:
+#   1e-8 against PyTorch's exact 0, seed 589 in the long run) - the float32 sums' order.
+# Seeds 200-699 (the long run's next 500): 497 of 500 agree once the fixes here landed; of
+# the three left, 475 and 589 are the float differences above and 531 (double backward through huber_loss with mixed dtypes: gradcli says
+# its double backward is not supported before PyTorch's dtype error) is not a float
+# difference and is left to the loss rows.
 DOCUMENTED = {167, 197}
 
 _NUMBER = re.compile(r"-?\d+\.\d*(?:e[+-]?\d+)?|-?\d+e[+-]?\d+|nan|-?inf")

@@ -121,6 +121,12 @@ def named(fn_name: str, generic, *args, **params):
     return getattr(D, fn_name)(*args, **params)
 
 
+def times(x, c: float):
+    """x * c as PyTorch's backward formulas write it (Tensor * Scalar: MulBackward1 under
+    create_graph); arrays and derive's symbols take the plain product (same value)."""
+    return D.mul_scalar(x, c) if isinstance(x, D.Tensor) else D.mul(x, c)
+
+
 def _zeros_vjp(gg, o, *inputs, **params):
     return zeros_like(gg)
 

@@ -8,6 +8,7 @@ from .. import dual as D
 from ..errors import UnsupportedError
 from ..numerics import unary as U
 from .backward_ops import named
+from .backward_ops import times as _times
 from .helpers import _erf, _first_max, _first_min, _fused, _select, raw, zeros_like
 from .signature import Signature
 from .table import op, unary
@@ -191,7 +192,7 @@ op("expm1", "Expm1Backward0", U.expm1, lambda g, o, a: D.mul(g, D.add(o, 1.0)),
    torch=("expm1",), methods=("expm1",), signature=unary("expm1"),
    latex=r"\operatorname{expm1}", elementwise=True,
    samples=lambda s: [((s.normal(2, 3),), {})])
-op("log2", "Log2Backward0", U.log2, lambda g, o, a: D.div(g, D.mul_scalar(a, math.log(2))),
+op("log2", "Log2Backward0", U.log2, lambda g, o, a: D.div(g, _times(a, math.log(2))),
    formulas=("grad / (self * log(2))",), dtype_rule="float",
    torch=("log2",), methods=("log2",), signature=unary("log2"),
    latex=r"\log_{2}", elementwise=True,

@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import dual as D
 from ..errors import TorchError
+from .backward_ops import times
 from .helpers import _erf, _select, raw, zeros_like
 from .signature import Signature
 from .table import op, unary
@@ -39,9 +40,9 @@ def _kernel(fn, kernel, kinds="b"):
     return forward
 
 
-_row("exp2", "Exp2Backward0", np.exp2, lambda g, o, a: D.mul_scalar(D.mul(g, o), _LN2),
+_row("exp2", "Exp2Backward0", np.exp2, lambda g, o, a: times(D.mul(g, o), _LN2),
      "grad * result * log(2)", lambda s: s.normal(2, 3))
-_row("log10", "Log10Backward0", np.log10, lambda g, o, a: D.div(g, D.mul_scalar(a, _LN10)),
+_row("log10", "Log10Backward0", np.log10, lambda g, o, a: D.div(g, times(a, _LN10)),
      "grad / (self * log(10))", lambda s: s.positive(2, 3), latex=r"\log_{10}")
 _row("reciprocal", "ReciprocalBackward0", lambda a: np.reciprocal(a),
      lambda g, o, a: D.mul(D.neg(g), D.mul(o, o)),

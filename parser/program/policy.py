@@ -25,7 +25,7 @@ DATA_MODEL = frozenset(f"__{n}__" for n in (
 # the name programs are compiled under: frames with it are the user's program
 FILENAME = "<gradcli program>"
 READABLE_NAMES = frozenset({"__name__"})
-READABLE_ATTRIBUTES = frozenset({"__name__", "__doc__", "__version__", "_version", "_base"})
+READABLE_ATTRIBUTES = frozenset({"__name__", "__doc__", "__version__"})
 
 
 def private_variable(name: str) -> bool:

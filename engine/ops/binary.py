@@ -127,9 +127,21 @@ op("pow_scalar", "PowBackward0", _pow_scalar,
    args=('self', 'exponent'),
    samples=lambda s: [((s.positive(2, 3), 3.0), {}), ((s.positive(4), 0.5), {}), ((s.normal(3), 2.0), {})],
    text="pow")
+def _scalar_log(b: float) -> float:
+    """log of a number base as torch's tensor log gives it: -inf at 0, nan below (math.log
+    raises there)."""
+    return math.log(b) if b > 0 else (-math.inf if b == 0 else math.nan)
+
+
+def _rpow_exponent_grad(g, o, a, base):
+    # pow_backward_exponent: 0 where base == 0 and exponent >= 0, else grad * result * log(base)
+    r = D.mul(D.mul(g, o), _scalar_log(base))
+    return D.where(r, 0.0, cond=raw(a) < 0) if base == 0 else r
+
+
 op("rpow", "PowBackward2", U.rpow,
    lambda g, o, a, base: _fused(U.rpow_backward(g, o, float(raw(base))),
-                                lambda: D.mul(D.mul(g, o), math.log(float(raw(base))))), None,
+                                lambda: _rpow_exponent_grad(g, o, a, float(raw(base)))), None,
    formulas=("grad * result * log(base)",), dtype_rule="float", scalar_overload=True,
    args=('self', 'base'),
    samples=lambda s: [((s.normal(2, 3), 2.0), {})])

@@ -69,7 +69,7 @@ def _i1_vjp(g, o, a):
     # i1_backward: i0(x) - i1(x) / x, 1/2 where |x| <= eps (x == 0's limit)
     x = raw(a)
     eps = float(np.finfo(x.dtype).eps) if x.dtype.kind == "f" else 2.220446049250313e-16
-    tiny = np.abs(x) <= eps
+    tiny = ~(np.abs(x) > eps)  # nan too: PyTorch's mask is `self.abs() > eps`
     safe = D.where(a, eps, cond=~tiny)
     d = D.sub(D.i0(safe), D.div(o, safe))
     return D.mul(g, D.where(d, 0.5, cond=~tiny))

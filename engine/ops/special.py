@@ -49,7 +49,7 @@ _unary("lgamma", "LgammaBackward0", N.lgamma, lambda g, o, a: D.mul(g, D.digamma
 op("digamma", "DigammaBackward0", N.digamma,
    lambda g, o, a: D.mul(g, D.polygamma(a, n=1)), formulas=("grad * polygamma(1, self)",),
    dtype_rule="float", torch=("digamma",), methods=("digamma",), signature=unary("digamma"),
-   elementwise=True, latex=None, samples=lambda s: [((s.positive(2, 3) + 0.3,), {})])
+   elementwise=True, latex=r"\operatorname{digamma}", samples=lambda s: [((s.positive(2, 3) + 0.3,), {})])
 
 
 def _polygamma(a, n=0):
@@ -61,7 +61,7 @@ op("polygamma", "PolygammaBackward0", _polygamma,
    lambda g, o, a, n=0: D.mul(g, D.polygamma(a, n=n + 1)),
    formulas=("grad * polygamma(n + 1, self)",), dtype_rule="float", elementwise=True,
    signature=Signature("polygamma", "(int n, Tensor input, *, Tensor out = None)"),
-   generated=False, args=("self",), latex=None,
+   generated=False, args=("self",), latex=r"\operatorname{polygamma}",
    samples=lambda s: [((s.positive(2, 3) + 0.3,), {"n": 1}), ((s.positive(3),), {"n": 2})])
 
 
@@ -134,7 +134,7 @@ def _mvlgamma_vjp(g, o, a, p=1):
 op("mvlgamma", "MvlgammaBackward0", _mvlgamma, _mvlgamma_vjp,
    formulas=("mvlgamma_backward(grad, self, p)",), dtype_rule="float", elementwise=True,
    signature=Signature("mvlgamma", "(Tensor input, int p, *, Tensor out = None)"),
-   generated=False, args=("self",), latex=None,
+   generated=False, args=("self",), latex=r"\operatorname{mvlgamma}",
    samples=lambda s: [((s.positive(2, 3) + 1.5,), {"p": 2}), ((s.positive(3) + 2.0,), {"p": 3})])
 
 

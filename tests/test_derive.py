@@ -186,7 +186,7 @@ NOT_SYMBOLIC.update({n: n for n in NN_NOT_SYMBOLIC})  # engine/ops_nn.py's array
 # issue 18's layer rows whose rules compute on arrays (engine/ops/nn_layers_more.py)
 NOT_SYMBOLIC.update({n: n for n in (
     "adaptive_max_pool2d", "convolution_transpose", "glu", "group_norm", "im2col",
-    "nn_norm_legacy", "pdist", "upsample_bilinear2d", "upsample_linear1d",
+    "pdist", "upsample_bilinear2d", "upsample_linear1d",
     "upsample_nearest1d", "upsample_nearest2d")})
 # issue 18's losses with kernels of their own (array-only rules) and at::norm(p, dim)'s mask
 NOT_SYMBOLIC.update({n: n for n in ("soft_margin_loss", "multi_margin_loss",

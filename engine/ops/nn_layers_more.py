@@ -89,16 +89,6 @@ op("rrelu_with_noise_train", "RreluWithNoiseBackward0",
 
 
 # ---------------------------------------------------------------- clamp_min, add(Scalar), norm
-op("nn_clamp_min", "ClampMinBackward0",
-   lambda a, min: np.maximum(a, np.asarray(min, a.dtype)).astype(a.dtype),
-   lambda g, o, a, min: D.mul(g, (raw(a) >= min).astype(raw(a).dtype)),
-   formulas=("where(self >= min, grad, 0)",), dtype_rule="same",
-   kink=lambda a, min: bool(np.any(a == min)))
-op("nn_add_scalar", "AddBackward1",
-   lambda a, other: (a + np.asarray(other, a.dtype)).astype(a.dtype),
-   lambda g, o, a, other: g, formulas=("grad",), saves=False, dtype_rule="float")
-
-
 def _pnorm(a, p, axis, keepdim):
     x = np.abs(a)
     if p == np.inf:
@@ -130,21 +120,6 @@ def _pnorm_grad(d, r, p):
         else:
             out = np.sign(d) * np.where(d == 0, 0, np.abs(d) ** (p - 1)) / r ** (p - 1)
     return np.where(r == 0, 0, out).astype(d.dtype)
-
-
-def _legacy_norm_vjp(g, o, a, p, dim, keepdim):
-    g = _arrays_only(g, "norm")
-    r = raw(o)
-    if not keepdim:
-        g, r = np.expand_dims(g, dim), np.expand_dims(r, dim)
-    grad = _pnorm_grad(np.moveaxis(raw(a), dim, -1), np.moveaxis(r, dim, -1), p)
-    return (g * np.moveaxis(grad, -1, dim)).astype(raw(a).dtype)
-
-
-op("nn_norm_legacy", "NormBackward1",
-   lambda a, p, dim, keepdim: _pnorm(a, p, dim, keepdim).astype(a.dtype),
-   _legacy_norm_vjp, formulas=("norm_backward(grad, self, p, result, dim, keepdim)",),
-   dtype_rule="same", kink=lambda a, p, dim, keepdim: bool(np.any(a == 0)))
 
 
 # ---------------------------------------------------------------- group norm

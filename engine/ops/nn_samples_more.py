@@ -17,12 +17,6 @@ def _all(s):
         "rrelu_with_noise": [((s.away_from_zero(2, 3),), {"lower": 0.1, "upper": 0.3})],
         "rrelu_with_noise_train": [((s.away_from_zero(2, 3),), {
             "noise": np.array([[1.0, 0.2, 0.3], [0.15, 1.0, 0.25]]), "lower": 0.1, "upper": 0.3})],
-        "nn_clamp_min": [((s.distinct(2, 3) - 2.0,), {"min": 0.3})],
-        "nn_add_scalar": [((s.normal(2, 3),), {"other": 1e-3})],
-        "nn_norm_legacy": [((s.away_from_zero(3, 4),), {"p": 2.0, "dim": 1, "keepdim": False}),
-                           ((s.away_from_zero(3, 4),), {"p": 3.0, "dim": 0, "keepdim": True}),
-                           ((s.away_from_zero(3, 4),), {"p": 1.0, "dim": 1, "keepdim": False}),
-                           ((s.distinct(3, 4) - 5.0,), {"p": np.inf, "dim": 1, "keepdim": False})],
         "group_norm": [((s.normal(2, 4, 3), s.normal(4), s.normal(4)), {"groups": 2, "eps": 1e-5}),
                        ((s.normal(3, 6, 2, 2), s.normal(6), s.normal(6)), {"groups": 3})],
         "convolution_transpose": [

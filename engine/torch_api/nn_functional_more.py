@@ -116,7 +116,7 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     if out is not None:
         raise NotImplementedError("gradcli: F.normalize's out= is not supported")
     denom = METHODS["norm"](x, p, dim, keepdim=True)
-    denom = apply(OPS["nn_clamp_min"], (denom,), {"min": eps})
+    denom = apply(OPS["clamp_min"], (denom,), {"min": eps})
     denom = METHODS["expand_as"](denom, x)
     return FUNCTIONS["div"](x, denom)
 
@@ -445,9 +445,9 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-06, keepdim=False):
     nd = max(a.data.ndim, b.data.ndim)
     if nd == 0:
         raise NotImplementedError("gradcli: F.pairwise_distance of two 0-d tensors")
-    diff = apply(OPS["nn_add_scalar"], (FUNCTIONS["sub"](a, b),), {"other": eps})
-    return apply(OPS["nn_norm_legacy"], (diff,), {"p": float(p), "dim": nd - 1,
-                                                  "keepdim": bool(keepdim)})
+    diff = apply(OPS["add_scalar"], (FUNCTIONS["sub"](a, b),), {"other": eps})
+    return apply(OPS["norm_scalaropt_dim"], (diff,), {"ord": float(p), "dims": (nd - 1,),
+                                                      "keepdim": bool(keepdim)})
 
 
 @functional("pdist")

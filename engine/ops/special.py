@@ -317,10 +317,3 @@ op("dist", "DistBackward0", _dist, _dist_vjp(1), _dist_vjp(-1),
    samples=lambda s: [((s.normal(2, 3), s.normal(2, 3)), {"p": 2.0}),
                       ((s.normal(2, 3), s.normal(2, 3)), {"p": 1.0}),
                       ((s.normal(2, 3), s.normal(1, 3)), {"p": 3.0})])
-
-
-# at::add(Tensor, Scalar): the node PyTorch's C++ composites record for `1 + t`
-# (special_ndtr); Python's `t + 1` wraps the number into a tensor (AddBackward0) instead
-op("add_scalar_overload", "AddBackward1", lambda a, s, alpha=1: a + alpha * s,
-   lambda g, o, a, s, alpha=1: g, None, formulas=("grad",), saves=False,
-   scalar_overload=True, text="add", samples=lambda s: [((s.normal(2, 3), 1.0), {})])

@@ -234,8 +234,8 @@ def _ndtr(x):
     if x.data.dtype.kind in "biu":  # integers compute in the default float
         x = METHODS["to"](x, dtypes.dtype_object(dtypes.default_float()))
     scaled = apply(OPS["mul_scalar"], (x, math.sqrt(0.5)))  # C++ Scalar products: Backward1
-    return apply(OPS["mul_scalar"], (apply(OPS["add_scalar_overload"],
-                                           (FUNCTIONS["erf"](scaled), 1)), 0.5))
+    return apply(OPS["mul_scalar"], (apply(OPS["add_scalar"], (FUNCTIONS["erf"](scaled),),
+                                           {"other": 1.0}), 0.5))
 
 
 _unary_alias("ndtr", _ndtr)

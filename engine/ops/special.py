@@ -40,8 +40,9 @@ def _unary(name, grad_fn, forward, vjp, formula, sample, torch=None, methods=Non
        samples=lambda s: [((sample(s),), {})])
 
 
-_unary("erfinv", "ErfinvBackward0", N.erfinv,
-       lambda g, o, a: D.mul(D.mul(g, 0.5 * _SQRT_PI), D.exp(D.mul(o, o))),
+_unary("erfinv", "ErfinvBackward0", N.erfinv,  # PyTorch's order: its create_graph nodes
+       lambda g, o, a: D.mul(D.mul_scalar(D.exp(D.pow_scalar(D.erfinv(a), 2.0)),
+                                          0.5 * _SQRT_PI), g),
        "0.5 * sqrt(M_PI) * exp(self.erfinv().pow(2)) * grad", lambda s: s.unit(2, 3),
        latex=None)
 _unary("lgamma", "LgammaBackward0", N.lgamma, lambda g, o, a: D.mul(g, D.digamma(a)),
@@ -151,14 +152,18 @@ def _xlog1py(x, y):
     return np.where((x == 0) & ~np.isnan(y), np.zeros((), out.dtype), out)
 
 
-def _xlogy_self(g, x, y, log, pole):
-    # xlogy(grad, other).masked_fill((self == 0.) & (other <= pole), 0.): grad * log(other),
-    # 0 where grad is 0 (xlogy's own zero) and where self is 0 at or below the pole
+def _xlogy_self(g, x, y, log, pole, name):
+    # derivatives.yaml: at::xlogy(grad, other).masked_fill((self == 0.) & (other <= pole), 0.)
+    # -- recorded as those two nodes under create_graph, as PyTorch's graph has them
     if raw(y).dtype.kind != "f":  # an integer / bool other: log in grad's dtype (numpy's
         y = raw(y).astype(raw(g).dtype)  # log1p of bool is float16)
     yv, gv = raw(y), raw(g)
-    keep = ~((gv == 0) & (yv == yv)) & ~((raw(x) == 0) & (yv <= pole))  # (yv == yv: not nan)
-    return D.where(D.mul(g, log(y)), 0.0, cond=keep)
+    if isinstance(g, D.Traced):  # derive's symbols: the same value as a product
+        keep = ~((gv == 0) & (yv == yv)) & ~((raw(x) == 0) & (yv <= pole))  # (not nan)
+        return D.where(D.mul(g, log(y)), 0.0, cond=keep)
+    out = getattr(D, name)(g, y)
+    mask = (raw(x) == 0) & (yv <= pole)
+    return D.masked_fill(out, mask=np.broadcast_to(mask, raw(out).shape), value=0.0)
 
 
 def _two_samples(s):
@@ -169,7 +174,8 @@ def _log_rows(name, grad_fn, forward, log, pole, other_vjp, formulas, torch, met
     """name(tensor, tensor) Backward0, with a number self Backward1 and a number other
     Backward2 (PyTorch's Scalar overloads)."""
     op(name, f"{grad_fn}0", forward,
-       lambda g, o, x, y: _xlogy_self(g, x, y, log, pole), lambda g, o, x, y: other_vjp(g, x, y),
+       lambda g, o, x, y: _xlogy_self(g, x, y, log, pole, name),
+       lambda g, o, x, y: other_vjp(g, x, y),
        formulas=formulas, broadcast=True, dtype_rule="float", torch=torch, methods=methods,
        signature=Signature(torch[0] if torch else name, "(Tensor input, Tensor other, *, "
                            "Tensor out = None)"), generated=False, samples=_two_samples)
@@ -178,7 +184,8 @@ def _log_rows(name, grad_fn, forward, log, pole, other_vjp, formulas, torch, met
        dtype_rule="float", scalar_overload=True, args=("other", "self"), text=name,
        samples=lambda s: [((s.positive(2, 3), 1.5), {})])
     op(f"{name}_scalar_other", f"{grad_fn}2", forward,
-       lambda g, o, x, y: _xlogy_self(g, x, y, log, pole), None, formulas=(formulas[0],),
+       lambda g, o, x, y: _xlogy_self(g, x, y, log, pole, name), None,
+       formulas=(formulas[0],),
        dtype_rule="float", scalar_overload=True, text=name,
        samples=lambda s: [((s.normal(2, 3), 1.5), {})])
 

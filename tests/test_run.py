@@ -70,7 +70,7 @@ RUN_TIME = [
     ("x.grad_fn = None", ["AttributeError", "'grad_fn'"]),
     ("x.is_leaf = False", ["AttributeError", "'is_leaf'"]),
     ("torch.ones = 1", ["UnsupportedError", "module"]),
-    ("x._version", ["UnsupportedError", "'_version'"]),
+    ("x._cdata", ["UnsupportedError", "'_cdata'"]),
     ("torch.ones(2)._x = 1", ["UnsupportedError", "their own classes"]),
     ("print('x', file=None, flush=True)\nprint('y', file=1)", ["UnsupportedError", "file"]),
 ]

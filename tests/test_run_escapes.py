@@ -62,7 +62,7 @@ ATTEMPTS = {
     "setattr dunder": "class A:\n    pass\nsetattr(A, '__getattr__', None)",
     "breakpoint": "breakpoint()",
     "private attribute of a library object": "import numpy as np\nnp._core",
-    "private attribute of a tensor": "x._version",
+    "private attribute of a tensor": "x._cdata",
     "private write on a library object": "import torch\ntorch.ones(2)._data = 1",
     "input": "input()",
 }

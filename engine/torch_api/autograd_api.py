@@ -118,8 +118,11 @@ NODE_ATTRIBUTES = {
     "variable": lambda n: n.variable if isinstance(n, AccumulateGrad) else None,
 }
 # torch names the C++ class of a leaf's grad accumulator in full
-NODE_METHODS = {"name": lambda n: "torch::autograd::AccumulateGrad"
-                if isinstance(n, AccumulateGrad) else n.name()}
+# PyTorch's hand-written C++ nodes name themselves with their namespace (the generated
+# ones do not): AccumulateGrad, CopySlices, NotImplemented, DelayedError
+_QUALIFIED = frozenset({"AccumulateGrad", "CopySlices", "NotImplemented", "DelayedError"})
+NODE_METHODS = {"name": lambda n: (f"torch::autograd::{n.name()}" if n.name() in _QUALIFIED
+                                   else n.name())}
 NODE_TYPES = (Node, AccumulateGrad)
 
 

@@ -20,7 +20,7 @@ import numpy as np
 from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence
 from RestrictedPython.transformer import INSPECT_ATTRIBUTES
 
-from ...engine import api
+from ...engine import api, versions
 from ...engine.errors import GradcliError, LimitError, UnsupportedError
 from ...engine.saved_values import saved_value
 from ...engine.tensor import Node, Tensor
@@ -45,6 +45,15 @@ NONLEAF_GRAD_WARNING = (
     "accessed. Its .grad attribute won't be populated during autograd.backward(). If you "
     "indeed want the .grad field to be populated for a non-leaf Tensor, use .retain_grad() "
     "on the non-leaf Tensor.")
+
+
+# the private Tensor attributes PyTorch users inspect to see views and in-place updates
+# (issue 17's storage model), readable, never writable; everything else `_` stays refused
+TENSOR_PRIVATE = {
+    "_version": versions.version,
+    "_base": lambda t: t._base,
+    "_is_view": lambda t: (lambda: t._base is not None),
+}
 
 
 class PolicyError(UnsupportedError):
@@ -109,6 +118,8 @@ class Guards:
             raise TypeError(f"attribute name must be string, not '{type(name).__name__}'")
         if name.startswith("_saved_") and isinstance(obj, Node):
             return saved_value(obj, name)  # grad_fn._saved_self, ... (engine/saved_values.py)
+        if name in TENSOR_PRIVATE and isinstance(obj, Tensor):
+            return TENSOR_PRIVATE[name](obj)  # x._version, x._base, x._is_view(): read only
         if not allowed_attribute(name) or name in DENIED or name.startswith(DENIED_PREFIXES) \
                 or isinstance(obj, _FRAME_TYPES):
             if not (private_variable(name) and self.program_object(obj)):

@@ -8,7 +8,7 @@ import functools
 import numpy as np
 
 from . import api, autograd, dtypes, grad_mode, torch_repr
-from .errors import GradcliError, runtime, type_error
+from .errors import GradcliError, runtime, type_error, value_error
 from .tensor import Tensor
 
 VERSION = "2.13.0"
@@ -276,11 +276,46 @@ def autograd_grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_
                   materialize_grads=False):
     """torch.autograd.grad with the arguments torch still accepts (only_inputs is ignored,
     as torch ignores it)."""
-    if is_grads_batched or materialize_grads:
-        raise NotImplementedError("autograd.grad(is_grads_batched=/materialize_grads=) is not "
-                                  "supported by gradcli")
-    return autograd.grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
-                         bool(allow_unused))
+    if materialize_grads:
+        if allow_unused is False:
+            raise value_error("Expected allow_unused to be True or not passed when "
+                              "materialize_grads=True, but got: allow_unused=False.")
+        allow_unused = True
+    if is_grads_batched:
+        grads = _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
+                              bool(allow_unused))
+    else:
+        grads = autograd.grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
+                              bool(allow_unused))
+    if materialize_grads:
+        ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        grads = tuple(api.FUNCTIONS["zeros_like"](i) if g is None else g
+                      for g, i in zip(grads, ins))
+    return grads
+
+
+def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused):
+    """is_grads_batched=True: the first dim of every grad_output is a batch; PyTorch vmaps
+    the backward over it, which gives each slice's vector-Jacobian product, stacked. Here
+    one backward per slice (the graph kept until the last)."""
+    if create_graph:
+        raise NotImplementedError("gradcli: autograd.grad(is_grads_batched=True, "
+                                  "create_graph=True)")
+    gos = [grad_outputs] if isinstance(grad_outputs, Tensor) else list(grad_outputs or ())
+    if not gos or any(not isinstance(g, Tensor) or g.data.ndim == 0 for g in gos):
+        raise runtime("If `is_grads_batched=True`, we interpret the first dimension of each "
+                      "grad_output as the batch dimension. The sizes of the remaining "
+                      "dimensions are expected to match the shape of corresponding output, "
+                      "but a mismatch was detected")
+    n = gos[0].data.shape[0]
+    per_slice = []
+    for i in range(n):
+        keep = True if i < n - 1 else retain_graph
+        per_slice.append(autograd.grad(outputs, inputs, [Tensor(g.data[i]) for g in gos],
+                                       keep, False, allow_unused))
+    return tuple(None if parts[0] is None else
+                 Tensor(np.stack([p.data for p in parts]))
+                 for parts in zip(*per_slice))
 
 
 class _TensorType(type):

@@ -290,7 +290,7 @@ def autograd_grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_
     if materialize_grads:
         ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
         grads = tuple(api.FUNCTIONS["zeros_like"](i) if g is None else g
-                      for g, i in zip(grads, ins))
+                      for g, i in zip(grads, ins, strict=True))
     return grads
 
 
@@ -315,7 +315,7 @@ def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, all
                                        keep, False, allow_unused))
     return tuple(None if parts[0] is None else
                  Tensor(np.stack([p.data for p in parts]))
-                 for parts in zip(*per_slice))
+                 for parts in zip(*per_slice, strict=True))
 
 
 class _TensorType(type):

@@ -4,13 +4,12 @@ UpsamplingBilinear2d), CosineSimilarity, PairwiseDistance, Unfold, PixelShuffle,
 PixelUnshuffle, AdaptiveMaxPool2d. Constructors, reset_parameters (same draws, same
 order) and extra_repr as torch/nn/modules/*.py."""
 
-import math
 
 from ..torch_api import nn_functional as api_nn
 from ..torch_api import nn_functional_more  # noqa: F401  (registers F.glu ... in FUNCTIONAL)
 from ..torch_api.args import Size
 from . import init
-from .layers import _BatchNorm, _empty, _ntuple
+from .layers import _BatchNorm, _ConvNd, _empty, _ntuple
 from .module import Module
 
 F = api_nn.FUNCTIONAL
@@ -130,13 +129,16 @@ class InstanceNorm2d(_InstanceNorm):
     _no_batch_dim = 3
 
 
-class _ConvTransposeNd(Module):
+class _ConvTransposeNd(_ConvNd):
+    """Conv's reset_parameters and extra_repr (as torch's _ConvNd has them for both), its
+    own arguments, weight layout (in, out/groups, *k) and forward."""
+
     _n = 2
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
                  output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",
                  device=None, dtype=None):
-        super().__init__()
+        Module.__init__(self)  # not Conv's constructor: other arguments, other checks
         n = self._n
         if padding_mode != "zeros":
             raise ValueError(f'Only "zeros" padding mode is supported for '
@@ -158,14 +160,6 @@ class _ConvTransposeNd(Module):
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
-
-    def reset_parameters(self):
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            if fan_in != 0:
-                bound = 1 / math.sqrt(fan_in)
-                init.uniform_(self.bias, -bound, bound)
 
     def _output_padding(self, input, output_size):
         """PyTorch's: the output_padding that gives `output_size`, or its ValueError."""
@@ -194,21 +188,6 @@ class _ConvTransposeNd(Module):
         fn = F[f"conv_transpose{self._n}d"]
         return fn(input, self.weight, self.bias, self.stride, self.padding,
                   self._output_padding(input, output_size), self.groups, self.dilation)
-
-    def extra_repr(self):
-        s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, " \
-            f"stride={self.stride}"
-        if self.padding != (0,) * len(self.padding):
-            s += f", padding={self.padding}"
-        if self.dilation != (1,) * len(self.dilation):
-            s += f", dilation={self.dilation}"
-        if self.output_padding != (0,) * len(self.output_padding):
-            s += f", output_padding={self.output_padding}"
-        if self.groups != 1:
-            s += f", groups={self.groups}"
-        if self.bias is None:
-            s += ", bias=False"
-        return s
 
 
 class ConvTranspose1d(_ConvTransposeNd):

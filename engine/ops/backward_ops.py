@@ -314,13 +314,6 @@ op("gelu_backward", "GeluBackwardBackward0", _gelu_backward,
 
 
 # ---- mse_loss_backward(grad_output, self, target, reduction): 2 * (self - target) * go [/ N]
-def _spread(go, shape, reduction):
-    if reduction == "none":
-        return go
-    go = D.expand(go, shape=shape)
-    return D.div(go, math.prod(shape)) if reduction == "mean" else go
-
-
 def _mse_loss_backward(go, a, t, reduction):
     # the kernel's float order: norm * (self - target) * grad, norm = 2 / numel (mean) or 2
     # rounded to the input's type first

@@ -72,7 +72,6 @@ def table_constants(r):
 
 def torch_sweep():
     import torch
-
     from gradcli.engine.numerics.vml_sqrt import vml_sqrt
     m = np.arange(1 << 23, dtype=np.uint32)
     for e, name in ((127, "[1, 2)"), (128, "[2, 4)")):

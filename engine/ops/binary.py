@@ -7,6 +7,7 @@ import numpy as np
 from .. import dual as D
 from ..errors import TorchError, runtime
 from ..numerics import unary as U
+from ..numerics.vml_sqrt import vml_sqrt
 from .helpers import _first_max, _first_min, _fused, _select, raw, zeros_like
 from .table import op
 
@@ -116,6 +117,8 @@ op("rdiv", "MulBackward0", U.rdiv,
 def _pow_scalar(a, p):
     if a.dtype.kind in "iub" and np.asarray(p).dtype.kind in "iub" and np.any(np.asarray(p) < 0):
         raise runtime("Integers to negative integer powers are not allowed.")
+    if a.dtype.kind == "f" and np.asarray(p).dtype.kind == "f" and float(p) == 0.5:
+        return vml_sqrt(a)  # ATen's pow_tensor_scalar dispatches exponent 0.5 to sqrt's kernel
     return U.pow_scalar(a, p)
 
 

@@ -7,6 +7,7 @@ import numpy as np
 from .. import dual as D
 from ..errors import UnsupportedError
 from ..numerics import unary as U
+from ..numerics.vml_sqrt import vml_sqrt
 from .backward_ops import named
 from .backward_ops import times as _times
 from .helpers import _erf, _first_max, _first_min, _fused, _select, raw, zeros_like
@@ -53,7 +54,8 @@ op("log1p", "Log1PBackward0", U.log1p, lambda g, o, a: D.div(g, D.add(a, 1.0)),
    torch=('log1p',), methods=('log1p',), signature=unary('log1p'),
    elementwise=True,
    samples=lambda s: [((s.positive(2, 3),), {})])
-op("sqrt", "SqrtBackward0", U.sqrt, lambda g, o, a: D.div(g, D.mul(o, 2.0)),
+# forward: MKL VML's sqrt as torch calls it, bit for bit (not IEEE's: numerics/vml_sqrt.py)
+op("sqrt", "SqrtBackward0", vml_sqrt, lambda g, o, a: D.div(g, D.mul(o, 2.0)),
    formulas=("grad / (2 * result)",), dtype_rule="float",
    kink=lambda a: bool(np.any(a == 0)),
    torch=('sqrt',), methods=('sqrt',), signature=unary('sqrt'),

@@ -8,6 +8,8 @@ computed in float64 (the product of two float32 is exact there) and rounded once
 
 import numpy as np
 
+from ..numerics.vml_sqrt import vml_sqrt
+
 
 def _f(x, dtype):
     return np.asarray(x, dtype=dtype)
@@ -64,12 +66,9 @@ def addcdiv_(t, t1, t2, value=1.0):
 
 
 def sqrt(t):
-    """t.sqrt(): IEEE sqrt (correctly rounded). PyTorch's CPU float32 sqrt is MKL VML's,
-    which is within one ulp but not correctly rounded (about 17% of inputs differ by one
-    ulp); its approximation is not documented, so it is not reproduced here. The one place
-    the optimizers' trajectories can leave PyTorch's bits (tests/test_optim_trajectories.py
-    swaps in torch's sqrt to show everything else is bit for bit)."""
-    return np.sqrt(t)
+    """t.sqrt(): PyTorch's CPU sqrt is MKL VML's, not correctly rounded (one ulp off IEEE
+    on about 17% of float32 inputs); engine/numerics/vml_sqrt.py reproduces it bit for bit."""
+    return vml_sqrt(t)
 
 
 def div_scalar(t, scalar):

@@ -173,6 +173,7 @@ for _m, _fn in (("add_", add), ("sub_", sub), ("mul_", mul), ("div_", div), ("po
                 ("clamp_", clamp), ("neg_", neg)):
     METHODS[_m] = _inplace_method(_fn, _m)
 METHODS["relu_"] = _inplace_method(lambda t: apply(OPS["relu"], (t,)))
+METHODS["sqrt_"] = _inplace_method(lambda t: apply(OPS["sqrt"], (t,)))
 
 
 @tensor_method("zero_")

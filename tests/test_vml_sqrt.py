@@ -53,6 +53,9 @@ def test_float32_every_exponent_sign_and_special():
     for shape in [(), (1,), (3,), (15,), (17,), (4, 5)]:  # MKL's vector body and its tail
         a = r.uniform(0, 50, shape).astype(np.float32)
         assert _same(vml_sqrt(a), _torch(a))
+    with np.errstate(invalid="ignore"):
+        for v in np.concatenate([x[:500], edges]):  # one element: the numpy-scalar path
+            assert _same(vml_sqrt(np.array(v)), _torch(np.array(v))), v
 
 
 def test_float64():

@@ -119,11 +119,45 @@ def _sqrt64(x):
     return _rare_lanes(x, out, rare, _NAN64) if any_rare else out
 
 
+_CHUNK = 1 << 14  # elements per pass: the temporaries stay in cache and in malloc's free lists
+_T32_LIST = _T32.tolist()
+_HALF = np.float32(0.5)
+
+
+def _sqrt32_one(x):
+    """One float32 on the fast path with numpy scalars (a 0-d tensor's sqrt, without the
+    array machinery's fixed cost); None when MKL would take its rare path."""
+    bits = int(x.view(np.uint32))
+    if not 0x00800000 <= bits <= 0x7F7FF000:
+        return None
+    rb = (((380 - (bits >> 23)) >> 1) << 23) | _T32_LIST[(bits >> 11) & 0x1FFF]
+    r = np.uint32(rb).view(_F32)
+    y = x * r
+    h = r * _HALF
+    ee = _HALF - y * h
+    y1 = y * ee + y
+    h1 = h * ee + h
+    return (x - y1 * y1) * h1 + y1
+
+
+def _chunked(kernel, flat):
+    if flat.size <= _CHUNK:
+        return kernel(flat)
+    out = np.empty_like(flat)
+    for i in range(0, flat.size, _CHUNK):
+        out[i:i + _CHUNK] = kernel(flat[i:i + _CHUNK])
+    return out
+
+
 def vml_sqrt(a):
     """torch.sqrt's values for float32/float64 numpy arrays (other dtypes: numpy's sqrt)."""
     a = np.asarray(a)
     if a.dtype == _F32:
-        return _sqrt32(np.ascontiguousarray(a).reshape(-1)).reshape(a.shape)
+        if a.size == 1:
+            one = _sqrt32_one(a.reshape(-1)[0])
+            if one is not None:
+                return np.full(a.shape, one, _F32)
+        return _chunked(_sqrt32, np.ascontiguousarray(a).reshape(-1)).reshape(a.shape)
     if a.dtype == _F64:
-        return _sqrt64(np.ascontiguousarray(a).reshape(-1)).reshape(a.shape)
+        return _chunked(_sqrt64, np.ascontiguousarray(a).reshape(-1)).reshape(a.shape)
     return np.sqrt(a)

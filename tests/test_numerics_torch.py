@@ -12,6 +12,7 @@
 
 import math
 import random
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -129,6 +130,62 @@ def _measure(name):
     return [_stats(*pair) for pair in (fwd, grad)]
 
 
+# The forwards torch computes with its own transcendental kernels (MKL VML, SLEEF, libm):
+# under torch_forwards() gradcli's rows take torch's values for float32 arrays, so a
+# gradient measured there differs from torch's only by the backward formula itself.
+TORCH_FORWARD = {
+    "exp": torch.exp, "log": torch.log, "log1p": torch.log1p, "sqrt": torch.sqrt,
+    "rsqrt": torch.rsqrt, "sin": torch.sin, "cos": torch.cos, "tan": torch.tan,
+    "atan": torch.atan, "asin": torch.asin, "tanh": torch.tanh, "erf": torch.erf,
+    "expm1": torch.expm1, "log2": torch.log2,
+    "pow_scalar": lambda t, p: torch.pow(t, p), "rpow": lambda t, base: torch.pow(base, t),
+}
+
+
+def _torch_valued(fn, orig):
+    def forward(*args, **params):
+        a = args[0]
+        if isinstance(a, np.ndarray) and a.dtype == np.float32 and not params:
+            return fn(torch.from_numpy(np.ascontiguousarray(a)), *args[1:]).numpy()
+        return orig(*args, **params)
+    return forward
+
+
+@contextmanager
+def torch_forwards():
+    """gradcli's transcendental rows (and the numerics kernels their backwards call)
+    computing torch's float32 values."""
+    from gradcli.engine import dual
+    from gradcli.engine.numerics import unary as U
+    from gradcli.engine.ops.table import OPS
+    saved = []
+    for name, fn in TORCH_FORWARD.items():
+        entry = OPS[name]
+        saved.append((entry, entry.forward, getattr(dual, name)))
+        object.__setattr__(entry, "forward", _torch_valued(fn, entry.forward))
+        setattr(dual, name, dual.make(entry))
+    kernels = {k: getattr(U, k) for k in ("rsqrt", "pow_scalar", "exp", "erf")}
+    U.rsqrt = _torch_valued(torch.rsqrt, kernels["rsqrt"])
+    U.pow_scalar = _torch_valued(lambda t, p: torch.pow(t, float(p)), kernels["pow_scalar"])
+    U.exp = _torch_valued(torch.exp, kernels["exp"])
+    U.erf = _torch_valued(torch.erf, kernels["erf"])
+    try:
+        yield
+    finally:
+        for entry, forward, call in saved:
+            object.__setattr__(entry, "forward", forward)
+            setattr(dual, entry.name, call)
+        for k, v in kernels.items():
+            setattr(U, k, v)
+
+
+def measure_formula(name):
+    """The gradient's and forward's stats with every transcendental value taken from torch:
+    what remains is the backward formula's float32 operation order alone."""
+    with torch_forwards():
+        return _measure(name)
+
+
 def _stats(ours, ref):
     both_nan = np.isnan(ours) & np.isnan(ref)
     same = (ours.view(np.int32) == ref.view(np.int32)) | both_nan
@@ -148,6 +205,18 @@ def test_op_sweep_floor(measured, name):
     floor_f, floor_g, ulp_f, ulp_g = SWEEP[name][3:]
     assert fwd >= floor_f and grad >= floor_g, (name, fwd, grad)
     assert fwd_ulp <= ulp_f and grad_ulp <= ulp_g, (name, fwd_ulp, grad_ulp)
+
+
+# ops whose backward formula alone (torch's forward values given) is bit-identical to torch's
+FORMULA_EXACT = ["exp", "log", "log1p", "rsqrt", "sin", "cos", "tan", "atan", "asin", "tanh",
+                 "erf", "pow2.5", "rpow2", "expm1", "log2"]
+
+
+@pytest.mark.parametrize("name", FORMULA_EXACT)
+def test_backward_formula_alone_exact(name):
+    (fwd, _), (grad, grad_ulp) = measure_formula(name)
+    assert fwd == 1.0, (name, fwd)  # torch's forward values really were taken
+    assert grad == 1.0 and grad_ulp == 0, (name, grad, grad_ulp)
 
 
 def test_sweep_averages(measured):

@@ -2,7 +2,8 @@
 
 Each op's evaluation was chosen by measurement against torch (bench/numerics.py prints
 the bit-identical fractions; tests/test_numerics_torch.py holds the floors):
-- SLEEF / MKL functions (exp, log, log1p, sin, cos, tan, atan, asin, tanh, erf, sqrt,
+- sin, cos, tan: MKL VML's values as measured and reproduced in numerics/vml_trig.py.
+- Other SLEEF / MKL functions (exp, log, log1p, atan, asin, tanh, erf, sqrt,
   non-integer powers) are within 1 ulp of the correctly rounded result: evaluating in
   float64 and rounding once to float32 matches most often. It also gives PyTorch's
   saturation: tanh(-9.999) rounds to -1.0 exactly, so its gradient is exactly 0.
@@ -19,7 +20,7 @@ import math
 
 import numpy as np
 
-from . import onednn
+from . import onednn, vml_trig
 from .fma import fma32
 from .ranges import _chunks
 
@@ -49,9 +50,19 @@ exp = _rounded(np.exp, np.exp)
 log = _rounded(np.log, np.log)
 log1p = _rounded(np.log1p, np.log1p)
 sqrt = _rounded(np.sqrt, np.sqrt)
-sin = _rounded(np.sin, np.sin)
-cos = _rounded(np.cos, np.cos)
-tan = _rounded(np.tan, np.tan)
+
+
+def _vml(vml_fn, plain_fn):
+    """float32 input: MKL VML's result as reproduced (numerics/vml_*.py); else numpy's."""
+    def fn(a):
+        return vml_fn(a) if _is32(a) else plain_fn(a)
+    fn.__name__ = plain_fn.__name__
+    return fn
+
+
+sin = _vml(vml_trig.sin, np.sin)
+cos = _vml(vml_trig.cos, np.cos)
+tan = _vml(vml_trig.tan, np.tan)
 atan = _rounded(np.arctan, np.arctan)
 asin = _rounded(np.arcsin, np.arcsin)
 tanh = _rounded(np.tanh, np.tanh)

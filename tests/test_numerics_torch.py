@@ -87,7 +87,9 @@ SWEEP = {
     "tan": ((-1.5, 1.5), lambda t: api.FUNCTIONS["tan"](t), torch.tan, 0.999, 0.999, 1, 1),
     "atan": ((-10, 10), lambda t: api.FUNCTIONS["atan"](t), torch.atan, 0.936, 0.995, 1, 0),
     "asin": ((-0.999, 0.999), lambda t: api.FUNCTIONS["asin"](t), torch.asin, 0.941, 0.995, 1, 0),
-    "tanh": ((-10, 10), lambda t: api.FUNCTIONS["tanh"](t), torch.tanh, 0.994, 0.994, 1, 38042),
+    # MKL VML's tanh as reproduced (engine/numerics/vml_tanh.py); it was 99.88% with a
+    # 38042-ulp gradient (1 - y*y after a 1-ulp forward near |y| = 1)
+    "tanh": ((-10, 10), lambda t: api.FUNCTIONS["tanh"](t), torch.tanh, 0.999, 0.999, 0, 0),
     "sigmoid": ((-20, 20), lambda t: api.FUNCTIONS["sigmoid"](t), torch.sigmoid, 0.995, 0.995, 0, 0),
     "erf": ((-5, 5), lambda t: api.FUNCTIONS["erf"](t), torch.erf, 0.982, 0.987, 1, 3),
     "pow2": ((-10, 10), lambda t: api.FUNCTIONS["pow"](t, 2), lambda t: t ** 2, 0.995, 0.995, 0, 0),
@@ -229,6 +231,31 @@ def test_sweep_averages(measured):
 
 def _bits_equal(a, b):
     return (a.view(np.int32) == b.view(np.int32)) | (np.isnan(a) & np.isnan(b))
+
+
+def test_vml_tanh_random_inputs():
+    """10**6 random inputs over [-10, 10]: measured 99.977% (the float64 value rounded once
+    gave 99.88%); over MKL's polynomial pieces 4 <= |x| < 5.9, 99.98% (was 99.3%)."""
+    from gradcli.engine.numerics import vml_tanh
+    rng = np.random.default_rng(23)
+    for lo, hi, floor in ((-10, 10, 0.9995), (4, 5.9, 0.9995), (-5.9, -4, 0.9995)):
+        x = rng.uniform(lo, hi, 10**6).astype(np.float32)
+        ours = vml_tanh.tanh(x)
+        ref = torch.tanh(torch.from_numpy(x)).numpy()
+        assert _bits_equal(ours, ref).mean() >= floor, (lo, hi, _bits_equal(ours, ref).mean())
+
+
+def test_vml_tanh_special_values_and_scalar_path():
+    from gradcli.engine.numerics import vml_tanh
+    x = np.array([0.0, -0.0, 1e-45, -1e-45, 4.0, -4.0, 5.0, -5.0, 5.9, -5.9, 4.5, -4.5, np.inf,
+                  -np.inf, np.nan, 20, -20, 9.999, -9.999, 3.9999998], dtype=np.float32)
+    ref = torch.tanh(torch.from_numpy(x)).numpy()
+    assert _bits_equal(vml_tanh.tanh(x), ref).all()
+    one = np.array([vml_tanh.tanh(np.array(v))[()] for v in x], dtype=np.float32)
+    assert _bits_equal(one, ref).all()
+    xs = np.random.default_rng(3).uniform(-8, 8, 3000).astype(np.float32)
+    one = np.array([vml_tanh.tanh(xs[i:i + 1])[0] for i in range(len(xs))], dtype=np.float32)
+    assert _bits_equal(one, vml_tanh.tanh(xs)).all()
 
 
 @pytest.mark.parametrize("name,floor", [("sin", 0.9999), ("cos", 0.9999), ("tan", 0.999)])

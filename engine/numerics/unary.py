@@ -2,8 +2,9 @@
 
 Each op's evaluation was chosen by measurement against torch (bench/numerics.py prints
 the bit-identical fractions; tests/test_numerics_torch.py holds the floors):
-- sin, cos, tan: MKL VML's values as measured and reproduced in numerics/vml_trig.py.
-- Other SLEEF / MKL functions (exp, log, log1p, atan, asin, tanh, erf, sqrt,
+- sin, cos, tan, tanh: MKL VML's values as measured and reproduced in numerics/vml_trig.py
+  and numerics/vml_tanh.py.
+- Other SLEEF / MKL functions (exp, log, log1p, atan, asin, erf, sqrt,
   non-integer powers) are within 1 ulp of the correctly rounded result: evaluating in
   float64 and rounding once to float32 matches most often. It also gives PyTorch's
   saturation: tanh(-9.999) rounds to -1.0 exactly, so its gradient is exactly 0.
@@ -20,7 +21,7 @@ import math
 
 import numpy as np
 
-from . import onednn, vml_trig
+from . import onednn, vml_tanh, vml_trig
 from .fma import fma32
 from .ranges import _chunks
 
@@ -65,7 +66,7 @@ cos = _vml(vml_trig.cos, np.cos)
 tan = _vml(vml_trig.tan, np.tan)
 atan = _rounded(np.arctan, np.arctan)
 asin = _rounded(np.arcsin, np.arcsin)
-tanh = _rounded(np.tanh, np.tanh)
+tanh = _vml(vml_tanh.tanh, np.tanh)
 _expm1_rounded = _rounded(np.expm1, np.expm1)
 
 

@@ -56,9 +56,10 @@ def _tanh1(x: float) -> float:
 
 def tanh(a):
     if a.size == 1:
-        x = float(a.reshape(()))
+        x = float(a) if a.ndim == 0 else float(a.reshape(()))
         if x != 0:  # (tanh(-0.) is -0.: the array path keeps the sign)
-            return np.array(_tanh1(x), dtype=_F32).reshape(a.shape)
+            out = np.array(_tanh1(x), dtype=_F32)
+            return out if a.ndim == 0 else out.reshape(a.shape)
     x = a.astype(np.float64)
     v = np.tanh(x)
     ax = np.abs(x)

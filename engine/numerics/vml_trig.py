@@ -85,10 +85,19 @@ def _tan1(x: float) -> float:
 
 
 def _scalar(a, fn):
-    x = float(a.reshape(()))
+    x = float(a) if a.ndim == 0 else float(a.reshape(()))
     if x == 0:  # sin(-0.) is -0., tan too; cos(+-0.) is 1
         return None
-    return np.array(fn(x), dtype=_F32).reshape(a.shape)
+    out = np.array(fn(x), dtype=_F32)
+    return out if a.ndim == 0 else out.reshape(a.shape)
+
+
+def _sin_s(x: float) -> float:
+    return _sin1(x, 0.0)
+
+
+def _cos_s(x: float) -> float:
+    return _sin1(x, 0.5)
 
 
 # ---- arrays
@@ -107,7 +116,7 @@ def _sin_array(a, shift):
 
 def sin(a):
     if a.size == 1:
-        out = _scalar(a, lambda x: _sin1(x, 0.0))
+        out = _scalar(a, _sin_s)
         if out is not None:
             return out
     out = _sin_array(a, 0.0)
@@ -116,7 +125,7 @@ def sin(a):
 
 def cos(a):
     if a.size == 1:
-        out = _scalar(a, lambda x: _sin1(x, 0.5))
+        out = _scalar(a, _cos_s)
         if out is not None:
             return out
     return _sin_array(a, 0.5)  # r is never 0 here: cos(0) comes out 1 exactly

@@ -1,6 +1,9 @@
 """Bit-identical fractions of gradcli's float32 elementwise ops against torch 2.13, next to
 their speed: each op swept over 20,001 inputs of its domain (forward value and gradient),
 written as a table into bench/RESULTS.md (section "numerics"). Needs torch (the oracle).
+The "formula alone" columns measure the gradient again with torch's own forward values
+(and torch's values for the transcendental calls inside the backward formula): a gradient
+that is identical there differs end to end only because it inherits a 1-ulp forward.
 
     python bench/numerics.py [--no-write]"""
 
@@ -20,17 +23,20 @@ MARK = "## numerics: bit-identical to torch 2.13 (bench/numerics.py)"
 
 
 def main() -> None:
-    rows = ["| op | forward identical | max ulp | gradient identical | max ulp | ms / sweep |",
-            "|---|---|---|---|---|---|"]
-    fw, gr = [], []
+    rows = ["| op | forward identical | max ulp | gradient identical | max ulp "
+            "| gradient, formula alone | max ulp | ms / sweep |",
+            "|---|---|---|---|---|---|---|---|"]
+    fw, gr, fo = [], [], []
     for name in T.SWEEP:
         start = time.perf_counter()
         (f, fu), (g, gu) = T._measure(name)
         ms = (time.perf_counter() - start) * 1000
+        _, (a, au) = T.measure_formula(name)
         fw.append(f)
         gr.append(g)
-        rows.append(f"| {name} | {f:.2%} | {fu} | {g:.2%} | {gu} | {ms:.0f} |")
-    rows.append(f"| **average** | {np.mean(fw):.2%} | | {np.mean(gr):.2%} | | |")
+        fo.append(a)
+        rows.append(f"| {name} | {f:.2%} | {fu} | {g:.2%} | {gu} | {a:.2%} | {au} | {ms:.0f} |")
+    rows.append(f"| **average** | {np.mean(fw):.2%} | | {np.mean(gr):.2%} | | {np.mean(fo):.2%} | | |")
     table = "\n".join(rows)
     print(table)
     if "--no-write" in sys.argv:

@@ -2,7 +2,9 @@
 
 Each op's evaluation was chosen by measurement against torch (bench/numerics.py prints
 the bit-identical fractions; tests/test_numerics_torch.py holds the floors):
-- SLEEF / MKL functions (exp, log, log1p, sin, cos, tan, atan, asin, tanh, erf, sqrt,
+- sin, cos, tan, tanh: MKL VML's values as measured and reproduced in numerics/vml_trig.py
+  and numerics/vml_tanh.py.
+- Other SLEEF / MKL functions (exp, log, log1p, atan, asin, erf, sqrt,
   non-integer powers) are within 1 ulp of the correctly rounded result: evaluating in
   float64 and rounding once to float32 matches most often. It also gives PyTorch's
   saturation: tanh(-9.999) rounds to -1.0 exactly, so its gradient is exactly 0.
@@ -19,7 +21,7 @@ import math
 
 import numpy as np
 
-from . import onednn
+from . import onednn, vml_tanh, vml_trig
 from .fma import fma32
 from .ranges import _chunks
 
@@ -42,6 +44,8 @@ def _rounded(f64_fn, plain_fn):
 
 
 def _erf64(x):
+    if x.size == 1:  # (np.vectorize's set-up costs ~20 us; math.erf is the same function)
+        return np.full(x.shape, math.erf(float(x.reshape(()))), dtype=_F64)
     return np.vectorize(math.erf, otypes=[_F64])(x) if x.size else x.copy()
 
 
@@ -49,12 +53,22 @@ exp = _rounded(np.exp, np.exp)
 log = _rounded(np.log, np.log)
 log1p = _rounded(np.log1p, np.log1p)
 sqrt = _rounded(np.sqrt, np.sqrt)
-sin = _rounded(np.sin, np.sin)
-cos = _rounded(np.cos, np.cos)
-tan = _rounded(np.tan, np.tan)
+
+
+def _vml(vml_fn, plain_fn):
+    """float32 input: MKL VML's result as reproduced (numerics/vml_*.py); else numpy's."""
+    def fn(a):
+        return vml_fn(a) if _is32(a) else plain_fn(a)
+    fn.__name__ = plain_fn.__name__
+    return fn
+
+
+sin = _vml(vml_trig.sin, np.sin)
+cos = _vml(vml_trig.cos, np.cos)
+tan = _vml(vml_trig.tan, np.tan)
 atan = _rounded(np.arctan, np.arctan)
 asin = _rounded(np.arcsin, np.arcsin)
-tanh = _rounded(np.tanh, np.tanh)
+tanh = _vml(vml_tanh.tanh, np.tanh)
 _expm1_rounded = _rounded(np.expm1, np.expm1)
 
 
@@ -74,6 +88,25 @@ def erf(a):
     if a.dtype.kind == "f":
         return _erf64(a.astype(_F64)).astype(a.dtype)
     return _erf64(a.astype(_F64))
+
+
+# torch's float32 erf (MKL's vsErf) is exactly +-1 only from |x| = 3.927734375 on; below
+# that it stays at +-0.99999994 where the correctly rounded value is already +-1
+# (3.9192 <= |x| < 3.9277: about 0.2% of a [-5, 5] sweep)
+_ERF_ONE = np.float32(3.927734375)
+_ERF_BELOW_ONE = np.float32(0.99999994)
+
+
+def erf_mkl(a):
+    """torch.erf's float32 values: erf rounded once, with MKL's saturation point."""
+    out = erf(a)
+    if _is32(a):
+        if a.size == 1 and abs(float(out.reshape(()))) != 1:  # (the 0-d case, cheaply)
+            return out
+        near = (np.abs(out) == 1) & (np.abs(a) < _ERF_ONE)
+        if near.any():
+            out = np.where(near, np.copysign(_ERF_BELOW_ONE, a), out).astype(_F32)
+    return out
 
 
 def rsqrt(a):

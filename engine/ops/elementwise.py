@@ -10,7 +10,7 @@ from ..numerics import unary as U
 from ..numerics.vml_sqrt import vml_sqrt
 from .backward_ops import named
 from .backward_ops import times as _times
-from .helpers import _erf, _first_max, _first_min, _fused, _select, raw, zeros_like
+from .helpers import _first_max, _first_min, _fused, _select, raw, zeros_like
 from .signature import Signature
 from .table import op, unary
 
@@ -115,7 +115,7 @@ op("sigmoid", "SigmoidBackward0", U.sigmoid,
    latex='\\sigma',
    elementwise=True,
    samples=lambda s: [((s.normal(2, 3),), {})])
-op("erf", "ErfBackward0", _erf,
+op("erf", "ErfBackward0", U.erf_mkl,  # (erfc, gelu keep _erf: not vsErf)
    lambda g, o, a: D.mul(D.mul(D.exp(D.neg(D.pow_scalar(a, 2.0))), 2 / math.sqrt(math.pi)), g),
    formulas=("grad * 2 / sqrt(pi) * exp(-self**2)",), dtype_rule="float",
    torch=('erf',), methods=('erf',), signature=unary('erf'),

@@ -363,11 +363,12 @@ def apply_function(cls, args: tuple, kwargs: dict):
         if not isinstance(o, Tensor):
             new_outs.append(o)
             continue
+        given = o  # mark_non_differentiable names the tensor forward returned
         if any(o is d for d in dirty):
             o = _rebase_dirty(node, o)
         elif any(o is t for t in inputs):
             o = _alias(o)
-        if any(o is d for d in non_diff) or o.data.dtype.kind not in "fc":
+        if any(given is d for d in non_diff) or o.data.dtype.kind not in "fc":
             new_outs.append(o)
             continue
         new_outs.append(o)
@@ -386,6 +387,23 @@ def apply_function(cls, args: tuple, kwargs: dict):
             o.grad_fn, o.requires_grad = OutputNode(node, core, k, n), True
     _save(node)
     return tuple(new_outs)
+
+
+def check_inplace_view(t: Tensor) -> None:
+    """An in-place op (with grad mode on) on a view that a custom Function returned (an
+    input returned as-is, or a view made in forward): PyTorch forbids it, as the view's
+    rebase would replace the Function's backward."""
+    fn = t.grad_fn
+    node = fn.node if type(fn) is OutputNode else fn
+    if t._base is None or not isinstance(node, BackwardNode):
+        return
+    k = next((i for i, o in enumerate(node._outputs) if o is t), 0)
+    raise runtime(f"Output {k} of {node._cls.__name__} is a view and is being modified "
+                  "inplace. This view was created inside a custom Function (or because an "
+                  "input was returned as-is) and the autograd logic to handle view+inplace "
+                  "would override the custom backward associated with the custom Function, "
+                  "leading to incorrect gradients. This behavior is forbidden. You can fix "
+                  "this by cloning the output of the custom Function.")
 
 
 def _check_transforms(cls, setup: bool, args: tuple) -> None:

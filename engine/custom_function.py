@@ -398,6 +398,12 @@ def check_inplace_view(t: Tensor) -> None:
     if t._base is None or not isinstance(node, BackwardNode):
         return
     k = next((i for i, o in enumerate(node._outputs) if o is t), 0)
+    if sum(1 for o in node._outputs if o is not None and o.requires_grad) > 1:
+        raise runtime(f"Output {k} of {node._cls.__name__} is a view and is being modified "
+                      "inplace. This view is the output of a function that returns multiple "
+                      "views. Such functions do not allow the output views to be modified "
+                      "inplace. You should replace the inplace operation by an out-of-place "
+                      "one.")
     raise runtime(f"Output {k} of {node._cls.__name__} is a view and is being modified "
                   "inplace. This view was created inside a custom Function (or because an "
                   "input was returned as-is) and the autograd logic to handle view+inplace "

@@ -21,8 +21,7 @@ import numpy as np
 
 from .. import grad_mode
 from .. import versions as V
-from ..custom_function import (_BACKWARD_CLASSES, BackwardNode, Function, GradPack,
-                               OutputNode)
+from ..custom_function import _BACKWARD_CLASSES, BackwardNode, Function, GradPack, OutputNode
 from ..errors import runtime
 from ..hooks import RemovableHandle
 from ..tensor import Tensor

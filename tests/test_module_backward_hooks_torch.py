@@ -1,0 +1,206 @@
+"""nn.Module full backward hooks (and the hooked call path) against PyTorch: one program
+per (module, hook setup), run in-process by real torch and by gradcli's program runner;
+the printed output must be the same: hook call order, grad_input / grad_output (None
+where PyTorch gives None, shapes and values), replaced gradients, the resulting .grad of
+inputs and parameters, grad_fn names and next_functions through the hook nodes."""
+
+import contextlib
+import io
+import warnings
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from gradcli.parser.program import run_program  # noqa: E402
+
+pytestmark = pytest.mark.torch
+
+LOGGERS = '''
+import torch
+import torch.nn as nn
+
+def names(fn):
+    return [None if f[0] is None else f[0].name() for f in fn.next_functions]
+
+def show(tag, grads):
+    print(tag, len(grads))
+    for g in grads:
+        print("  ", None if g is None else (tuple(g.shape), g))
+
+def log_pre(tag):
+    def hook(mod, grad_output):
+        show("pre " + tag, grad_output)
+    return hook
+
+def log_full(tag):
+    def hook(mod, grad_input, grad_output):
+        show("full in " + tag, grad_input)
+        show("full out " + tag, grad_output)
+    return hook
+'''
+
+# module setups: build `m`, the call `out = ...`, and `leaves` to print the .grad of
+MODULES = {
+    "linear": '''
+torch.manual_seed(0)
+m = nn.Linear(3, 2)
+x = torch.randn(4, 3, requires_grad=True)
+out = m(x)
+leaves = [x, m.weight, m.bias]
+''',
+    "linear_input_no_grad": '''
+torch.manual_seed(3)
+m = nn.Linear(3, 2)
+x = torch.randn(2, 3)
+out = m(x)
+leaves = [m.weight, m.bias]
+''',
+    "sequential": '''
+torch.manual_seed(4)
+m = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+x = torch.randn(5, 3, requires_grad=True)
+out = m(x)
+leaves = [x, m[0].weight, m[2].bias]
+''',
+    "two_inputs": '''
+class Mix(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.tensor([0.5, -1.0, 2.0]))
+    def forward(self, a, b, k):
+        return torch.tanh(a * self.w) * b + k
+m = Mix()
+a = torch.tensor([0.25, -0.5, 1.5], requires_grad=True)
+b = torch.tensor([2.0, 3.0, -1.0])
+out = m(a, b, 0.5)
+leaves = [a, m.w]
+''',
+    "tuple_output": '''
+class Split(nn.Module):
+    def forward(self, x, y):
+        return x * y, "label", (x - y).sum(), y.exp()
+m = Split()
+x = torch.tensor([1.0, -2.0, 0.5], requires_grad=True)
+y = torch.tensor([0.5, 0.25, -1.0], requires_grad=True)
+out = m(x, y)
+leaves = [x, y]
+''',
+}
+
+# hook setups, registered before the call (the placeholder line is replaced)
+HOOKS = {
+    "pre": "m.register_full_backward_pre_hook(log_pre('m'))",
+    "full": "m.register_full_backward_hook(log_full('m'))",
+    "both_prepended": '''
+m.register_full_backward_hook(log_full('second'))
+m.register_full_backward_hook(log_full('first'), prepend=True)
+m.register_full_backward_pre_hook(log_pre('pre second'))
+m.register_full_backward_pre_hook(log_pre('pre first'), prepend=True)
+''',
+    "replace_grad_output": '''
+def double(mod, grad_output):
+    show("pre seen", grad_output)
+    return tuple(None if g is None else g * 2 for g in grad_output)
+m.register_full_backward_pre_hook(double)
+m.register_full_backward_hook(log_full('after'))
+''',
+    "replace_grad_input": '''
+def scale(mod, grad_input, grad_output):
+    show("full seen", grad_input)
+    return tuple(None if g is None else g * -3 for g in grad_input)
+m.register_full_backward_hook(scale)
+m.register_full_backward_hook(log_full('next'))
+''',
+    "removed": '''
+h1 = m.register_full_backward_hook(log_full('gone'))
+h2 = m.register_full_backward_pre_hook(log_pre('gone'))
+h3 = m.register_full_backward_hook(log_full('kept'))
+h1.remove()
+h2.remove()
+h1.remove()
+''',
+    "submodules": '''
+for name, sub in m.named_modules():
+    sub.register_full_backward_pre_hook(log_pre(name or 'top'))
+    sub.register_full_backward_hook(log_full(name or 'top'))
+''',
+}
+
+BODY = '''
+outs = out if isinstance(out, tuple) else (out,)
+tensors = [o for o in outs if isinstance(o, torch.Tensor)]
+for o in tensors:
+    print(o)
+    print(o.grad_fn.name(), names(o.grad_fn))
+    print("inner", names(o.grad_fn.next_functions[0][0]))
+loss = tensors[0].pow(2).sum()
+for o in tensors[1:]:
+    loss = loss + o.sum() * 0.5
+loss.backward()
+for t in leaves:
+    print(t.grad)
+'''
+
+
+def program(module: str, hooks: str) -> str:
+    setup = MODULES[module]
+    before, _, after = setup.partition("out = ")
+    return LOGGERS + before + HOOKS[hooks] + "\nout = " + after + BODY
+
+
+def torch_output(text: str) -> str:
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exec(compile(text, "<program>", "exec"), {"__name__": "__main__"})
+    return buf.getvalue()
+
+
+def gradcli_output(text: str) -> str:
+    parts = []
+    run_program(text, parts.append, lambda line, msg: None)
+    return "".join(parts)
+
+
+CASES = [(m, h) for m in MODULES for h in HOOKS]
+
+
+@pytest.mark.parametrize("module,hooks", CASES, ids=[f"{m}-{h}" for m, h in CASES])
+def test_hooks_run_as_in_torch(module, hooks):
+    text = program(module, hooks)
+    expected = torch_output(text)
+    assert "full" in expected or "pre" in expected or hooks == "removed"
+    assert gradcli_output(text) == expected
+
+
+def test_hook_free_call_is_the_hooked_call():
+    """Module.__call__'s fast path (no hook anywhere) against the hooked path: the same
+    values, gradients and forward result, with hooks that change nothing."""
+    text = LOGGERS + MODULES["sequential"] + BODY
+    plain = gradcli_output(text)
+    hooked = gradcli_output(text.replace(
+        "out = m(x)", "m.register_forward_hook(lambda mod, i, o: None)\n"
+                      "m.register_forward_pre_hook(lambda mod, i: None)\nout = m(x)"))
+    assert plain == hooked == torch_output(text)
+
+
+def test_global_hooks_end_with_the_run():
+    text = LOGGERS + '''
+from torch.nn.modules.module import register_module_full_backward_hook
+register_module_full_backward_hook(log_full('global'))
+''' + MODULES["linear"] + BODY
+    first = gradcli_output(text)
+    assert "full in global" in first and first == torch_output(text + '''
+import torch.nn.modules.module as mm
+mm._global_backward_hooks.clear()
+mm._global_is_full_backward_hook = None
+''')
+    # a later run in the same process no longer has the first run's global hook
+    assert "global" not in gradcli_output(LOGGERS + MODULES["linear"] + BODY)
+
+
+def test_deprecated_backward_hook_is_refused_by_name():
+    text = LOGGERS + "m = nn.Linear(2, 2)\nm.register_backward_hook(log_full('old'))\n"
+    with pytest.raises(Exception, match="register_backward_hook"):
+        gradcli_output(text)

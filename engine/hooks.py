@@ -24,6 +24,7 @@ class RemovableHandle:
     """torch.utils.hooks.RemovableHandle: remove() unregisters the hook (again: no-op)."""
 
     __slots__ = ("_table", "id")
+    __module__ = "torch.utils.hooks"  # type(handle) prints as PyTorch's class
 
     def __init__(self, table: dict, hid: int):
         self._table = table

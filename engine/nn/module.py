@@ -44,6 +44,7 @@ class RemovableHandle:
     the tables of its flags (with_kwargs, always_call); ids are unique across tables."""
 
     _next_id = [0]
+    __module__ = "torch.utils.hooks"  # type(handle) prints as PyTorch's class
 
     def __init__(self, hooks: dict, *, extra_dict=None):
         self.hooks = hooks
@@ -490,7 +491,7 @@ class Module:
     def __call__(self, *args, **kwargs):
         # no hook anywhere (the common case): straight to forward, as _call_impl does
         if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks
-                or self._backward_pre_hooks or module_hooks.any_global()):
+                or self._backward_pre_hooks or module_hooks.ANY_GLOBAL[0]):
             return self.forward(*args, **kwargs)
         return module_hooks.call_impl(self, args, kwargs)
 

@@ -24,9 +24,9 @@ DEPRECATED_BACKWARD_HOOK = (
     "module's output) is not supported; use register_full_backward_hook")
 
 
-def any_global() -> bool:
-    return bool(_global_forward_pre_hooks or _global_forward_hooks
-                or _global_backward_pre_hooks or _global_backward_hooks)
+# a global hook was registered in this run: Module.__call__ then takes the hooked path
+# (which finds the tables empty again after removals); one list read on the hook-free path
+ANY_GLOBAL = [False]
 
 
 def reset() -> None:
@@ -36,11 +36,13 @@ def reset() -> None:
                   _global_forward_hooks_always_called, _global_forward_hooks_with_kwargs):
         table.clear()
     _global_is_full_backward_hook[0] = None
+    ANY_GLOBAL[0] = False
 
 
 def _handle(table, extra=None):
     from .module import RemovableHandle
 
+    ANY_GLOBAL[0] = True
     return RemovableHandle(table, extra_dict=extra)
 
 

@@ -19,6 +19,7 @@ import warnings
 
 import numpy as np
 
+from .. import func_transforms as FT
 from .. import grad_mode
 from .. import versions as V
 from ..custom_function import _BACKWARD_CLASSES, BackwardNode, Function, GradPack, OutputNode
@@ -176,7 +177,8 @@ class BackwardHook:
                 tensors_idx.append(i)
                 tensors.append(arg)
                 requires_grad |= arg.requires_grad
-        if not (requires_grad and grad_mode.is_enabled()):
+        # inside torch.func.vmap a batched tensor does not require grad: nothing is wrapped
+        if not (requires_grad and grad_mode.is_enabled()) or FT._VMAP[0]:
             return args, None
         new_tensors = BackwardHookFunction.apply(*tensors)
         if len(new_tensors) == 0:

@@ -10,24 +10,17 @@ with grad_output before the module's own backward (the pre-hooks run there and m
 replace grad_output); the input node's fires once every input gradient is computed (the
 full hooks run there with grad_input and grad_output and may replace grad_input).
 
-The nodes are engine/custom_function.py's BackwardNode with post-hooks added: a node's
-`_grads` (one call per backward pass, all outputs' gradients packed) runs the identity
-backward, then the hooks, with PyTorch's checks of what a hook returns."""
+The nodes are engine/custom_function.py's custom Function nodes, whose post-hooks
+(engine/hooks.py's node hooks) run once per backward pass with all gradients at hand,
+with PyTorch's checks of what a hook returns."""
 
-import itertools
 import warnings
-
-import numpy as np
 
 from .. import func_transforms as FT
 from .. import grad_mode
-from .. import versions as V
-from ..custom_function import _BACKWARD_CLASSES, BackwardNode, Function, GradPack, OutputNode
+from ..custom_function import Function, OutputNode
 from ..errors import runtime
-from ..hooks import RemovableHandle
 from ..tensor import Tensor
-
-_ids = itertools.count()
 
 
 class BackwardHookFunction(Function):
@@ -41,82 +34,6 @@ class BackwardHookFunction(Function):
     @staticmethod
     def backward(ctx, *args):
         return args
-
-
-class BackwardHookFunctionBackward(BackwardNode):
-    """The node of one BackwardHookFunction application, with PyTorch's node post-hooks:
-    hook(grad_inputs, grad_outputs) after the node's backward; a returned tuple replaces
-    grad_inputs (what flows on to the node's inputs)."""
-
-    def register_hook(self, fn):
-        hooks = self.__dict__.setdefault("_post_hooks", {})
-        hid = next(_ids)
-        hooks[hid] = fn
-        return RemovableHandle(hooks, hid)
-
-    def _grads(self, g) -> tuple:
-        cache = self.__dict__.get("_hooked")
-        if cache is not None and cache[0] is g:
-            return cache[1]
-        grads = BackwardNode._grads(self, g)
-        hooks = self.__dict__.get("_post_hooks")
-        if hooks:
-            slots = g.slots if isinstance(g, GradPack) else [g]
-            grads = _run_post_hooks(list(hooks.values()), grads, slots)
-        self.__dict__["_hooked"] = (g, grads)
-        return grads
-
-
-# apply_function makes BackwardHookFunction's nodes of this class (PyTorch's FunctionMeta
-# names it the same way: <Function name>Backward)
-_BACKWARD_CLASSES[BackwardHookFunction] = BackwardHookFunctionBackward
-
-
-def _as_tensor(v):
-    return v if v is None or isinstance(v, Tensor) else Tensor(np.asarray(v))
-
-
-def _type_name(t: Tensor) -> str:
-    name = t.data.dtype.name
-    return f"torch.{V._TYPES.get(name, name)}Tensor"
-
-
-def _hook_name(fn) -> str:
-    return getattr(fn, "__name__", "<unknown>")
-
-
-def _check_result(prev: tuple, result, fn) -> None:
-    """torch/csrc/autograd/python_hook.cpp's check_result / check_single_result."""
-    if not isinstance(result, tuple):
-        raise TypeError(f"expected tuple, but hook returned '{type(result).__name__}'")
-    if len(prev) != len(result):
-        raise runtime(f"hook '{_hook_name(fn)}' has returned an incorrect number of values "
-                      f"(got {len(result)}, but expected {len(prev)})")
-    for original, value in zip(prev, result, strict=True):
-        if value is None:
-            continue
-        if original is None:
-            raise runtime("can't replace a None gradient with a non-None value")
-        if not isinstance(value, Tensor):
-            raise TypeError(f"expected Variable, but hook returned '{type(value).__name__}'")
-        if original.data.dtype != value.data.dtype:
-            raise runtime(f"hook '{_hook_name(fn)}' has changed the type of value (was "
-                          f"{_type_name(original)} got {_type_name(value)})")
-        if original.data.shape != value.data.shape:
-            raise runtime(f"hook '{_hook_name(fn)}' has changed the size of value")
-
-
-def _run_post_hooks(hooks: list, grads: tuple, slots: list) -> tuple:
-    create = grad_mode.is_enabled()  # the engine runs rules with grad mode = create_graph
-    outputs = tuple(_as_tensor(r) for r in grads)
-    inputs = tuple(_as_tensor(s) for s in slots)
-    for fn in hooks:
-        result = fn(outputs, inputs)
-        if result is None:
-            continue
-        _check_result(outputs, result, fn)
-        outputs = result
-    return tuple(r if r is None or create else r.data for r in outputs)
 
 
 def _node_of(t: Tensor):

@@ -204,3 +204,72 @@ def test_deprecated_backward_hook_is_refused_by_name():
     text = LOGGERS + "m = nn.Linear(2, 2)\nm.register_backward_hook(log_full('old'))\n"
     with pytest.raises(Exception, match="register_backward_hook"):
         gradcli_output(text)
+
+
+# ---------------------------------------------------------------- random programs
+LAYERS = ["nn.Linear({i}, {o})", "nn.Tanh()", "nn.ReLU()", "nn.Sigmoid()", "nn.Identity()"]
+HOOK_BODIES = {
+    "pre": "lambda m, go, k={k}: print('pre', k, [None if g is None else g.shape for g in go])",
+    "pre_scale": "lambda m, go, k={k}: tuple(None if g is None else g * {s} for g in go)",
+    "full": "lambda m, gi, go, k={k}: print('full', k, gi[0] is None, go[0].sum())",
+    "full_scale": "lambda m, gi, go, k={k}: tuple(None if g is None else g * {s} for g in gi)",
+}
+
+
+def random_program(seed: int) -> str:
+    """A Sequential of Linear and activation layers with random full backward hooks and
+    pre-hooks (printing or scaling, prepended or not, some removed) on random submodules,
+    an input that does or does not require grad, then backward or autograd.grad."""
+    import random
+
+    rng = random.Random(seed)
+    width = rng.choice([2, 3])
+    layers, size = [], width
+    for _ in range(rng.randint(1, 4)):
+        kind = rng.choice(LAYERS)
+        out = rng.choice([1, 2, 3]) if "Linear" in kind else size
+        layers.append(kind.format(i=size, o=out))
+        size = out
+    lines = [f"torch.manual_seed({seed})", f"net = nn.Sequential({', '.join(layers)})",
+             "mods = [net] + list(net)", "handles = []"]
+    for k in range(rng.randint(1, 5)):
+        kind = rng.choice(list(HOOK_BODIES))
+        where = rng.randrange(len(layers) + 1)
+        body = HOOK_BODIES[kind].format(k=k, s=rng.choice(["2.0", "-0.5", "0.25"]))
+        register = "register_full_backward_pre_hook" if kind.startswith("pre") \
+            else "register_full_backward_hook"
+        prepend = ", prepend=True" if rng.random() < 0.3 else ""
+        lines.append(f"handles.append(mods[{where}].{register}({body}{prepend}))")
+    if rng.random() < 0.3:
+        lines.append(f"handles[{rng.randrange(len(lines) - 4)}].remove()")
+    grad = rng.random() < 0.7
+    lines.append(f"x = torch.randn(2, {width}, requires_grad={grad})")
+    lines.append("y = net(x)")
+    lines.append("print(y, y.grad_fn.name() if y.grad_fn else None)")
+    if grad and rng.random() < 0.4:
+        lines.append("print(torch.autograd.grad(y.pow(2).sum(), x))")
+    else:
+        lines.append("y.pow(2).sum().backward()")
+        lines.append("print(x.grad, [p.grad for p in net.parameters()])")
+    return LOGGERS + "\n".join(lines) + "\n"
+
+
+def _outcome(side: str, text: str) -> str:
+    """What a program printed, then its error's message (PyTorch's wording) if it failed."""
+    printed = io.StringIO()
+    try:
+        if side == "gradcli":
+            run_program(text, printed.write, lambda line, msg: None)
+        else:
+            with contextlib.redirect_stdout(printed), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                exec(compile(text, "<program>", "exec"), {"__name__": "__main__"})
+    except Exception as e:  # gradcli's errors read "Type: message", as Python shows them
+        printed.write(str(e) if side == "gradcli" else f"{type(e).__name__}: {e}")
+    return printed.getvalue()
+
+
+@pytest.mark.parametrize("seed", range(80))
+def test_random_hook_programs_print_what_torch_prints(seed):
+    text = random_program(seed)
+    assert _outcome("gradcli", text) == _outcome("torch", text), text

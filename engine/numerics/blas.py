@@ -28,5 +28,9 @@ def mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """a @ b for 2-D arrays (shapes already checked)."""
     if _axpy_order(a, b):
         # the running sum over k, left to right (numpy's accumulate is sequential)
-        return np.cumsum(a[:, :, None] * b[None, :, :], axis=1, dtype=a.dtype)[:, -1]
-    return a @ b
+        out = np.cumsum(a[:, :, None] * b[None, :, :], axis=1, dtype=a.dtype)[:, -1]
+    else:
+        out = a @ b
+    if out.dtype.kind == "f":
+        out += 0.0  # MKL's sums start from +0.: products that are all -0. sum to +0.
+    return out

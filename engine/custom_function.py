@@ -154,6 +154,25 @@ class BackwardNode:
                                  f"is not writable")
         self.__dict__[name] = value
 
+    def inplace_view_error(self, t: Tensor) -> None:
+        """An in-place op (with grad mode on) on a view this Function returned (an input
+        returned as-is, or a view made in forward): PyTorch forbids it, as the view's
+        rebase would replace the Function's backward. (OutputNode reaches it too.)"""
+        k = next((i for i, o in enumerate(self._outputs) if o is t), 0)
+        if sum(1 for o in self._outputs if o is not None and o.requires_grad) > 1:
+            raise runtime(f"Output {k} of {self._cls.__name__} is a view and is being "
+                          "modified inplace. This view is the output of a function that "
+                          "returns multiple views. Such functions do not allow the output "
+                          "views to be modified inplace. You should replace the inplace "
+                          "operation by an out-of-place one.")
+        raise runtime(f"Output {k} of {self._cls.__name__} is a view and is being modified "
+                      "inplace. This view was created inside a custom Function (or because "
+                      "an input was returned as-is) and the autograd logic to handle "
+                      "view+inplace would override the custom backward associated with the "
+                      "custom Function, leading to incorrect gradients. This behavior is "
+                      "forbidden. You can fix this by cloning the output of the custom "
+                      "Function.")
+
     # ------------------------------------------------------------------ backward
     def _grads(self, g) -> tuple:
         """The user's gradients for every forward argument, computed once per backward
@@ -412,29 +431,6 @@ def apply_function(cls, args: tuple, kwargs: dict):
             o.grad_fn, o.requires_grad = OutputNode(node, core, k, n), True
     _save(node)
     return tuple(new_outs)
-
-
-def check_inplace_view(t: Tensor) -> None:
-    """An in-place op (with grad mode on) on a view that a custom Function returned (an
-    input returned as-is, or a view made in forward): PyTorch forbids it, as the view's
-    rebase would replace the Function's backward."""
-    fn = t.grad_fn
-    node = fn.node if type(fn) is OutputNode else fn
-    if t._base is None or not isinstance(node, BackwardNode):
-        return
-    k = next((i for i, o in enumerate(node._outputs) if o is t), 0)
-    if sum(1 for o in node._outputs if o is not None and o.requires_grad) > 1:
-        raise runtime(f"Output {k} of {node._cls.__name__} is a view and is being modified "
-                      "inplace. This view is the output of a function that returns multiple "
-                      "views. Such functions do not allow the output views to be modified "
-                      "inplace. You should replace the inplace operation by an out-of-place "
-                      "one.")
-    raise runtime(f"Output {k} of {node._cls.__name__} is a view and is being modified "
-                  "inplace. This view was created inside a custom Function (or because an "
-                  "input was returned as-is) and the autograd logic to handle view+inplace "
-                  "would override the custom backward associated with the custom Function, "
-                  "leading to incorrect gradients. This behavior is forbidden. You can fix "
-                  "this by cloning the output of the custom Function.")
 
 
 def _check_transforms(cls, setup: bool, args: tuple) -> None:

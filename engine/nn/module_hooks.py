@@ -11,6 +11,39 @@ from collections import OrderedDict
 from ..errors import runtime
 from ..tensor import Tensor
 
+
+class RemovableHandle:
+    """torch.utils.hooks.RemovableHandle: remove() drops the hook from its table and from
+    the tables of its flags (with_kwargs, always_call); ids are unique across tables."""
+
+    _next_id = [0]
+    __module__ = "torch.utils.hooks"  # type(handle) prints as PyTorch's class
+
+    def __init__(self, hooks: dict, *, extra_dict=None):
+        self.hooks = hooks
+        self.id = RemovableHandle._next_id[0]
+        RemovableHandle._next_id[0] += 1
+        if extra_dict is None:
+            extra_dict = ()
+        elif isinstance(extra_dict, dict):
+            extra_dict = (extra_dict,)
+        self.extra_dicts = tuple(extra_dict)
+
+    def remove(self):
+        self.hooks.pop(self.id, None)
+        for d in self.extra_dicts:
+            d.pop(self.id, None)
+
+    def __repr__(self) -> str:
+        return "<torch.utils.hooks.RemovableHandle object>"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
 _global_backward_pre_hooks: OrderedDict = OrderedDict()
 _global_backward_hooks: OrderedDict = OrderedDict()
 _global_is_full_backward_hook = [None]
@@ -40,8 +73,6 @@ def reset() -> None:
 
 
 def _handle(table, extra=None):
-    from .module import RemovableHandle
-
     ANY_GLOBAL[0] = True
     return RemovableHandle(table, extra_dict=extra)
 

@@ -7,7 +7,7 @@ from .. import dtypes, grad_mode, versions, views
 from ..apply import apply, broadcast_shape
 from ..errors import index_error, runtime, type_error, value_error
 from ..ops import OPS
-from ..tensor import TANGENT, Node, Tensor
+from ..tensor import TANGENT, Tensor
 from .args import _scalar_type, _tensor, _type_name
 from .arithmetic import add, clamp, div, mul, neg, pow, sub
 from .factories import data_to_array
@@ -102,10 +102,10 @@ def setitem(t: Tensor, key, value) -> None:
 def _check_inplace(t: Tensor):
     if grad_mode.is_enabled() and t.requires_grad:
         base = t._base
-        if base is not None and t.grad_fn is not None and type(t.grad_fn) is not Node:
-            from ..custom_function import check_inplace_view  # (imports this module)
-
-            check_inplace_view(t)  # a custom Function's output view: PyTorch's error
+        # a view a custom Function returned: its node raises PyTorch's error
+        check = getattr(t.grad_fn, "inplace_view_error", None) if base is not None else None
+        if check is not None:
+            check(t)
         if base is not None and base.grad_fn is None and base.requires_grad:
             raise runtime("a view of a leaf Variable that requires grad is being used in an "
                           "in-place operation.")

@@ -18,11 +18,13 @@ import numpy as np
 
 from . import forward_ad, grad_mode
 from . import func_transforms as FT
+from . import hooks as H
 from . import versions as V
 from .errors import runtime
 from .ops.table import Op
 from .tensor import VERSIONED, AccumulateGrad, Node, Tensor
 from .torch_api import autograd_api  # noqa: F401  (its grad_fn reader, wrapped below)
+from .torch_api.autograd_api import NODE_METHODS
 from .torch_api.registry import ATTRIBUTES
 
 FREED = ("Trying to backward through the graph a second time (or directly access saved "
@@ -136,8 +138,12 @@ class BackwardNode:
         return list(enumerate(self.inputs))
 
     def register_hook(self, fn):
-        raise NotImplementedError("gradcli: grad_fn.register_hook on a custom Function's "
-                                  "node is not supported")
+        """Node post-hook: fn(grad_inputs, grad_outputs) after backward."""
+        return H.register_node_hook(self.__dict__.setdefault("_post_hooks", {}), fn)
+
+    def register_prehook(self, fn):
+        """Node pre-hook: fn(grad_outputs) before backward."""
+        return H.register_node_hook(self.__dict__.setdefault("_pre_hooks", {}), fn)
 
     def __repr__(self) -> str:
         return f"<torch.autograd.function.{self._name}>"
@@ -148,6 +154,25 @@ class BackwardNode:
                                  f"is not writable")
         self.__dict__[name] = value
 
+    def inplace_view_error(self, t: Tensor) -> None:
+        """An in-place op (with grad mode on) on a view this Function returned (an input
+        returned as-is, or a view made in forward): PyTorch forbids it, as the view's
+        rebase would replace the Function's backward. (OutputNode reaches it too.)"""
+        k = next((i for i, o in enumerate(self._outputs) if o is t), 0)
+        if sum(1 for o in self._outputs if o is not None and o.requires_grad) > 1:
+            raise runtime(f"Output {k} of {self._cls.__name__} is a view and is being "
+                          "modified inplace. This view is the output of a function that "
+                          "returns multiple views. Such functions do not allow the output "
+                          "views to be modified inplace. You should replace the inplace "
+                          "operation by an out-of-place one.")
+        raise runtime(f"Output {k} of {self._cls.__name__} is a view and is being modified "
+                      "inplace. This view was created inside a custom Function (or because "
+                      "an input was returned as-is) and the autograd logic to handle "
+                      "view+inplace would override the custom backward associated with the "
+                      "custom Function, leading to incorrect gradients. This behavior is "
+                      "forbidden. You can fix this by cloning the output of the custom "
+                      "Function.")
+
     # ------------------------------------------------------------------ backward
     def _grads(self, g) -> tuple:
         """The user's gradients for every forward argument, computed once per backward
@@ -157,6 +182,9 @@ class BackwardNode:
             return cache[1]
         create = grad_mode.is_enabled()  # the engine runs rules with grad mode = create_graph
         slots = g.slots if isinstance(g, GradPack) else [g]
+        pre_hooks = self.__dict__.get("_pre_hooks")
+        if pre_hooks:
+            slots = H.run_node_hooks(pre_hooks.values(), slots)
         args = []
         for out, s in zip(self._outputs, slots, strict=True):
             if s is None:
@@ -194,6 +222,9 @@ class BackwardNode:
                 want = ", ".join(map(str, inp.data.shape))
                 raise runtime(f"Function {self._name} returned an invalid gradient at index "
                               f"{i} - got [{got}] but expected shape compatible with [{want}]")
+        post_hooks = self.__dict__.get("_post_hooks")
+        if post_hooks:
+            grads = H.run_node_hooks(post_hooks.values(), grads, slots)
         grads = tuple(r if r is None or create else r.data for r in grads)
         self.__dict__["_cache"] = (g, grads)
         return grads
@@ -319,6 +350,19 @@ def _read_grad_fn(reader):
 ATTRIBUTES["grad_fn"] = _read_grad_fn(ATTRIBUTES["grad_fn"])
 
 
+def _refuse_node_hook(kind):
+    # a built-in op's node has no place for hooks in the engine's per-input rule calls
+    def refuse(node, fn):
+        raise NotImplementedError(f"gradcli: grad_fn.{kind} on {node.name()} (a built-in "
+                                  f"op's node) is not supported; Tensor.register_hook and "
+                                  f"the nodes of custom autograd Functions take hooks")
+    return refuse
+
+
+for _kind in ("register_hook", "register_prehook"):
+    NODE_METHODS.setdefault(_kind, _refuse_node_hook(_kind))
+
+
 def _has_setup_context(cls) -> bool:
     return cls.setup_context is not Function.setup_context
 
@@ -363,11 +407,12 @@ def apply_function(cls, args: tuple, kwargs: dict):
         if not isinstance(o, Tensor):
             new_outs.append(o)
             continue
+        given = o  # mark_non_differentiable names the tensor forward returned
         if any(o is d for d in dirty):
             o = _rebase_dirty(node, o)
         elif any(o is t for t in inputs):
             o = _alias(o)
-        if any(o is d for d in non_diff) or o.data.dtype.kind not in "fc":
+        if any(given is d for d in non_diff) or o.data.dtype.kind not in "fc":
             new_outs.append(o)
             continue
         new_outs.append(o)

@@ -2,6 +2,7 @@
 ops'); constructors and extra_repr as torch/nn/modules/activation.py."""
 
 from ..torch_api.nn_functional import FUNCTIONAL as F
+from ..torch_api.registry import METHODS
 from . import surface as api
 from .module import Module
 
@@ -16,6 +17,8 @@ class ReLU(Module):
         self.inplace = inplace
 
     def forward(self, input):
+        if self.inplace:  # torch's F.relu(input, inplace=True): relu_ on the input itself
+            return METHODS["relu_"](input)
         return F["relu"](input)
 
     def extra_repr(self):

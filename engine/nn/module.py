@@ -9,6 +9,8 @@ import numpy as np
 from .. import dtypes, grad_mode
 from ..errors import runtime
 from ..tensor import Tensor
+from . import module_hooks
+from .module_hooks import RemovableHandle
 from .parameter import Buffer, Parameter
 
 
@@ -38,24 +40,6 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
     __str__ = __repr__
 
 
-class RemovableHandle:
-    _next_id = [0]
-
-    def __init__(self, hooks: dict):
-        self.hooks = hooks
-        self.id = RemovableHandle._next_id[0]
-        RemovableHandle._next_id[0] += 1
-
-    def remove(self):
-        self.hooks.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
-
-
 class Module:
     training: bool
     dump_patches = False
@@ -74,6 +58,12 @@ class Module:
         setter(self, "_modules", {})
         setter(self, "_forward_pre_hooks", OrderedDict())
         setter(self, "_forward_hooks", OrderedDict())
+        setter(self, "_forward_pre_hooks_with_kwargs", OrderedDict())
+        setter(self, "_forward_hooks_with_kwargs", OrderedDict())
+        setter(self, "_forward_hooks_always_called", OrderedDict())
+        setter(self, "_backward_pre_hooks", OrderedDict())
+        setter(self, "_backward_hooks", OrderedDict())
+        setter(self, "_is_full_backward_hook", None)
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required '
@@ -416,35 +406,63 @@ class Module:
 
     # ------------------------------------------------------------ calling
     def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
-        if with_kwargs:
-            raise NotImplementedError("gradcli: forward hooks with_kwargs")
-        handle = RemovableHandle(self._forward_pre_hooks)
+        handle = RemovableHandle(self._forward_pre_hooks,
+                                 extra_dict=self._forward_pre_hooks_with_kwargs)
         self._forward_pre_hooks[handle.id] = hook
+        if with_kwargs:
+            self._forward_pre_hooks_with_kwargs[handle.id] = True
         if prepend:
             self._forward_pre_hooks.move_to_end(handle.id, last=False)
         return handle
 
     def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False,
                               always_call=False):
-        if with_kwargs:
-            raise NotImplementedError("gradcli: forward hooks with_kwargs")
-        handle = RemovableHandle(self._forward_hooks)
+        handle = RemovableHandle(self._forward_hooks, extra_dict=[
+            self._forward_hooks_with_kwargs, self._forward_hooks_always_called])
         self._forward_hooks[handle.id] = hook
+        if with_kwargs:
+            self._forward_hooks_with_kwargs[handle.id] = True
+        if always_call:
+            self._forward_hooks_always_called[handle.id] = True
         if prepend:
             self._forward_hooks.move_to_end(handle.id, last=False)
         return handle
 
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        handle = RemovableHandle(self._backward_pre_hooks)
+        self._backward_pre_hooks[handle.id] = hook
+        if prepend:
+            self._backward_pre_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        if self._is_full_backward_hook is False:
+            raise runtime("Cannot use both regular backward hooks and full backward hooks on a "
+                          "single Module. Please use only one of them.")
+        self._is_full_backward_hook = True
+        handle = RemovableHandle(self._backward_hooks)
+        self._backward_hooks[handle.id] = hook
+        if prepend:
+            self._backward_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_backward_hook(self, hook):
+        # PyTorch's deprecated form hooks the grad_fn of the output (grad_input = that
+        # node's input gradients): refused by name rather than run differently
+        if self._is_full_backward_hook is True:
+            raise runtime("Cannot use both regular backward hooks and full backward hooks on a "
+                          "single Module. Please use only one of them.")
+        from .module_hooks import DEPRECATED_BACKWARD_HOOK
+
+        raise NotImplementedError(DEPRECATED_BACKWARD_HOOK.format(
+            "Module.register_backward_hook"))
+
     def __call__(self, *args, **kwargs):
-        for hook in list(self._forward_pre_hooks.values()):
-            result = hook(self, args)
-            if result is not None:
-                args = result if isinstance(result, tuple) else (result,)
-        out = self.forward(*args, **kwargs)
-        for hook in list(self._forward_hooks.values()):
-            result = hook(self, args, out)
-            if result is not None:
-                out = result
-        return out
+        # no hook anywhere (the common case): straight to forward, as _call_impl does
+        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks
+                or self._backward_pre_hooks or module_hooks.ANY_GLOBAL[0]):
+            return self.forward(*args, **kwargs)
+        return module_hooks.call_impl(self, args, kwargs)
 
     # ------------------------------------------------------------ printing
     def _get_name(self):

@@ -9,6 +9,7 @@ from .. import optim as _optim
 from ..torch_api import nn_functional as api_nn
 from . import init as _init
 from . import module as _module
+from . import module_hooks as _module_hooks
 
 # torch.nn: the classes (Module, Parameter, layers, activations, losses)
 NN = {name: getattr(_nn, name) for name in _nn.__all__}
@@ -29,6 +30,9 @@ LR_SCHEDULER = {n: getattr(_optim.lr_scheduler, n) for n in (
     "LRScheduler", "LambdaLR", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR")}
 
 UTILS_DATA = dict(data.UTILS_DATA)
+
+# torch.nn.modules.module: Module and the module-global hooks
+MODULES_MODULE = {"Module": _module.Module, **_module_hooks.GLOBAL_REGISTRATION}
 
 # Types whose instances programs may hold; their attribute access is ordinary Python
 # (user classes subclass Module), so a sandboxed runner should allow these classes'

@@ -26,7 +26,16 @@ def _axpy_order(a: np.ndarray, b: np.ndarray) -> bool:
 
 def mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """a @ b for 2-D arrays (shapes already checked)."""
+    m, k, n = a.shape[0], a.shape[1], b.shape[1]
+    if k == 1 and m > 1 and n > 1:
+        # an outer product: MKL writes the products themselves (their zeros keep their
+        # signs), where numpy's matmul adds them to +0.
+        return a * b
     if _axpy_order(a, b):
         # the running sum over k, left to right (numpy's accumulate is sequential)
-        return np.cumsum(a[:, :, None] * b[None, :, :], axis=1, dtype=a.dtype)[:, -1]
-    return a @ b
+        out = np.cumsum(a[:, :, None] * b[None, :, :], axis=1, dtype=a.dtype)[:, -1]
+    else:
+        out = a @ b
+    if out.dtype.kind == "f":
+        out += 0.0  # MKL's sums start from +0.: products that are all -0. sum to +0.
+    return out

@@ -102,6 +102,10 @@ def setitem(t: Tensor, key, value) -> None:
 def _check_inplace(t: Tensor):
     if grad_mode.is_enabled() and t.requires_grad:
         base = t._base
+        # a view a custom Function returned: its node raises PyTorch's error
+        check = getattr(t.grad_fn, "inplace_view_error", None) if base is not None else None
+        if check is not None:
+            check(t)
         if base is not None and base.grad_fn is None and base.requires_grad:
             raise runtime("a view of a leaf Variable that requires grad is being used in an "
                           "in-place operation.")

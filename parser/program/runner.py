@@ -13,6 +13,7 @@ from RestrictedPython import compile_restricted_exec
 
 from ...engine import grad_mode, torch_extras
 from ...engine.errors import GradcliError, GradcliSyntaxError
+from ...engine.nn import module_hooks
 from ...engine.suggest import did_you_mean
 from . import guards, modules, torch_autograd, torch_nn  # noqa: F401  (they register modules)
 from .policy import FILENAME, ProgramPolicy
@@ -100,6 +101,7 @@ def run_program(text: str, write, warn, max_steps: int = DEFAULT_MAX_STEPS,
         sys.setrecursionlimit(limit)
         grad_mode._enabled[0] = grad_before
         torch_extras.reset_printoptions()
+        module_hooks.reset()  # torch.nn.modules.module's global hooks end with the run
 
 
 def _running_line() -> int:

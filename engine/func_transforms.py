@@ -23,6 +23,7 @@ from .torch_api.registry import FUNCTIONS, METHODS
 # how many of them are vmaps (custom Functions ask: engine/custom_function.py)
 _LEVEL = [0]
 _VMAP = [0]
+_JVP = [0]  # torch.func.jvp calls running
 
 
 def _name(func) -> str:
@@ -405,17 +406,26 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
                       f"{len(primals)} and tangents with structure {len(tangents)}")
     if strict:
         raise NotImplementedError("torch.func.jvp(strict=True) is not supported by gradcli")
-    with fwd.dual_level():
-        duals = tuple(fwd.make_dual(p, t) for p, t in zip(primals, tangents, strict=True))
-        result = func(*duals)
-        aux = None
-        if has_aux:
-            result, aux = result
-        outs = result if isinstance(result, tuple) else (result,)
-        pairs = [fwd.unpack_dual(o) for o in outs]
-        primal_out = tuple(Tensor(p.data) for p, _ in pairs)
-        tangent_out = tuple(Tensor(t.data) if t is not None else FUNCTIONS["zeros_like"](p)
-                            for p, t in pairs)
+    # PyTorch's jvp enters forward_ad's own dual_level (inside a program's level: its
+    # nesting error); a jvp inside jvp runs on functorch's wrappers, not reproduced here
+    if _JVP[0]:
+        raise NotImplementedError("gradcli: torch.func.jvp nested inside torch.func.jvp is "
+                                  "not supported")
+    _JVP[0] += 1
+    try:
+        with fwd.dual_level():
+            duals = tuple(fwd.make_dual(p, t) for p, t in zip(primals, tangents, strict=True))
+            result = func(*duals)
+            aux = None
+            if has_aux:
+                result, aux = result
+            outs = result if isinstance(result, tuple) else (result,)
+            pairs = [fwd.unpack_dual(o) for o in outs]
+            primal_out = tuple(Tensor(p.data) for p, _ in pairs)
+            tangent_out = tuple(Tensor(t.data) if t is not None else FUNCTIONS["zeros_like"](p)
+                                for p, t in pairs)
+    finally:
+        _JVP[0] -= 1
     if not isinstance(result, tuple):
         primal_out, tangent_out = primal_out[0], tangent_out[0]
     return (primal_out, tangent_out, aux) if has_aux else (primal_out, tangent_out)

@@ -335,3 +335,30 @@ def test_help_documents_program():
     for cmd in ("graph", "explain"):
         proc = run_gradcli(cmd, "--help")
         assert "--program" in proc.stdout and "--max-steps" in proc.stdout
+
+
+MODULE = """import torch
+import torch.nn as nn
+torch.manual_seed(0)
+model = nn.Sequential(nn.Linear(3, 2), nn.Tanh(), nn.Linear(2, 1))
+x = torch.randn(4, 3)
+loss = model(x).pow(2).mean()
+"""
+
+
+def test_module_parameters_go_by_their_qualified_names(tmp_path):
+    torch = pytest.importorskip("torch")
+    tg = torch_globals(MODULE)
+    rec = graph_record(tmp_path, MODULE)
+    assert our_structure(rec) == torch_structure(tg["loss"].grad_fn)
+    leaves = {n["id"] for n in rec["nodes"] if n["kind"] == "leaf"}
+    assert leaves == {"model.0.weight", "model.0.bias", "model.2.weight", "model.2.bias"}
+    proc, exp = explain_record(tmp_path, MODULE)
+    assert proc.returncode == 0, proc.stderr
+    ns: dict = {}
+    exec(compile(MODULE, "<program>", "exec"), ns)  # noqa: S102 - the test's own text
+    params = dict(ns["model"].named_parameters())
+    grads = torch.autograd.grad(ns["loss"], list(params.values()))
+    for (name, _), g in zip(params.items(), grads, strict=True):
+        np.testing.assert_allclose(exp["grads"][f"model.{name}"], g.numpy(), rtol=1e-5,
+                                   atol=1e-7)

@@ -23,15 +23,26 @@ class ProgramNode:
 def run_for_tensors(text: str, warn, max_steps: int) -> list:
     """Run the program; its global tensors in the order their names were first bound.
     Raises the program's GradcliError (with .line) as run reports it."""
+    from ..engine.nn.module import Module
     from ..parser.program import run_program
 
     namespace = run_program(text, lambda _text: None, warn, max_steps)
     nodes = []
+    modules = []
     for name, value in namespace.items():
-        if isinstance(value, Tensor) and not name.startswith("_"):
+        if name.startswith("_"):
+            continue
+        if isinstance(value, Tensor):
             if value._base is not None and VIEW_REFRESH[0] is not None:
                 VIEW_REFRESH[0](value)  # a view's grad_fn as PyTorch regenerates it on access
             nodes.append(ProgramNode(name, value))
+        elif isinstance(value, Module):
+            modules.append((name, value))
+    # a global module's parameters and buffers go by their qualified names (model.0.weight)
+    # after the global tensors, so a tensor the program named itself keeps its own name
+    for name, module in modules:
+        for pname, p in [*module.named_parameters(), *module.named_buffers()]:
+            nodes.append(ProgramNode(f"{name}.{pname}", p))
     return nodes
 
 

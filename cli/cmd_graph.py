@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from .case_options import Format, Shared, case_command, chosen, offered
+from .program_edge import MaxStepsOpt, ProgramOpt, ProgramStatus, refuse_case_options
 
 RENDER_TYPES = ("svg", "png", "pdf")
 NO_DOT = ("Graphviz's `dot` is not installed: install it with `apt install graphviz` or "
@@ -42,10 +43,12 @@ def run_dot(dot_exe: str, dot_text: str, path: str) -> str | None:
     return None
 
 
-@case_command("case", "at", "const", "grad", "of", "retain_grad", "dtype", "format", "render", "width",
-              "file", "no_color", "max_elements")
+@case_command("case", "program", "at", "const", "grad", "of", "retain_grad", "dtype", "format",
+              "render", "width", "file", "no_color", "max_elements", "max_steps")
 def graph_command(
     o: Shared,
+    program: ProgramOpt = None,
+    max_steps: MaxStepsOpt = 10_000_000,
     format: Annotated[Optional[GraphFormat], typer.Option(
         "--format", help="human (a tree, the default; alias: tree), plain (the tree "
         "without colour), dot (Graphviz), mermaid (a flowchart for Markdown) or json "
@@ -57,7 +60,9 @@ def graph_command(
         show_default=False)] = None,
 ) -> None:
     """The autograd graph as PyTorch holds it: grad_fn nodes linked by next_functions,
-    AccumulateGrad for leaves that require grad, constants and detached inputs as such."""
+    AccumulateGrad for leaves that require grad, constants and detached inputs as such.
+    With --program FILE: the graph a program built (custom autograd.Functions, views,
+    in-place ops included) behind its global tensor --of NAME."""
     import shutil
 
     from . import render_graph
@@ -74,9 +79,22 @@ def graph_command(
             sys.stderr.write(f"gradcli: {NO_DOT}\n")
             raise Exit(1)
     shown = chosen(format) if format is not None else (None if render else Format.human)
-    opts = o.case_options(backward=False)
-    batch = Batch(o.case, o.file, "graph")
-    for r in batch.results(lambda text, line: graph_case(text, line, opts), GraphResult):
+    if program is not None:
+        from .program_edge import program_result
+        from .tasks.graph import graph_program
+
+        refuse_case_options(o, "graph")
+        if o.grad is not None or o.retain_grad:
+            raise usage_error("graph --program shows the program's own grads: --grad and "
+                              "--retain-grad are for cases (explain --program takes --grad)")
+        r = program_result(program, o, lambda path, text, warn: graph_program(
+            path, text, o.of, warn, max_steps))
+        results, batch = [r], ProgramStatus(r)
+    else:
+        opts = o.case_options(backward=False)
+        batch = Batch(o.case, o.file, "graph")
+        results = batch.results(lambda text, line: graph_case(text, line, opts), GraphResult)
+    for r in results:
         if shown is Format.json:
             sys.stdout.write(render_graph.json_line(r) + "\n")
         elif r.view is not None:

@@ -10,6 +10,7 @@ import numpy as np
 
 from .engine.ops.surface import formula_functions
 from .records import error_record, json_number, json_value
+from .render_graph import heading
 
 MAX_PANELS = 300  # Rich panels for a 100,000-step pass help nobody: plain/json show all
 # the function names a formula may call (the op table's elementwise rows)
@@ -96,7 +97,7 @@ def _header(r) -> tuple:
     count = f"{len(exp.steps)} step{'s' if len(exp.steps) != 1 else ''}"
     lines.append((f"{count}, in reverse topological order (the order "
                   f"backward visits the tensors)", "dim"))
-    return f"explain line {r.line}: {r.source}", lines
+    return f"explain {heading(r)}", lines
 
 
 def _arrival_lines(out: str, step) -> list:
@@ -227,7 +228,7 @@ def plain_text(r) -> str:
         rows += ["  " + text for text, _ in lines]
         rows.append("")
     if r.error is not None:
-        rows.append(f"explain line {r.line}: {r.source}")
+        rows.append(f"explain {heading(r)}")
         rows.append(f"  error: {r.error.type_name}: {r.error.message}")
         rows.append("")
     return "\n".join(rows) + "\n"
@@ -300,7 +301,7 @@ def renderable(r, width: int | None = None):
             f"... {steps_shown - MAX_PANELS} more steps not shown as panels "
             f"(--format plain or json shows them all)", style="yellow"))
     if r.error is not None:
-        parts.append(Text(f"explain line {r.line}: {r.source}", style="bold"))
+        parts.append(Text(f"explain {heading(r)}", style="bold"))
         parts.append(Text(f"error: {r.error.type_name}: {r.error.message}", style="bold red"))
     return Group(*parts)
 

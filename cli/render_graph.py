@@ -44,6 +44,14 @@ def value_text(a) -> str:
     return one_line(tensor_body(a))
 
 
+def heading(result) -> str:
+    """`line 3: y=x*2` for a case; `program prog.py: loss` for a program's tensor
+    (--program: no line)."""
+    if result.line is None:
+        return f"program {result.source}: {result.output}"
+    return f"line {result.line}: {result.source}"
+
+
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
@@ -83,8 +91,8 @@ def _dot_str(text: str) -> str:
 
 def dot(result) -> str:
     view = result.view
-    title = f"line {result.line}: {result.source}"
-    out = [f"digraph {_dot_str(f'line {result.line}')} {{",
+    title = heading(result)
+    out = [f"digraph {_dot_str(title.partition(': ')[0])} {{",
            f"\tgraph [label={_dot_str(title)} labelloc=t fontname=monospace fontsize=10 "
            "ordering=in]",
            "\tnode [align=left fontname=monospace fontsize=10 height=0.2 ranksep=0.1 "
@@ -113,7 +121,7 @@ def _mermaid_text(text: str) -> str:
 
 def mermaid(result) -> str:
     view = result.view
-    out = [f"%% line {result.line}: {result.source}", "flowchart TB"]
+    out = [f"%% {heading(result)}", "flowchart TB"]
     names = {n.id: f"n{i}" for i, n in enumerate(view.nodes)}
     classes: dict = {}
     for n in view.nodes:
@@ -201,7 +209,7 @@ def tree(result):
     from rich.tree import Tree
 
     view = result.view
-    header = Text(f"line {result.line}: {result.source}", style="bold")
+    header = Text(heading(result), style="bold")
     if view is None or view.output is None:
         return header
     by_id = view.by_id()

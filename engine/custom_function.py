@@ -46,8 +46,10 @@ NO_SETUP = ("In order to use an autograd.Function with functorch transforms (vma
 
 
 def _edge(t: Tensor):
-    if t.grad_fn is not None:
-        return t.grad_fn
+    fn = t.grad_fn
+    if fn is not None:
+        # output k of a several-output custom Function: PyTorch's edge is its one node
+        return fn.node if type(fn).__name__ == "OutputNode" else fn
     return AccumulateGrad(t) if t.requires_grad else None
 
 

@@ -16,7 +16,9 @@ from functools import lru_cache
 import numpy as np
 
 from . import autograd
+from . import versions as V
 from .graph_view import build_graph, is_cut
+from .tensor import VERSIONED
 
 # What the op table's formulas call each tensor input (derivatives.yaml names); input 0
 # is `self`, the second `other` unless listed here.
@@ -133,12 +135,15 @@ class Explanation:
     none: list = field(default_factory=list)
     vjp: VJP | None = None
     leaves: list = field(default_factory=list)  # ids of the leaves that got a grad
+    leaf_tensors: dict = field(default_factory=dict, repr=False)  # leaf id -> its tensor
 
 
-def explain_backward(output, seed, named, consts=frozenset(), retain_grad=False) -> Explanation:
+def explain_backward(output, seed, named, consts=frozenset(), retain_grad=False,
+                     retain_graph=False) -> Explanation:
     """Run the backward pass from `output` (seed: a Tensor/array or None for the implicit
     1) through the engine with a trace, and return its steps. `named` are the case's nodes
-    (.id, .tensor, lazy .expr). Raises the engine's GradcliError as backward would."""
+    (.id, .tensor, lazy .expr). Raises the engine's GradcliError as backward would.
+    retain_graph: leave the graph usable (a program's graph, explained in place)."""
     view = build_graph(output, named, consts)
     ids = view.ids
     if retain_grad:
@@ -151,7 +156,9 @@ def explain_backward(output, seed, named, consts=frozenset(), retain_grad=False)
     seed_data = None if seed is None else np.asarray(getattr(seed, "data", seed))
 
     def trace(t, g, sends):
-        node_id = ids.get(id(t), "?")
+        node_id = ids.get(id(t))
+        if node_id is None:  # a tensor the graph view does not show (inside a CopySlices)
+            node_id = ids[id(t)] = f"@{_fresh_number(ids)}"
         arrivals = pending.pop(id(t), None)
         if arrivals is None:  # only the output has no sender
             arrivals = [Arrival("seed", None, np.array(g, copy=True))]
@@ -166,7 +173,7 @@ def explain_backward(output, seed, named, consts=frozenset(), retain_grad=False)
             leaves.append((node_id, t))
         steps.append(step)
 
-    autograd.run_backward([output], [seed], trace=trace)
+    autograd.run_backward([output], [seed], trace=trace, retain_graph=retain_graph or None)
     out_id = ids[id(output)]
     exp = Explanation(output=out_id,
                       seed=seed_data if seed_data is not None else np.ones_like(output.data),
@@ -176,6 +183,7 @@ def explain_backward(output, seed, named, consts=frozenset(), retain_grad=False)
     for leaf_id, t in leaves:
         exp.leaves.append(leaf_id)
         exp.grads[leaf_id] = t.grad.data
+        exp.leaf_tensors[leaf_id] = t
     exp.none = none_reasons(named, view, consts, out_id)
     return exp
 
@@ -183,17 +191,24 @@ def explain_backward(output, seed, named, consts=frozenset(), retain_grad=False)
 def _op_step(step, t, g, fn, sends, ids, pending):
     op = fn.op
     symbols = {"grad": np.asarray(g), "result": t.data}
-    for i, inp in enumerate(fn.inputs):
-        symbols.setdefault(input_name(op, i), inp.data)
+    custom = _function_input_names(fn)
+    custom_rules = _function_rules(fn) if custom else None
+    # the inputs as the node recorded them (an in-place op since left a snapshot)
+    inputs = V.graph_inputs(fn) if VERSIONED[0] else fn.inputs
+    for i, inp in enumerate(inputs):
+        symbols.setdefault(custom[i] if custom else input_name(op, i), inp.data)
     for k, v in fn.params.items():
         symbols.setdefault(k, v)
     by_index = {s[0]: s for s in sends}
-    for i, inp in enumerate(fn.inputs):
-        formula = rule_formula(op, i)
-        name = input_name(op, i)
+    for i, inp in enumerate(inputs):
+        formula = custom_rules[i] if custom_rules else rule_formula(op, i)
+        name = custom[i] if custom else input_name(op, i)
         if formula is not None and (op.variadic is False or i == 0):
             step.formulas.append((name if not op.variadic else "tensors[i]", formula))
-        send = Send(input_index=i, input_name=name, to=ids.get(id(inp)), formula=formula)
+        to = ids.get(id(inp))
+        if to is None and inp.requires_grad and i in by_index:
+            to = ids[id(inp)] = f"@{_fresh_number(ids)}"
+        send = Send(input_index=i, input_name=name, to=to, formula=formula)
         got = by_index.get(i)
         if formula is not None and got is not None:
             send.values = [(w, symbols[w]) for w in formula_names(formula) if w in symbols]
@@ -212,6 +227,44 @@ def _op_step(step, t, g, fn, sends, ids, pending):
             send.summed, send.kept = summed_axes(np.shape(contrib), tuple(inp.data.shape))
             pending.setdefault(id(inp), []).append(Arrival(step.id, i, send.fitted))
         step.sends.append(send)
+
+
+def _fresh_number(ids) -> int:
+    return 1 + max((int(v[1:]) for v in ids.values() if v[:1] == "@" and v[1:].isdigit()),
+                   default=0)
+
+
+def _function_input_names(fn) -> list | None:
+    """A custom autograd.Function's tensor inputs named as its forward names them (the
+    parameters after ctx), or None for an op of the table."""
+    cls = getattr(fn, "_cls", None)
+    is_tensor = getattr(fn, "_is_tensor", None)
+    if cls is None or is_tensor is None:
+        return None
+    import inspect
+
+    from .custom_function import Function
+
+    try:
+        params = list(inspect.signature(cls.forward).parameters)
+    except (TypeError, ValueError):
+        return None
+    if cls.setup_context is Function.setup_context:
+        params = params[1:]  # forward(ctx, ...): ctx is not an input
+    names = [params[k] if k < len(params) else f"input{k}" for k, is_t in enumerate(is_tensor)
+             if is_t]
+    return names if len(names) == len(fn.inputs) else None
+
+
+def _function_rules(fn) -> list:
+    """A custom Function's local rule for each tensor input: its own backward's result at
+    that input's position among the forward's arguments."""
+    cls = fn._cls
+    from .custom_function import Function
+
+    method = "vjp" if cls.vjp is not Function.vjp else "backward"
+    positions = [k for k, is_t in enumerate(fn._is_tensor) if is_t]
+    return [f"{cls.__name__}.{method}(ctx, grad)[{k}]" for k in positions]
 
 
 def none_reasons(named, view, consts, out_id) -> list:

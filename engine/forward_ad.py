@@ -7,7 +7,8 @@ u -> J^T u is linear in u, so J t is the gradient with respect to u of (J^T u) .
 reverse mode computes by running the row's VJP on Tensors (as create_graph does) and
 differentiating it once more. Every op with a VJP (and a differentiable one) has a JVP.
 
-Kept to what is checked against PyTorch: one level (nested levels refused), primals that
+Kept to what is checked against PyTorch: one level (PyTorch's own limit, with its errors
+for nesting and for entering/exiting/`level=` out of order), primals that
 do not require grad (mixing forward and reverse mode is refused), and tangents dropped
 when the level closes, as PyTorch drops them. In-place ops on a dual tensor are refused
 moving the result's tangent to the updated tensor (engine/torch_api/indexing.py's inplace
@@ -21,6 +22,7 @@ import numpy as np
 from . import apply as A
 from . import autograd, grad_mode
 from .errors import runtime
+from .ops.table import Op
 from .tensor import TANGENT, Tensor
 
 UnpackedDualTensor = namedtuple("UnpackedDualTensor", ["primal", "tangent"])
@@ -59,51 +61,95 @@ def _size(shape) -> str:
 
 
 # ---------------------------------------------------------------- the public API
+# PyTorch keeps two counts: torch/autograd/forward_ad.py's `_current_level` (-1: none) and
+# the C++ list of levels (at most one: "Nested forward mode AD is not supported at the
+# moment"). Both are mirrored, so enter/exit with or without `level=` raise as PyTorch
+# does (torch.func.jvp enters this same level, as PyTorch's does).
+_CURRENT = [-1]
+
+NESTED = "Nested forward mode AD is not supported at the moment"
+NOT_LAST = ("Trying to exit a forward AD level that was not the last one that was created. "
+            "This is not supported.")
+NO_LEVEL = ("Trying to create a dual Tensor for forward AD but no level exists, make sure to "
+            "enter_dual_level() first.")
+NO_INDEX = ("Trying to access a forward AD level with an invalid index. This index was either "
+            "not created or is already deleted.")
+
+
 class dual_level:
-    """Context manager: the level dual tensors live in; leaving it drops every tangent."""
+    """Context manager (and decorator, as PyTorch's _DecoratorContextManager): the level
+    dual tensors live in; leaving it drops every tangent."""
 
     def __enter__(self):
-        if _LEVEL[0] is not None:
-            raise NotImplementedError("nested torch.autograd.forward_ad.dual_level is not "
-                                      "supported by gradcli")
-        _LEVEL[0] = 0
-        A.FORWARD_AD[0] = propagate
-        TANGENT[0] = tangent_of
-        return 0
+        return enter_dual_level()
 
     def __exit__(self, *exc):
-        _LEVEL[0] = None
-        A.FORWARD_AD[0] = None
-        TANGENT[0] = None
-        _TANGENTS.clear()
+        exit_dual_level()
         return False
+
+    def __call__(self, func):
+        import functools
+
+        @functools.wraps(func)
+        def run(*args, **kwargs):
+            with dual_level():
+                return func(*args, **kwargs)
+        return run
 
 
 def enter_dual_level():
-    return dual_level().__enter__()
+    if _LEVEL[0] is not None:
+        raise runtime(NESTED)
+    _LEVEL[0] = _CURRENT[0] = 0
+    A.FORWARD_AD[0] = propagate
+    TANGENT[0] = tangent_of
+    return 0
 
 
 def exit_dual_level(*, level=None):
-    dual_level().__exit__(None, None, None)
+    if level is None:
+        level = _CURRENT[0]
+    if level != _CURRENT[0]:
+        raise runtime(NOT_LAST)
+    if level < 0:
+        raise runtime("Dual level must be a positive number.")
+    _LEVEL[0] = None
+    A.FORWARD_AD[0] = None
+    TANGENT[0] = None
+    _TANGENTS.clear()
+    _CURRENT[0] = level - 1
 
 
 def make_dual(tensor, tangent, *, level=None):
-    if _LEVEL[0] is None:
-        raise runtime("Trying to create a dual Tensor for forward AD but no level exists, make "
-                      "sure to enter_dual_level() first.")
-    if not isinstance(tensor, Tensor) or not isinstance(tangent, Tensor):
-        raise TypeError("make_dual(): argument 'tensor' and 'tangent' must be Tensor")
+    if level is None:
+        level = _CURRENT[0]
+    if level < 0:
+        raise runtime(NO_LEVEL)
+    for t in (tensor, tangent):  # PyTorch calls t.is_floating_point() first
+        if not isinstance(t, Tensor):
+            raise AttributeError(f"'{type(t).__name__}' object has no attribute "
+                                 f"'is_floating_point'")
     if tensor.data.dtype.kind not in "fc":
         raise ValueError(f"Expected primal to be floating point or complex, but got: "
                          f"{_dtype(tensor)}")
     if tangent.data.dtype.kind not in "fc":
         raise ValueError(f"Expected tangent to be floating point or complex, but got: "
                          f"{_dtype(tangent)}")
+    if level != 0:
+        raise runtime("Invalid level given to _make_dual")
+    if tangent_of(tensor) is not None:
+        raise runtime("Making a dual Tensor based on a Tensor that already has a forward "
+                      "gradient at the same level 0 is not supported.")
+    if tangent_of(tangent) is not None:
+        raise runtime("Setting a forward grad that itself has a forward gradient at the same "
+                      "level0 is not supported.")
     if tangent.data.shape != tensor.data.shape:
         raise runtime(f"Trying to set a forward gradient that has a different size than that "
                       f"of the original Tensor, this is not supported. Tensor is of size "
                       f"{_size(tensor.data.shape)} while the given forward gradient is of size "
                       f"{_size(tangent.data.shape)}.")
+    if _LEVEL[0] is None:
+        raise runtime(NO_INDEX)
     if tensor.requires_grad or tangent.requires_grad:
         raise NotImplementedError("gradcli: forward AD on tensors that require grad (mixing "
                                   "forward and reverse mode) is not supported")
@@ -115,13 +161,44 @@ def make_dual(tensor, tangent, *, level=None):
 
 
 def unpack_dual(tensor, *, level=None):
+    if level is None:
+        level = _CURRENT[0]
+    if level < 0:
+        return UnpackedDualTensor(tensor, None)
     if not isinstance(tensor, Tensor):
-        return UnpackedDualTensor(tensor, None)
+        raise TypeError(f"_unpack_dual(): argument 'dual' (position 1) must be Tensor, not "
+                        f"{type(tensor).__name__}")
     tangent = tangent_of(tensor) if _LEVEL[0] is not None else None
-    if tangent is None:
-        return UnpackedDualTensor(tensor, None)
+    if tangent is not None and level != 0:
+        raise runtime("Invalid level given to _fw_primal")
+    if tangent is None:  # PyTorch's primal is a view of the tensor even without a tangent
+        return UnpackedDualTensor(_primal_view(tensor), None)
     primal = Tensor(tensor.data, tensor.requires_grad, tensor.grad_fn)
     return UnpackedDualTensor(primal, tangent)
+
+
+def _identity_vjp(g, out, x):
+    return g
+
+
+# _fw_primal's grad_fn: PyTorch names it `Identity` (a hand-written node, no number)
+_FW_PRIMAL = Op(name="fw_primal", grad_fn="Identity", forward=None, vjps=(_identity_vjp,),
+                saves=False)
+
+
+def _primal_view(t: Tensor) -> Tensor:
+    from . import versions as V
+    from .tensor import Node
+
+    out = Tensor(t.data)
+    if t.requires_grad:
+        out.requires_grad = True
+        out.grad_fn = Node(_FW_PRIMAL, (t,), {})
+    base = t._base if t._base is not None else t
+    out._base = base
+    out._version = V.counter(base)
+    out._view_version = out._version[0]
+    return out
 
 
 def _dtype(t) -> str:

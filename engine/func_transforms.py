@@ -10,9 +10,9 @@ respect to its cotangent); hessian is jacfwd(jacrev(f)) as in functorch. vmap ru
 function once per batch entry and stacks the results.
 
 What functorch does that is not reproduced is refused with NotImplementedError naming
-it: vmap's randomness modes, in_dims nested inside containers, and a vmap result that
-carries the program's autograd graph (functorch records the batched op itself, so its
-grad_fn names differ from the stacked loop's)."""
+it: a vmap result that carries the program's autograd graph (functorch records the batched
+op itself, so its grad_fn names differ from the stacked loop's). vmap itself (pytrees,
+randomness modes) is engine/vmap.py."""
 
 from . import autograd, grad_mode
 from .errors import runtime, value_error
@@ -23,6 +23,7 @@ from .torch_api.registry import FUNCTIONS, METHODS
 # how many of them are vmaps (custom Functions ask: engine/custom_function.py)
 _LEVEL = [0]
 _VMAP = [0]
+_JVP = [0]  # torch.func.jvp calls running
 
 
 def _name(func) -> str:
@@ -301,90 +302,11 @@ def hessian(func, argnums=0):
 
 # ---------------------------------------------------------------- vmap
 def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
-    if randomness != "error":
-        raise NotImplementedError(f"torch.func.vmap(randomness={randomness!r}) is not "
-                                  f"supported by gradcli")
+    """engine/vmap.py (pytrees, randomness), counted as a running transform here."""
+    from .vmap import vmap as batched
 
-    def wrapper(*args, **kwargs):
-        name = _name(func)
-        dims = in_dims if isinstance(in_dims, tuple) else (in_dims,) * len(args)
-        if isinstance(in_dims, tuple) and len(in_dims) != len(args):
-            raise value_error(f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): in_dims is "
-                              f"not compatible with the structure of `inputs`. in_dims has "
-                              f"structure {len(in_dims)} but inputs has structure "
-                              f"{len(args)}.")
-        size = None
-        sizes = []
-        norm = []
-        for a, d in zip(args, dims, strict=True):
-            if d is None:
-                norm.append(None)
-                continue
-            if isinstance(d, (tuple, list, dict)):
-                raise NotImplementedError("torch.func.vmap with in_dims nested inside "
-                                          "containers is not supported by gradcli")
-            if not isinstance(a, Tensor):
-                raise value_error(f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): Got "
-                                  f"in_dim={d} for an input but the input is of type "
-                                  f"{type(a)}. We cannot vmap over non-Tensor arguments, "
-                                  f"please use None as the respective in_dim")
-            nd = a.data.ndim
-            if not -nd <= d < nd:
-                raise value_error(f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): Got "
-                                  f"in_dim={d} for some input, but that input is a Tensor of "
-                                  f"dimensionality {nd} so expected in_dim to satisfy "
-                                  f"-{nd} <= in_dim < {nd}.")
-            d %= nd
-            norm.append(d)
-            sizes.append(a.data.shape[d])
-        if not sizes:
-            raise value_error(f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): Got "
-                              f"in_dims={in_dims} and all inputs are not Tensors or "
-                              f"in_dims is None for all of them.")
-        if len(set(sizes)) > 1:
-            raise value_error(f"vmap: Expected all tensors to have the same size in the "
-                              f"mapped dimension, got sizes {sizes} for the mapped dimension")
-        size = sizes[0]
-        results = []
-        _LEVEL[0] += 1
-        _VMAP[0] += 1
-        try:
-            for b in range(size):
-                sliced = [a if d is None else METHODS["select"](a, d, b)
-                          for a, d in zip(args, norm, strict=True)]
-                results.append(func(*sliced, **kwargs))
-        finally:
-            _LEVEL[0] -= 1
-            _VMAP[0] -= 1
-        return _stack_results(results, out_dims, name)
-    return wrapper
-
-
-def _stack_results(results, out_dims, name):
-    first = results[0] if results else None
-    is_tuple = isinstance(first, tuple)
-    n = len(first) if is_tuple else 1
-    odims = out_dims if isinstance(out_dims, tuple) else (out_dims,) * n
-    outs = []
-    for i in range(n):
-        items = [r[i] if is_tuple else r for r in results]
-        od = odims[i]
-        if od is None:
-            outs.append(items[0])
-            continue
-        for it in items:
-            if not isinstance(it, Tensor):
-                raise value_error(f"vmap({name}, ...): `{name}` must only return Tensors, got "
-                                  f"type {type(it)}. Did you mean to set out_dims= to None "
-                                  f"for output?")
-        stacked = FUNCTIONS["stack"](items, dim=od)
-        if _LEVEL[0] == 0 and stacked.requires_grad:
-            raise NotImplementedError("torch.func.vmap over a function whose result requires "
-                                      "grad (outside other torch.func transforms) is not "
-                                      "supported by gradcli: functorch records the batched op "
-                                      "itself, not a stack")
-        outs.append(stacked)
-    return tuple(outs) if is_tuple else outs[0]
+    return batched(func, in_dims, out_dims, randomness, chunk_size=chunk_size,
+                   levels=(_LEVEL, _VMAP))
 
 
 # ---------------------------------------------------------------- jvp (forward mode)
@@ -405,17 +327,26 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
                       f"{len(primals)} and tangents with structure {len(tangents)}")
     if strict:
         raise NotImplementedError("torch.func.jvp(strict=True) is not supported by gradcli")
-    with fwd.dual_level():
-        duals = tuple(fwd.make_dual(p, t) for p, t in zip(primals, tangents, strict=True))
-        result = func(*duals)
-        aux = None
-        if has_aux:
-            result, aux = result
-        outs = result if isinstance(result, tuple) else (result,)
-        pairs = [fwd.unpack_dual(o) for o in outs]
-        primal_out = tuple(Tensor(p.data) for p, _ in pairs)
-        tangent_out = tuple(Tensor(t.data) if t is not None else FUNCTIONS["zeros_like"](p)
-                            for p, t in pairs)
+    # PyTorch's jvp enters forward_ad's own dual_level (inside a program's level: its
+    # nesting error); a jvp inside jvp runs on functorch's wrappers, not reproduced here
+    if _JVP[0]:
+        raise NotImplementedError("gradcli: torch.func.jvp nested inside torch.func.jvp is "
+                                  "not supported")
+    _JVP[0] += 1
+    try:
+        with fwd.dual_level():
+            duals = tuple(fwd.make_dual(p, t) for p, t in zip(primals, tangents, strict=True))
+            result = func(*duals)
+            aux = None
+            if has_aux:
+                result, aux = result
+            outs = result if isinstance(result, tuple) else (result,)
+            pairs = [fwd.unpack_dual(o) for o in outs]
+            primal_out = tuple(Tensor(p.data) for p, _ in pairs)
+            tangent_out = tuple(Tensor(t.data) if t is not None else FUNCTIONS["zeros_like"](p)
+                                for p, t in pairs)
+    finally:
+        _JVP[0] -= 1
     if not isinstance(result, tuple):
         primal_out, tangent_out = primal_out[0], tangent_out[0]
     return (primal_out, tangent_out, aux) if has_aux else (primal_out, tangent_out)

@@ -19,6 +19,9 @@ iterative (graphs 100,000 deep)."""
 import re
 from dataclasses import dataclass, field
 
+from . import versions as V
+from .tensor import VERSIONED
+
 _CUT = re.compile(r"\bdetach\b|\.data\b|\bno_grad\b")
 
 
@@ -105,15 +108,35 @@ def build_graph(output, named, consts=frozenset()) -> GraphView:
         return f"#{counters[kind]}" if kind == "const" else f"@{counters[kind]}"
 
     def add_tensor(t, kind: str, is_output=False) -> str:
-        node_id = tensor_id(t, "const" if kind == "constant" else "op")
-        case = cases.get(id(t))
+        shown = t
+        core = _function_core(t)
+        if core is not None:
+            # output k of a custom Function with several outputs: PyTorch has ONE node for
+            # the Function (every output's grad_fn); it is shown under the first output met
+            if id(core) in handle:
+                view.ids[id(t)] = view.ids[id(core)]
+                handle[id(t)] = handle[id(core)]
+                if is_output:
+                    view.node(handle[id(core)]).is_output = True
+                return handle[id(t)]
+            node_id = add_tensor_as(core, t, kind, is_output)
+            view.ids[id(t)] = node_id
+            handle[id(t)] = handle[id(core)]
+            return node_id
+        return add_tensor_as(t, shown, kind, is_output)
+
+    def add_tensor_as(t, shown, kind: str, is_output) -> str:
+        """A node for tensor t, its name, value and grad taken from `shown`."""
+        node_id = tensor_id(shown, "const" if kind == "constant" else "op")
+        case = cases.get(id(shown))
         detached = (kind == "constant" and case is not None and node_id not in consts
                     and is_cut(case.expr))
         view.nodes.append(GraphNode(
             id=node_id, kind=kind, grad_fn=t.grad_fn.name() if t.grad_fn is not None else None,
-            shape=t.data.shape, dtype=_dtype_name(t.data.dtype), value=t.data,
-            grad=t.grad.data if t.grad is not None else None, requires_grad=t.requires_grad,
-            is_output=is_output, detached=detached, case=case))
+            shape=shown.data.shape, dtype=_dtype_name(shown.data.dtype), value=shown.data,
+            grad=shown.grad.data if shown.grad is not None else None,
+            requires_grad=shown.requires_grad, is_output=is_output, detached=detached,
+            case=case))
         view.ids[id(t)] = node_id
         if kind == "leaf":
             acc = f"acc:{node_id}"
@@ -137,21 +160,60 @@ def build_graph(output, named, consts=frozenset()) -> GraphView:
     view.output = add_tensor(output, kind_of(output), is_output=True)
     # Depth-first from the output, inputs in next_functions order; an edge is recorded
     # when its consumer is expanded, a node when first met.
-    stack = [output] if output.grad_fn is not None else []
+    expanded: set = set()
+    first = _function_core(output) or output
+    stack = [first] if first.grad_fn is not None else []
     while stack:
         t = stack.pop()
         dst = handle[id(t)]
         fresh = []
-        for index, inp in t.grad_fn.graph_inputs():
+        for index, inp in _edges(t.grad_fn):
             if id(inp) not in handle:
                 add_tensor(inp, kind_of(inp))
-                if inp.grad_fn is not None:
+                core = _function_core(inp)
+                if core is not None:
+                    inp = core
+                if inp.grad_fn is not None and id(inp) not in expanded:
+                    expanded.add(id(inp))
                     fresh.append(inp)
             view.edges.append(GraphEdge(handle[id(inp)], dst, index))
         stack.extend(reversed(fresh))
     view.unreachable = list(dict.fromkeys(
         names[id(n.tensor)] for n in named if id(n.tensor) not in handle))
     return view
+
+
+def _recorded(fn) -> list:
+    """(index, input) in next_functions order, each input as the node recorded it (the
+    history an in-place op left: PyTorch's edge points at the old grad_fn)."""
+    pairs = fn.graph_inputs()
+    if not VERSIONED[0]:
+        return pairs
+    recorded = V.graph_inputs(fn)
+    return [(k, recorded[k]) for k, _ in pairs]
+
+
+def _edges(fn) -> list:
+    """fn's next_functions as PyTorch lists them. CopySlices (an in-place op on a view)
+    wraps the op applied to the view: PyTorch's edges are the base's old history, then that
+    op's own inputs after the view (the engine records the op's result as a second input,
+    whose view-of-the-base path PyTorch does not show)."""
+    pairs = _recorded(fn)
+    op = getattr(fn, "op", None)
+    if op is None or op.name != "copy_slices" or len(pairs) != 2:
+        return pairs
+    result = pairs[1][1]
+    rest = _recorded(result.grad_fn)[1:] if result.grad_fn is not None else []
+    return [pairs[0], *rest]
+
+
+def _function_core(t):
+    """The hidden tensor carrying a several-output custom Function's node when t is one
+    of its outputs (engine/custom_function.py's OutputNode), else None."""
+    fn = t.grad_fn
+    if fn is not None and type(fn).__name__ == "OutputNode":
+        return fn.inputs[0]
+    return None
 
 
 _DTYPE_NAMES: dict = {}

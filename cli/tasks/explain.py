@@ -61,3 +61,58 @@ def _vjp_on_fresh_run(text, line, opts, first, exp):
         by_id.setdefault(n.id, n.tensor)
     leaves = [(i, by_id[i]) for i in exp.leaves if i in by_id]
     return vector_jacobian(fresh.output_tensor, leaves, exp.seed, exp.grads)
+
+
+def explain_program(path: str, text: str, of: str | None, grad_text: str | None,
+                    retain_grad: bool, warn, max_steps: int) -> ExplainResult:
+    """--program: the backward pass from the program's tensor `of` (default: its last
+    global tensor with a grad_fn), traced on the program's own graph. The program is left
+    as it was: the pass keeps the graph (retain_graph), computes every grad afresh (as
+    if .grad were None) and puts back each .grad and retain_grad flag afterwards. The
+    program's tensor hooks run, as they would in its own backward. The program's error, or a
+    bad --of / --grad, is raised (GradcliError)."""
+    from ..engine.autograd import topological_order
+    from ..engine.explain import vector_jacobian
+    from .program import (
+        choose_output,
+        grad_from_option,
+        program_title,
+        run_for_tensors,
+        several_output_function,
+    )
+
+    nodes = run_for_tensors(text, warn, max_steps)
+    chosen = choose_output(nodes, of)
+    out = chosen.tensor
+    res = ExplainResult(line=None, source=program_title(path), output=chosen.id,
+                        output_shape=tuple(out.data.shape), output_value=out.data)
+    seed = grad_from_option(grad_text, nodes, out) if grad_text is not None else None
+    several = several_output_function(out) if out.grad_fn is not None else None
+    if several is not None:
+        res.error = GradcliError(
+            f"gradcli explain: the custom Function {several} has several outputs, whose "
+            f"backward takes all their gradients in one call; it is not traced step by step "
+            f"(gradcli graph --program shows its graph)", type_name="NotImplementedError")
+        return res
+    touched = {id(t): t for t in topological_order([out])}
+    for n in nodes:
+        touched.setdefault(id(n.tensor), n.tensor)
+    kept = [(t, t.grad, t.retains_grad) for t in touched.values()]
+    for t in touched.values():
+        t.grad = None
+    try:
+        res.explanation = exp = explain_backward(out, seed, nodes, retain_grad=retain_grad,
+                                                 retain_graph=True)
+        if out.data.size > 1:
+            leaves = [(i, exp.leaf_tensors[i]) for i in exp.leaves]
+            exp.vjp = vector_jacobian(out, leaves, exp.seed, exp.grads)
+    except GradcliError as e:
+        res.error = with_seed_hint(e, chosen.id, out) if grad_text is None else e
+        if e.message.startswith("Trying to backward through the graph a second time") and \
+                not getattr(e, "hint", None):
+            e.hint = ("the program's own backward freed this graph: explain it before that "
+                      "backward, or give that backward retain_graph=True")
+    finally:
+        for t, g, r in kept:
+            t.grad, t.retains_grad = g, r
+    return res

@@ -46,3 +46,18 @@ def graph_case(text: str, line: int, opts: CaseOptions) -> GraphResult:
             res.error = e
     res.view = build_graph(out, r.nodes, opts.consts)
     return res
+
+
+def graph_program(path: str, text: str, of: str | None, warn, max_steps: int) -> GraphResult:
+    """--program: the graph of the program's tensor `of` (default: its last global tensor
+    with a grad_fn) as the program left it. No backward runs here: the grads shown are the
+    program's own .grad. The program's error, or a bad --of, is raised (GradcliError)."""
+    from .program import choose_output, program_title, run_for_tensors
+
+    nodes = run_for_tensors(text, warn, max_steps)
+    chosen = choose_output(nodes, of)
+    res = GraphResult(line=None, source=program_title(path), output=chosen.id)
+    res.view = build_graph(chosen.tensor, nodes)
+    res.note = ("the graph as the program left it; grads are the program's own .grad "
+                "(graph runs no backward)")
+    return res

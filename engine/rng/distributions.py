@@ -9,6 +9,7 @@ by an ulp now and then), the values go through Python's math module, which is gl
 Bernoulli with a scalar p follows PyTorch's portable kernel; PyTorch's MKL kernel (Intel
 CPUs only) draws from another stream and is not emulated."""
 
+import functools
 import math
 
 import numpy as np
@@ -27,6 +28,25 @@ def _floating(dtype, fname):
 
 
 # ---------------------------------------------------------------- uniform
+# engine/vmap.py's hook while a torch.func.vmap runs: functorch draws once per random op
+# for the whole batch (randomness='same': the op's shape; 'different': (B, *shape))
+VMAP_DRAW = [None]
+VMAP_INPLACE = [None]  # its check before an in-place random op (uniform_, normal_, ...)
+VMAP_LIKE = [None]  # its check before rand_like / randn_like / randint_like
+DROPOUT_NOISE = [None]  # the tensor F.dropout fills: under vmap, batched like its input
+
+
+def _batchable(fn):
+    """A distribution drawing `shape` (or, for normal_scalar, a count) of values."""
+    @functools.wraps(fn)
+    def draw(gen, shape, *args, **kwargs):
+        hook = VMAP_DRAW[0]
+        if hook is None:
+            return fn(gen, shape, *args, **kwargs)
+        return hook(fn, gen, shape, args, kwargs)
+    return draw
+
+
 def unit(gen: Generator, n: int, dtype) -> np.ndarray:
     """uniform_real_distribution(0, 1): float from 24 bits of random(), double from 53 bits
     of random64()."""
@@ -35,6 +55,7 @@ def unit(gen: Generator, n: int, dtype) -> np.ndarray:
     return (gen.random64(n) & _M53).astype(F64) * 2.0 ** -53
 
 
+@_batchable
 def uniform(gen: Generator, shape, dtype, low=0.0, high=1.0) -> np.ndarray:
     """uniform_kernel: x * (to - from) + from in the tensor's dtype (from/to cast to it),
     a value equal to `to` replaced by `from`."""
@@ -87,6 +108,7 @@ def _fma64(a, b, c):
     return s + v
 
 
+@_batchable
 def normal_scalar(gen: Generator, n: int, dtype, mean: float, std: float) -> np.ndarray:
     """at::normal_distribution<double>, one value at a time (tensors under 16 elements):
     Box–Muller on two doubles, the second result cached in the generator."""
@@ -123,6 +145,7 @@ def _fill16_f64(d: np.ndarray, mean, std) -> np.ndarray:
 _CHUNK = 2048  # rows of 16 per block: the scratch arrays stay in cache (measured best)
 
 
+@_batchable
 def normal(gen: Generator, shape, dtype, mean=0.0, std=1.0) -> np.ndarray:
     """normal_kernel: the 16-lane Box–Muller fill for >= 16 elements (every uniform drawn
     first, the last partial block recomputed from 16 fresh uniforms), the scalar path
@@ -150,6 +173,7 @@ def normal(gen: Generator, shape, dtype, mean=0.0, std=1.0) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- integers
+@_batchable
 def random_from_to(gen: Generator, shape, dtype, low: int, high: int) -> np.ndarray:
     """uniform_int_from_to_distribution: (v % range) + base in uint64 arithmetic, then
     int64, then the dtype; v from random64() when range >= 2**28, else from random()."""
@@ -178,6 +202,7 @@ def _from_int64(v: np.ndarray, dtype) -> np.ndarray:
     return d.astype(F32)
 
 
+@_batchable
 def random_full(gen: Generator, shape, dtype) -> np.ndarray:
     """random_() with no bounds: uniform_int_distribution<T>."""
     dt = np.dtype(dtype)
@@ -197,6 +222,7 @@ def random_full(gen: Generator, shape, dtype) -> np.ndarray:
     return _from_int64(v.astype(np.int64), dt).reshape(shape)
 
 
+@_batchable
 def random_full_64(gen: Generator, shape, dtype) -> np.ndarray:
     """random_(from=-2**63, to=None): the whole int64 range from random64()."""
     return _from_int64(gen.random64(math.prod(shape)).view(np.int64), dtype).reshape(shape)
@@ -223,17 +249,20 @@ def bernoulli_tensor(gen: Generator, p: np.ndarray, dtype) -> np.ndarray:
     return (u < flat).astype(dtype).reshape(p.shape)
 
 
+@_batchable
 def bernoulli_scalar(gen: Generator, shape, dtype, p: float) -> np.ndarray:
     """bernoulli_scalar_cpu (portable kernel): a double uniform < p per element."""
     return (unit(gen, math.prod(shape), F64) < p).astype(dtype).reshape(shape)
 
 
+@_batchable
 def exponential(gen: Generator, shape, dtype, lambd: float = 1.0) -> np.ndarray:
     """exponential_distribution<double>: -1/lambda * log1p(-u), then cast."""
     u = unit(gen, math.prod(shape), F64)
     return ((-1.0 / lambd) * _glibc(math.log1p, -u)).astype(dtype).reshape(shape)
 
 
+@_batchable
 def dropout_noise(gen: Generator, shape, dtype, p: float) -> np.ndarray:
     """_dropout_impl's noise for 0 < p < 1: empty_like(input).bernoulli_(1 - p), then
     div_(1 - p) in the input's dtype; the caller multiplies the input by it."""

@@ -28,6 +28,10 @@ def _as_seed(seed) -> int:
     return seed % _U64
 
 
+# engine/vmap.py's check on every raw draw while a torch.func.vmap runs
+RAW_HOOK = [None]
+
+
 class Generator:
     """One CPU generator: torch.Generator()'s methods and the raw draws the kernels use."""
 
@@ -62,6 +66,8 @@ class Generator:
     # ------------------------------------------------------------------ raw draws
     def random(self, n: int) -> np.ndarray:
         """n outputs of CPUGeneratorImpl::random() (uint32 values, as uint64)."""
+        if RAW_HOOK[0] is not None:  # torch.func.vmap's randomness check (engine/vmap.py)
+            RAW_HOOK[0](self)
         if n <= 0:
             return np.zeros(0, np.uint64)
         self._fresh = False

@@ -62,6 +62,8 @@ def _walk(a: np.ndarray):
 
 def _fill_walked(self: Tensor, draw) -> Tensor:
     """Fill self in place with draw(shape, contiguous), drawn in TensorIterator's order."""
+    if D.VMAP_INPLACE[0] is not None:  # under torch.func.vmap (engine/vmap.py)
+        D.VMAP_INPLACE[0](self)
     perm = _walk(self.data)
     if perm is None:
         return _fill(self, draw(self.data.shape, True))
@@ -109,6 +111,8 @@ def _like(kind):
     def make(input, *, dtype=None, layout=None, device=None, requires_grad=False,
              memory_format=None, generator=None):
         t = _tensor(input, f"{kind}_like")
+        if D.VMAP_LIKE[0] is not None:  # under torch.func.vmap (engine/vmap.py)
+            D.VMAP_LIKE[0](f"{kind}_like")
         check_device(f"{kind}_like", device)
         check_layout(f"{kind}_like", layout)
         return FUNCTIONS[kind](*t.data.shape, dtype=_dtype(dtype, t.data.dtype),
@@ -286,6 +290,8 @@ def randint(*args, generator=None, out=None, dtype=None, layout=None, device=Non
 def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=None,
                  device=None, requires_grad=False, memory_format=None):
     t = _tensor(input, "randint_like")
+    if D.VMAP_LIKE[0] is not None:  # under torch.func.vmap (engine/vmap.py)
+        D.VMAP_LIKE[0]("randint_like")
     check_device("randint_like", device)
     check_layout("randint_like", layout)
     if high is None:

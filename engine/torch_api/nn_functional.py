@@ -387,7 +387,13 @@ def dropout(input, p=0.5, training=True, inplace=False):
     noise = Tensor(np.empty_like(x.data))
     bernoulli_ = METHODS.get("bernoulli_")
     if bernoulli_ is not None:  # PyTorch's own draws (engine/rng)
-        bernoulli_(noise, 1 - p)
+        from ..rng import distributions
+
+        distributions.DROPOUT_NOISE[0] = noise  # under vmap: batched like the input
+        try:
+            bernoulli_(noise, 1 - p)
+        finally:
+            distributions.DROPOUT_NOISE[0] = None
     else:  # until engine/rng provides bernoulli_: numpy's draws, not PyTorch's
         from .api import _rng
 

@@ -65,9 +65,10 @@ def _compile(text: str):
 
 
 def run_program(text: str, write, warn, max_steps: int = DEFAULT_MAX_STEPS,
-                pyplot=None) -> None:
+                pyplot=None) -> dict:
     """Compile and run a program; output goes to `write`, warnings to `warn(line, text)`.
-    Raises GradcliError (with .line) when the program fails."""
+    Raises GradcliError (with .line) when the program fails; returns the program's globals
+    (graph/explain --program read its tensors)."""
     code = compile_program(text, warn)
     made = modules.build(pyplot)
     g = guards.Guards(write, warn, max_steps, {id(m) for m in made.values()})
@@ -102,6 +103,7 @@ def run_program(text: str, write, warn, max_steps: int = DEFAULT_MAX_STEPS,
         grad_mode._enabled[0] = grad_before
         torch_extras.reset_printoptions()
         module_hooks.reset()  # torch.nn.modules.module's global hooks end with the run
+    return namespace
 
 
 def _running_line() -> int:

@@ -47,7 +47,7 @@ def make(op):
 
         def call(*args, **params):
             if len(args) == 2 and not params and ENABLED[0]:
-                r = binary(fast, *args)
+                r = binary(fast, args[0], args[1])
                 if r is not None:
                     return r
             return general(*args, **params)

@@ -180,15 +180,34 @@ def apply(op, args, params=None):
     if dt is not F32 and dt is not F64:  # (None: no tensor at all)
         return _apply(op, args, params)
     r = fn(sa, sb)
-    if type(r) is not dt.type:
+    if type(r) is not dt.type or r != r:  # (nan: engine/scalar_math.py's binary)
         return _apply(op, args, params)
     out = Tensor(np.asarray(r))
     if grad and op.differentiable and grad_mode._enabled[0]:
         out.requires_grad = True
-        out.grad_fn = Node(op, (a if type(a) is Tensor else Tensor(np.asarray(a, dtype=dt)),
-                                b if type(b) is Tensor else Tensor(np.asarray(b, dtype=dt))),
+        out.grad_fn = Node(op, (a if type(a) is Tensor else Tensor(_constant(a, dt)),
+                                b if type(b) is Tensor else Tensor(_constant(b, dt))),
                            _NO_PARAMS)
     return out
+
+
+# the 0-d arrays of the numbers the scalar path records as constant inputs, per dtype:
+# shared read-only (a node's constant is never written; a program reaching one through
+# grad_fn._saved_other and updating it in place gets its own array, engine/torch_api's
+# inplace rebinds a read-only one), which saves an array per recorded op of a long chain
+_CONSTANTS = {F32: {}, F64: {}}
+
+
+def _constant(c, dt):
+    cache = _CONSTANTS[dt]
+    arr = cache.get(c)
+    if arr is None:
+        arr = np.asarray(c, dtype=dt)
+        # not 0 (0.0 and -0.0 are one key), nan (never equal to itself), nor unbounded
+        if c != 0 and c == c and len(cache) < 4096:
+            arr.flags.writeable = False
+            cache[c] = arr
+    return arr
 
 
 def _apply(op, args, params=None):

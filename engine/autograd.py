@@ -31,9 +31,10 @@ def size_str(shape) -> str:
 def topological_order(roots) -> list:
     """Tensors reachable from `roots` through grad_fn inputs that require grad, inputs
     before the tensors made from them (iterative post-order DFS: no recursion)."""
-    order, seen = [], set()
+    order = []
+    seen = object()  # this walk's token: a tensor it reached has _mark set to it
     stack = [(r, False) for r in reversed(roots)]
-    pop, push, emit, mark = stack.pop, stack.append, order.append, seen.add
+    pop, push, emit = stack.pop, stack.append, order.append
     versioned = VERSIONED[0]
     while stack:
         t, done = pop()
@@ -41,17 +42,16 @@ def topological_order(roots) -> list:
             emit(t)
             continue
         while True:  # t's first input is visited next without a trip through the stack
-            k = id(t)
-            if k in seen:
+            if t._mark is seen:
                 break
-            mark(k)
+            t._mark = seen
             push((t, True))
             fn = t.grad_fn
             if fn is None:
                 break
             nxt = None
             for inp in reversed(V.graph_inputs(fn) if versioned else fn.inputs):
-                if inp.requires_grad and id(inp) not in seen:
+                if inp.requires_grad and inp._mark is not seen:
                     if nxt is not None:
                         push((nxt, False))
                     nxt = inp

@@ -42,7 +42,7 @@ def _kinds(v, dt):
     return [dt.type(v), np.array(v, dtype=dt), float(v)]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(a=floats, b=st.one_of(floats, ints), dt=st.sampled_from([np.float32, np.float64]),
        dt2=st.sampled_from([np.float32, np.float64]))
 def test_scalar_math_equals_the_ufunc(a, b, dt, dt2):

@@ -3,10 +3,10 @@
 A numpy ufunc on 0-d arrays costs ~0.7 µs of dispatch; the same + - * / on numpy float
 scalars (numpy's scalar math: C arithmetic of the same dtype, NEP 50 promotion, Python
 numbers weak) costs ~0.05 µs and gives the same IEEE result, bit for bit, with the same
-result type (a nan result is left to the ufunc: which operand's payload a nan + nan
-keeps differs between the two) — tests/test_scalar_fast_paths.py holds the two to each other over values,
-dtypes and operand kinds. Only float32/float64 (one of them per call) (numpy's float16 scalar math and integer
-overflow/division rules are left to the ufuncs) and Python floats and small ints.
+result type. tests/test_scalar_fast_paths.py holds the two to each other over values,
+dtypes and operand kinds. Left to the ufuncs: float16 and integer dtypes (their scalar
+rules differ), float32 mixed with float64, and nan results (which operand's payload a
+nan + nan keeps differs between the two).
 
 `SCALAR_MATH` maps a forward kernel (the ufunc object a row's forward is) to the operator
 that computes it on scalars: the property belongs to numpy's kernel, not to any op name."""
@@ -29,27 +29,10 @@ _INT_EXACT = 2**53
 ENABLED = [True]
 
 
-def as_scalar(x):
-    """x as a numpy float scalar or Python float/int that scalar math treats as the ufunc
-    treats x, or None (then the ufunc path is taken)."""
-    t = type(x)
-    if t is _f32 or t is _f64 or t is float:
-        return x
-    if t is _nd:
-        if x.ndim == 0:
-            d = x.dtype
-            if d is F32 or d is F64:
-                return x[()]
-        return None
-    if t is int and -_INT_EXACT <= x <= _INT_EXACT:
-        return x
-    return None
-
-
 def binary(fn, a, b):
     """fn(a, b) by scalar math when both operands allow it and one is a numpy float
-    (two Python numbers are not numpy's business: None), else None. as_scalar, inlined
-    for the backward's commonest call: a numpy scalar times a 0-d array."""
+    (two Python numbers are not numpy's business: None), else None: numpy float scalars
+    and 0-d arrays of float32/float64, Python floats and ints within 2**53."""
     # numpy operands of one type only: float32 with float64 agrees in value but not in
     # the payload of a nan (the ufunc casts first), so mixed pairs take the ufunc
     t = type(a)

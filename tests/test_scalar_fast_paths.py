@@ -11,13 +11,12 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from gradcli.engine import autograd, scalar_math
 from gradcli.engine.apply import apply
 from gradcli.engine.ops import OPS
 from gradcli.engine.tensor import Tensor
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 SPECIAL = [0.0, -0.0, 1.0, -1.0, math.inf, -math.inf, math.nan, 1e-45, 1e-310, 3.4e38,
            3.5e38, 1e300, -1e300, 1.0000001, 16777217.0, 0.1, 2.0**-149, 2.0**128]

@@ -8,6 +8,7 @@ same rule yields differentiable gradients (second derivatives) for free.
 `dual.exp(x)` is the op named "exp" in `ops.OPS` (the table declares it here); `dual.raw(x)` is the array inside."""
 
 from .apply import apply
+from .scalar_math import ENABLED, SCALAR_MATH, binary
 from .tensor import Tensor
 
 
@@ -39,6 +40,17 @@ def make(op):
                     return apply(op, args, params)
                 return a.trace_op(op, args, params)
         return forward(*args, **params)
+
+    fast = SCALAR_MATH.get(forward)
+    if fast is not None:  # + - * / of 0-d floats by numpy's scalar math (engine/scalar_math.py)
+        general = call
+
+        def call(*args, **params):
+            if len(args) == 2 and not params and ENABLED[0]:
+                r = binary(fast, args[0], args[1])
+                if r is not None:
+                    return r
+            return general(*args, **params)
 
     call.__name__ = op.name
     return call

@@ -19,8 +19,10 @@ class Tensor:
     # tensor a view was taken of (None: not a view)
     # _view_version (set only on views): the counter's value when the view's grad_fn was
     # made; once the base moved on, the view's grad_fn is PyTorch's AsStridedBackward0
+    # _mark: the token of the last topological_order (engine/autograd.py) that reached
+    # this tensor: its "seen" set without hashing ids (issue 23)
     __slots__ = ("data", "requires_grad", "grad_fn", "grad", "retains_grad", "_version",
-                 "_prev", "_base", "_view_version", "__weakref__")
+                 "_prev", "_base", "_view_version", "_mark", "__weakref__")
     # numpy must defer to our reflected operators (ndarray * Tensor -> Tensor.__rmul__)
     __array_ufunc__ = None
     __hash__ = object.__hash__  # == is elementwise, identity is the hash
@@ -34,6 +36,7 @@ class Tensor:
         self._version = None  # None: version 0, counter not shared yet; else a shared [n]
         self._prev = None
         self._base = None
+        self._mark = None
 
     @property
     def is_leaf(self) -> bool:

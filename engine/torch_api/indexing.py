@@ -4,7 +4,7 @@ copy_, requires_grad_, ...) with PyTorch's rules about leaves."""
 import numpy as np
 
 from .. import dtypes, grad_mode, versions, views
-from ..apply import apply, broadcast_shape
+from ..apply import FORWARD_AD, apply, broadcast_shape
 from ..errors import index_error, runtime, type_error, value_error
 from ..ops import OPS
 from ..tensor import TANGENT, Tensor
@@ -118,7 +118,8 @@ def inplace(t: Tensor, result: Tensor) -> Tensor:
         from ..forward_ad import move_tangent
 
         move_tangent(t, result)
-    if dtypes.category(result.data.dtype) > dtypes.category(t.data.dtype):
+    rd, td = result.data, t.data
+    if rd.dtype is not td.dtype and dtypes.category(rd.dtype) > dtypes.category(td.dtype):
         raise runtime(f"result type {_scalar_type(result.data.dtype)} can't be cast to the desired "
                       f"output type {_scalar_type(t.data.dtype)}")
     if result.grad_fn is not None:
@@ -145,6 +146,9 @@ def inplace(t: Tensor, result: Tensor) -> Tensor:
             views.copy_slices(t, pre, fn)
         return t
     versions.bump(t)
+    if td.shape == rd.shape and td.flags.writeable:  # w -= lr * w.grad: no broadcasting
+        np.copyto(td, rd, casting="unsafe")
+        return t
     if t.data.flags.writeable and t.data.shape == np.broadcast_shapes(t.data.shape,
                                                                       result.data.shape):
         np.copyto(t.data, result.data, casting="unsafe")
@@ -178,6 +182,13 @@ METHODS["relu_"] = _inplace_method(lambda t: apply(OPS["relu"], (t,)))
 @tensor_method("zero_")
 def zero_(self):
     _check_inplace(self)
+    if TANGENT[0] is None and FORWARD_AD[0] is None \
+            and not (self.requires_grad and grad_mode._enabled[0]) \
+            and self.data.flags.writeable:
+        # no graph to record (w.grad.zero_()): what inplace() does with the zeros, directly
+        versions.bump(self)
+        self.data.fill(0)
+        return self
     # with a graph: ZeroBackward0 (zero grad), and a view's base gets CopySlices
     return inplace(self, apply(OPS["zero_inplace"], (self,)))
 

@@ -85,6 +85,9 @@ class Guards:
         self.max_steps = max_steps
         self.facades = facades  # id -> facade module: the only modules a program may read
         self.formatter = SafeFormatter(self)
+        # tensor type -> {attribute name -> reader}: what getattr decided for plain tensors
+        self.readers = {}
+        self.plain_names = {}  # name -> True: no policy rule refuses it on any object
 
     def warn(self, line, text):
         """Python's default warning filter: once per line of the program and message."""
@@ -114,18 +117,35 @@ class Guards:
 
     # ------------------------------------------------------------------ attributes
     def getattr(self, obj, name, *default):
+        # a tensor's attribute read before (w.grad, loss.backward): its reader, decided once
+        # per run by the general path below for this exact tensor type and name
+        readers = self.readers.get(type(obj))
+        if readers is not None and type(name) is str:
+            reader = readers.get(name)
+            if reader is not None:
+                return reader(obj)
         if type(name) is not str:
             raise TypeError(f"attribute name must be string, not '{type(name).__name__}'")
+        # the verdict on the name alone, cached: it depends on nothing else
+        plain = self.plain_names.get(name)
+        if plain is None:
+            plain = self.plain_names[name] = not (
+                not allowed_attribute(name) or name in DENIED
+                or name.startswith(DENIED_PREFIXES))
+        if plain and type(obj) is types.ModuleType and id(obj) in self.facades:
+            return builtins.getattr(obj, name, *default)  # torch.no_grad, nn.Linear, ...
         if name.startswith("_saved_") and isinstance(obj, Node):
             return saved_value(obj, name)  # grad_fn._saved_self, ... (engine/saved_values.py)
         if name in TENSOR_PRIVATE and isinstance(obj, Tensor):
             return TENSOR_PRIVATE[name](obj)  # x._version, x._base, x._is_view(): read only
-        if not allowed_attribute(name) or name in DENIED or name.startswith(DENIED_PREFIXES) \
-                or isinstance(obj, _FRAME_TYPES):
+        if not plain or isinstance(obj, _FRAME_TYPES):
             if not (private_variable(name) and self.program_object(obj)):
                 raise refused(name)
         if isinstance(obj, Tensor):
-            return self._tensor_attr(obj, name)
+            value = self._tensor_attr(obj, name)
+            if not self.program_object(obj):
+                self._remember(type(obj), name)
+            return value
         if isinstance(obj, api.NODE_TYPES):
             if name in api.NODE_ATTRIBUTES:
                 return api.NODE_ATTRIBUTES[name](obj)
@@ -165,6 +185,29 @@ class Guards:
 
     def _format_map(self, text, mapping):
         return self.formatter.vformat(text, (), mapping)
+
+    def _remember(self, cls, name):
+        """The reader of a plain tensor attribute `name` (it passed the checks above), as
+        _tensor_attr would find it: later reads on tensors of type `cls` go straight to it."""
+        extra = PROGRAM_ATTRIBUTES.get(name)
+        if extra is not None:
+            reader = extra
+        elif PROGRAM_METHODS.get(name) is not None:
+            reader = partial(partial, PROGRAM_METHODS[name])
+        elif name in api.ATTRIBUTES:
+            reader = self._read_grad if name == "grad" else api.ATTRIBUTES[name]
+        elif api.METHODS.get(name) is not None:
+            reader = partial(partial, api.METHODS[name])
+        elif name in DATA_MODEL_ON_TENSOR:
+            reader = operator.attrgetter(name)
+        else:
+            return
+        self.readers.setdefault(cls, {})[name] = reader
+
+    def _read_grad(self, t):
+        if t.grad_fn is not None and not t.retains_grad:
+            self.warn(_user_line(), NONLEAF_GRAD_WARNING)
+        return api.ATTRIBUTES["grad"](t)
 
     def _tensor_attr(self, t, name):
         extra = PROGRAM_ATTRIBUTES.get(name)

@@ -21,6 +21,10 @@ from ..ops import OPS
 from ..tensor import Node, Tensor
 
 
+# tests turn the lean walk off to hold it to the general engine
+LEAN = [True]
+
+
 def _current(t: Tensor, want) -> bool:
     """t is at the version a node recorded (None: all counters were 0 then)."""
     v = t._version
@@ -30,7 +34,7 @@ def _current(t: Tensor, want) -> bool:
 def lean_backward(root: Tensor, retain_graph) -> bool:
     """Backward from `root` with gradient 1; False (nothing done) when the general engine
     must run."""
-    if H.ACTIVE[0] or not root.requires_grad or root.data.size != 1:
+    if not LEAN[0] or H.ACTIVE[0] or not root.requires_grad or root.data.size != 1:
         return False
     ops = OPS
     # the order of engine/autograd.topological_order: iterative post-order DFS
@@ -96,7 +100,11 @@ def lean_backward(root: Tensor, retain_graph) -> bool:
             op = fn.op
             inputs = fn.inputs
             out = t.data
-            ins = [i.data for i in inputs]
+            if len(inputs) == 2:
+                a0, a1 = inputs
+                ins = (a0.data, a1.data)
+            else:
+                ins = [i.data for i in inputs]
             params = fn.params
             vjps = op.vjps
             for i, inp in enumerate(inputs):

@@ -163,8 +163,44 @@ def inplace(t: Tensor, result: Tensor) -> Tensor:
 _BINARY_INPLACE = ("add_", "sub_", "mul_", "div_")
 
 
+# x.add_(y), x -= y, ...: the op their out-of-place call runs, for the direct write below
+# (FAST_INPLACE: tests turn the direct writes of _fused and zero_ off, to hold them to the
+# general path)
+FAST_INPLACE = [True]
+_FUSED = {"add_": OPS["add"], "sub_": OPS["sub"], "mul_": OPS["mul"], "div_": OPS["div"]}
+
+
+def _fused(self, op, other):
+    """`w -= lr * w.grad` with no graph to record: the op's forward written straight into
+    w's array, as inplace() writes the out-of-place result (same forward, same arrays, same
+    cast, same version bump). None when the general path is needed."""
+    td = self.data
+    to = type(other)
+    if to is float or to is int:
+        od = other
+    elif isinstance(other, Tensor):
+        od = other.data
+        if od.dtype is not td.dtype or od.shape != td.shape or other.requires_grad \
+                and grad_mode._enabled[0]:
+            return None
+    else:
+        return None
+    if td.dtype.kind != "f" or not td.flags.writeable or TANGENT[0] is not None \
+            or FORWARD_AD[0] is not None or self.requires_grad and grad_mode._enabled[0]:
+        return None
+    np.copyto(td, op.forward(td, od), casting="unsafe")
+    versions.bump(self)
+    return self
+
+
 def _inplace_method(fn, name=None):
+    fused = _FUSED.get(name)
+
     def method(self, *args, **kwargs):
+        if fused is not None and len(args) == 1 and not kwargs and FAST_INPLACE[0]:
+            done = _fused(self, fused, args[0])
+            if done is not None:
+                return done
         if name in _BINARY_INPLACE and (args[0] if args else kwargs.get("other", 0)) is None:
             raise type_error(f"{name}(): argument 'other' (position 1) must be Tensor, not "
                              f"NoneType")
@@ -182,7 +218,7 @@ METHODS["relu_"] = _inplace_method(lambda t: apply(OPS["relu"], (t,)))
 @tensor_method("zero_")
 def zero_(self):
     _check_inplace(self)
-    if TANGENT[0] is None and FORWARD_AD[0] is None \
+    if FAST_INPLACE[0] and TANGENT[0] is None and FORWARD_AD[0] is None \
             and not (self.requires_grad and grad_mode._enabled[0]) \
             and self.data.flags.writeable:
         # no graph to record (w.grad.zero_()): what inplace() does with the zeros, directly

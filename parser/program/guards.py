@@ -17,7 +17,7 @@ import types
 from functools import partial
 
 import numpy as np
-from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence
+from RestrictedPython.Guards import guarded_unpack_sequence
 from RestrictedPython.transformer import INSPECT_ATTRIBUTES
 
 from ...engine import api, versions
@@ -56,6 +56,10 @@ TENSOR_PRIVATE = {
 }
 
 
+# tests turn the guards' caches and fast unpacking off, to hold them to the general path
+FAST = [True]
+
+
 class PolicyError(UnsupportedError):
     """The policy refused a name, attribute or module."""
 
@@ -88,6 +92,7 @@ class Guards:
         # tensor type -> {attribute name -> reader}: what getattr decided for plain tensors
         self.readers = {}
         self.plain_names = {}  # name -> True: no policy rule refuses it on any object
+        self.fast = FAST[0]
 
     def warn(self, line, text):
         """Python's default warning filter: once per line of the program and message."""
@@ -115,11 +120,32 @@ class Guards:
     def getiter(self, obj):
         return self.counted(iter(obj))
 
+    def unpack(self, it, spec, _getiter_):
+        """RestrictedPython's guarded_unpack_sequence (`x, y = a, b`), with the items of a
+        plain tuple or list counted at once instead of one generator step each (iterating
+        those runs no program code)."""
+        if (type(it) is tuple or type(it) is list) and self.fast:
+            ret = list(it)
+            self.left -= len(ret)
+            if self.left < 0:
+                self.over()
+            if len(ret) >= spec["min_len"]:
+                for idx, child in spec["childs"]:
+                    ret[idx] = self.unpack(ret[idx], child, _getiter_)
+            return ret
+        return guarded_unpack_sequence(it, spec, _getiter_)
+
+    def iter_unpack(self, it, spec, _getiter_):
+        """guarded_iter_unpack_sequence (`for a, b in pairs`) with unpack() per item."""
+        unpack = self.unpack
+        for ob in _getiter_(it):
+            yield unpack(ob, spec, _getiter_)
+
     # ------------------------------------------------------------------ attributes
     def getattr(self, obj, name, *default):
         # a tensor's attribute read before (w.grad, loss.backward): its reader, decided once
         # per run by the general path below for this exact tensor type and name
-        readers = self.readers.get(type(obj))
+        readers = self.readers.get(type(obj)) if self.fast else None
         if readers is not None and type(name) is str:
             reader = readers.get(name)
             if reader is not None:
@@ -127,12 +153,12 @@ class Guards:
         if type(name) is not str:
             raise TypeError(f"attribute name must be string, not '{type(name).__name__}'")
         # the verdict on the name alone, cached: it depends on nothing else
-        plain = self.plain_names.get(name)
+        plain = self.plain_names.get(name) if self.fast else None
         if plain is None:
             plain = self.plain_names[name] = not (
                 not allowed_attribute(name) or name in DENIED
                 or name.startswith(DENIED_PREFIXES))
-        if plain and type(obj) is types.ModuleType and id(obj) in self.facades:
+        if plain and self.fast and type(obj) is types.ModuleType and id(obj) in self.facades:
             return builtins.getattr(obj, name, *default)  # torch.no_grad, nn.Linear, ...
         if name.startswith("_saved_") and isinstance(obj, Node):
             return saved_value(obj, name)  # grad_fn._saved_self, ... (engine/saved_values.py)
@@ -288,8 +314,8 @@ class Guards:
             "_inplaceitem_": self.inplace_item,
             "_apply_": lambda f, *a, **k: f(*a, **k),
             "_exc_": exc_types, "_caught_": caught, "_write_private_": self.write_private,
-            "_unpack_sequence_": guarded_unpack_sequence,
-            "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
+            "_unpack_sequence_": self.unpack,
+            "_iter_unpack_sequence_": self.iter_unpack,
             "__metaclass__": type, "__name__": "__main__",
         }
 

@@ -191,3 +191,25 @@ def test_unpacking_counts_the_same_steps(steps):
     text = "t = (1, 2, 3)\nfor i in range(5):\n    a, b, c = t\n    x, (y, z) = 1, [2, 3]\n" \
            "    print(i)\nfor p, q in [(1, 2), (3, 4)]:\n    print(p, q)\n"
     assert_same(text, max_steps=steps)
+
+
+def test_the_benchmarked_loop_prints_what_torch_prints():
+    """bench/run.py's RUN_AUTOGRAD_LOOP (issue 23's 300,000-iteration loop) for a small n:
+    `gradcli run` prints what python + torch prints, byte for byte."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    pytest.importorskip("torch")
+    from conftest import run_gradcli
+
+    spec = importlib.util.spec_from_file_location("bench_run", TESTS.parent / "bench" / "run.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    text = bench.RUN_AUTOGRAD_LOOP.format(n=203)
+    torch_out = subprocess.run([sys.executable, "-c", text], capture_output=True, text=True,
+                               check=True).stdout
+    proc = run_gradcli("run", "-", input=text)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == torch_out
+    assert "grad_fn=<PowBackward0>" in torch_out

@@ -25,10 +25,7 @@ from ..tensor import Node, Tensor
 LEAN = [True]
 
 
-def _current(t: Tensor, want) -> bool:
-    """t is at the version a node recorded (None: all counters were 0 then)."""
-    v = t._version
-    return (0 if v is None else v[0]) == (0 if want is None else want)
+_PLAIN_OPS: set = set()  # ids of the table's rows seen so far (OPS[op.name] is op)
 
 
 def lean_backward(root: Tensor, retain_graph) -> bool:
@@ -36,11 +33,17 @@ def lean_backward(root: Tensor, retain_graph) -> bool:
     must run."""
     if not LEAN[0] or H.ACTIVE[0] or not root.requires_grad or root.data.size != 1:
         return False
-    ops = OPS
-    # the order of engine/autograd.topological_order: iterative post-order DFS
-    order, seen = [], set()
-    stack = [(root, False)]
-    pop, push, add = stack.pop, stack.append, seen.add
+    plain = _PLAIN_OPS
+    # the nodes in the order of engine/autograd.topological_order (iterative post-order
+    # DFS); the leaves apart: nothing flows out of a leaf, so where it sits in the order
+    # changes nothing, as long as it is reached after every node feeding it
+    order, leaves, seen = [], [], set()
+    if root.grad_fn is None:
+        leaves.append(root)
+        stack = []
+    else:
+        stack = [(root, False)]
+    pop, push, mark = stack.pop, stack.append, seen.add
     while stack:
         t, done = pop()
         if done:
@@ -49,54 +52,50 @@ def lean_backward(root: Tensor, retain_graph) -> bool:
         key = id(t)
         if key in seen:
             continue
-        add(key)
+        mark(key)
         push((t, True))
         fn = t.grad_fn
-        if fn is None:
-            continue
         op = fn.op
-        if type(fn) is not Node or ops.get(op.name) is not op or op.variadic \
-                or (fn.released and op.saves):
-            return False
+        if id(op) not in plain:
+            if type(fn) is not Node or OPS.get(op.name) is not op or op.variadic:
+                return False
+            plain.add(id(op))
+        if fn.released and op.saves:
+            return False  # the general engine raises PyTorch's error
         inputs = fn.inputs
         vs = fn.versions
-        # every counter where the node recorded it (None: all were 0), the result's too
-        if vs is None:
-            if t._version is not None and t._version[0]:
-                return False
-            for inp in reversed(inputs):
-                if inp._prev is not None or inp._version is not None and inp._version[0]:
-                    return False
-                if inp.requires_grad and id(inp) not in seen:
-                    push((inp, False))
-            continue
+        # every counter where the node recorded it (None: all were 0), the result's too,
+        # and no in-place history to resolve: else the general engine decides
         n = len(inputs)
-        if len(vs) > n and not _current(t, vs[n]):
+        v = t._version
+        if v is not None and v[0] != (vs[n] if vs is not None and len(vs) > n else 0):
             return False
         for k in range(n - 1, -1, -1):
             inp = inputs[k]
-            if inp._prev is not None or not _current(inp, vs[k]):
+            v = inp._version
+            if inp._prev is not None or v is not None and v[0] != (
+                    0 if vs is None or vs[k] is None else vs[k]):
                 return False
             if inp.requires_grad and id(inp) not in seen:
-                push((inp, False))
-    grads = {id(root): np.ones(root.data.shape, root.data.dtype)}
+                if inp.grad_fn is None:
+                    mark(id(inp))
+                    leaves.append(inp)
+                else:
+                    push((inp, False))
+    shape, dtype = root.data.shape, root.data.dtype
+    grads = {id(root): np.array(1, dtype) if shape == () else np.ones(shape, dtype)}
     mode = grad_mode._enabled
     before = mode[0]
     mode[0] = False
     try:
+        pop, get = grads.pop, grads.get
         for t in reversed(order):
-            g = grads.pop(id(t), None)
+            g = pop(id(t), None)
             if g is None:
                 continue
+            if t.retains_grad:
+                _accumulate(t, g)
             fn = t.grad_fn
-            if fn is None or t.retains_grad:
-                # AccumulateGrad (engine/autograd._accumulate without create_graph)
-                if t.grad is None:
-                    t.grad = Tensor(np.array(g, dtype=t.data.dtype, copy=True))
-                else:
-                    np.add(t.grad.data, g, out=t.grad.data, casting="unsafe")
-                if fn is None:
-                    continue
             op = fn.op
             inputs = fn.inputs
             out = t.data
@@ -121,13 +120,25 @@ def lean_backward(root: Tensor, retain_graph) -> bool:
                                                    and contrib.dtype != data.dtype):
                     contrib = _fit(contrib, data)
                 key = id(inp)
-                prev = grads.get(key)
+                prev = get(key)
                 grads[key] = contrib if prev is None else prev + contrib
             if not retain_graph:
                 fn.released = True
+        for t in leaves:
+            g = pop(id(t), None)
+            if g is not None:
+                _accumulate(t, g)
     finally:
         mode[0] = before
     return True
+
+
+def _accumulate(t: Tensor, g) -> None:
+    """AccumulateGrad: engine/autograd._accumulate without create_graph."""
+    if t.grad is None:
+        t.grad = Tensor(np.array(g, dtype=t.data.dtype, copy=True))
+    else:
+        np.add(t.grad.data, g, out=t.grad.data, casting="unsafe")
 
 
 def _fit(contrib, data):

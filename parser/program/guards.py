@@ -93,6 +93,7 @@ class Guards:
         self.readers = {}
         self.plain_names = {}  # name -> True: no policy rule refuses it on any object
         self.fast = FAST[0]
+        self.grad_attribute = api.ATTRIBUTES["grad"]
 
     def warn(self, line, text):
         """Python's default warning filter: once per line of the program and message."""
@@ -233,7 +234,7 @@ class Guards:
     def _read_grad(self, t):
         if t.grad_fn is not None and not t.retains_grad:
             self.warn(_user_line(), NONLEAF_GRAD_WARNING)
-        return api.ATTRIBUTES["grad"](t)
+        return self.grad_attribute(t)
 
     def _tensor_attr(self, t, name):
         extra = PROGRAM_ATTRIBUTES.get(name)

@@ -213,3 +213,41 @@ def test_the_benchmarked_loop_prints_what_torch_prints():
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == torch_out
     assert "grad_fn=<PowBackward0>" in torch_out
+
+
+def test_sub_and_pow_fast_paths_match_their_general_branches():
+    """`x - y` and `x ** p` go straight to apply for plain operands: the same op, result,
+    dtype and grad_fn as the general branch (bool checks, operand checks, _binary)."""
+    import numpy as np
+
+    from gradcli.engine.apply import apply
+    from gradcli.engine.ops import OPS
+    from gradcli.engine.tensor import Tensor
+    from gradcli.engine.torch_api import arithmetic as A
+
+    def general_sub(a, b):
+        A._no_bool_sub(a, b)
+        return A._binary("sub", a, A._operand(b, "-"))
+
+    def general_pow(a, p):
+        return apply(OPS["pow_scalar"], (a, A._operand(p, "**")))
+
+    def outcome(f, *args):
+        try:
+            r = f(*args)
+        except GradcliError as e:
+            return ("error", e.type_name, e.message)
+        return (r.data.tobytes(), r.data.dtype, r.data.shape, r.requires_grad,
+                None if r.grad_fn is None else r.grad_fn.name())
+
+    tensors = [Tensor(np.array(v, dtype=dt), requires_grad=rg)
+               for v in (1.5, [0.25, -3.0]) for dt in (np.float32, np.float64)
+               for rg in (False, True)]
+    tensors += [Tensor(np.array([1, 2], dtype=np.int64)), Tensor(np.array(True)),
+                Tensor(np.array([2, 3], dtype=np.int32))]
+    numbers = [2, 2.0, -0.5, 3, True, 0]
+    for a in tensors:
+        for b in tensors + numbers:
+            assert outcome(A.sub, a, b) == outcome(general_sub, a, b), (a, b)
+        for p in numbers + [-2]:
+            assert outcome(A.pow, a, p) == outcome(general_pow, a, p), (a, p)

@@ -23,6 +23,7 @@ def _binary(name, a, b):
 _UNSET = object()  # div's rounding_mode not given (None given picks another overload)
 _PLAIN = (Tensor, float, int)  # operand types `x + y` and `x * y` take without checks
 _OP_ADD, _OP_MUL, _OP_SUB = OPS["add"], OPS["mul"], OPS["sub"]
+_OP_POW_SCALAR = OPS["pow_scalar"]
 
 
 def _operand(x, fname):
@@ -146,6 +147,9 @@ def fmod(*args, **kwargs):
 
 @torch_fn("pow", method="pow")
 def pow(input, exponent):
+    te = type(exponent)
+    if type(input) is Tensor and (te is int or te is float):  # x ** 2
+        return apply(_OP_POW_SCALAR, (input, exponent))
     if not isinstance(input, Tensor):
         return apply(OPS["rpow"], (_tensor(exponent, "pow", "exponent", 2), input))
     if isinstance(exponent, Tensor):

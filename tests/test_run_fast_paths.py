@@ -11,7 +11,6 @@ import gc
 
 import pytest
 from conftest import TESTS
-
 from gradcli.engine import hooks
 from gradcli.engine.errors import GradcliError
 from gradcli.engine.rng import generator
@@ -219,7 +218,6 @@ def test_sub_and_pow_fast_paths_match_their_general_branches():
     """`x - y` and `x ** p` go straight to apply for plain operands: the same op, result,
     dtype and grad_fn as the general branch (bool checks, operand checks, _binary)."""
     import numpy as np
-
     from gradcli.engine.apply import apply
     from gradcli.engine.ops import OPS
     from gradcli.engine.tensor import Tensor

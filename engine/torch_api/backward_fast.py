@@ -20,7 +20,6 @@ from .. import hooks as H
 from ..ops import OPS
 from ..tensor import Node, Tensor
 
-
 # tests turn the lean walk off to hold it to the general engine
 LEAN = [True]
 

@@ -22,7 +22,8 @@ def _binary(name, a, b):
 
 _UNSET = object()  # div's rounding_mode not given (None given picks another overload)
 _PLAIN = (Tensor, float, int)  # operand types `x + y` and `x * y` take without checks
-_OP_ADD, _OP_MUL = OPS["add"], OPS["mul"]
+_OP_ADD, _OP_MUL, _OP_SUB = OPS["add"], OPS["mul"], OPS["sub"]
+_OP_POW_SCALAR = OPS["pow_scalar"]
 
 
 def _operand(x, fname):
@@ -62,6 +63,10 @@ def _no_bool_sub(a, b):
 
 @torch_fn("sub", "subtract", method=("sub", "subtract"))
 def sub(input, other, alpha=1):
+    if alpha == 1 and type(input) is Tensor and input.data.dtype.kind != "b":  # x - y, x - 1
+        to = type(other)
+        if to is float or to is int or to is Tensor and other.data.dtype.kind != "b":
+            return apply(_OP_SUB, (input, other))
     _no_bool_sub(input, other)
     if alpha != 1:
         if isinstance(input, Tensor) and isinstance(other, Tensor):  # one SubBackward0 node
@@ -142,6 +147,9 @@ def fmod(*args, **kwargs):
 
 @torch_fn("pow", method="pow")
 def pow(input, exponent):
+    te = type(exponent)
+    if type(input) is Tensor and (te is int or te is float):  # x ** 2
+        return apply(_OP_POW_SCALAR, (input, exponent))
     if not isinstance(input, Tensor):
         return apply(OPS["rpow"], (_tensor(exponent, "pow", "exponent", 2), input))
     if isinstance(exponent, Tensor):

@@ -4,7 +4,7 @@ copy_, requires_grad_, ...) with PyTorch's rules about leaves."""
 import numpy as np
 
 from .. import dtypes, grad_mode, versions, views
-from ..apply import apply, broadcast_shape
+from ..apply import FORWARD_AD, apply, broadcast_shape
 from ..errors import index_error, runtime, type_error, value_error
 from ..ops import OPS
 from ..tensor import TANGENT, Tensor
@@ -122,7 +122,8 @@ def inplace(t: Tensor, result: Tensor) -> Tensor:
         from ..forward_ad import move_tangent
 
         move_tangent(t, result)
-    if dtypes.category(result.data.dtype) > dtypes.category(t.data.dtype):
+    rd, td = result.data, t.data
+    if rd.dtype is not td.dtype and dtypes.category(rd.dtype) > dtypes.category(td.dtype):
         raise runtime(f"result type {_scalar_type(result.data.dtype)} can't be cast to the desired "
                       f"output type {_scalar_type(t.data.dtype)}")
     if result.grad_fn is not None:
@@ -149,6 +150,9 @@ def inplace(t: Tensor, result: Tensor) -> Tensor:
             views.copy_slices(t, pre, fn)
         return t
     versions.bump(t)
+    if td.shape == rd.shape and td.flags.writeable:  # w -= lr * w.grad: no broadcasting
+        np.copyto(td, rd, casting="unsafe")
+        return t
     if t.data.flags.writeable and t.data.shape == np.broadcast_shapes(t.data.shape,
                                                                       result.data.shape):
         np.copyto(t.data, result.data, casting="unsafe")
@@ -163,8 +167,44 @@ def inplace(t: Tensor, result: Tensor) -> Tensor:
 _BINARY_INPLACE = ("add_", "sub_", "mul_", "div_")
 
 
+# x.add_(y), x -= y, ...: the op their out-of-place call runs, for the direct write below
+# (FAST_INPLACE: tests turn the direct writes of _fused and zero_ off, to hold them to the
+# general path)
+FAST_INPLACE = [True]
+_FUSED = {"add_": OPS["add"], "sub_": OPS["sub"], "mul_": OPS["mul"], "div_": OPS["div"]}
+
+
+def _fused(self, op, other):
+    """`w -= lr * w.grad` with no graph to record: the op's forward written straight into
+    w's array, as inplace() writes the out-of-place result (same forward, same arrays, same
+    cast, same version bump). None when the general path is needed."""
+    td = self.data
+    to = type(other)
+    if to is float or to is int:
+        od = other
+    elif isinstance(other, Tensor):
+        od = other.data
+        if od.dtype is not td.dtype or od.shape != td.shape or other.requires_grad \
+                and grad_mode._enabled[0]:
+            return None
+    else:
+        return None
+    if td.dtype.kind != "f" or not td.flags.writeable or TANGENT[0] is not None \
+            or FORWARD_AD[0] is not None or self.requires_grad and grad_mode._enabled[0]:
+        return None
+    np.copyto(td, op.forward(td, od), casting="unsafe")
+    versions.bump(self)
+    return self
+
+
 def _inplace_method(fn, name=None):
+    fused = _FUSED.get(name)
+
     def method(self, *args, **kwargs):
+        if fused is not None and len(args) == 1 and not kwargs and FAST_INPLACE[0]:
+            done = _fused(self, fused, args[0])
+            if done is not None:
+                return done
         if name in _BINARY_INPLACE and (args[0] if args else kwargs.get("other", 0)) is None:
             raise type_error(f"{name}(): argument 'other' (position 1) must be Tensor, not "
                              f"NoneType")
@@ -183,6 +223,13 @@ METHODS["sqrt_"] = _inplace_method(lambda t: apply(OPS["sqrt"], (t,)))
 @tensor_method("zero_")
 def zero_(self):
     _check_inplace(self)
+    if FAST_INPLACE[0] and TANGENT[0] is None and FORWARD_AD[0] is None \
+            and not (self.requires_grad and grad_mode._enabled[0]) \
+            and self.data.flags.writeable:
+        # no graph to record (w.grad.zero_()): what inplace() does with the zeros, directly
+        versions.bump(self)
+        self.data.fill(0)
+        return self
     # with a graph: ZeroBackward0 (zero grad), and a view's base gets CopySlices
     return inplace(self, apply(OPS["zero_inplace"], (self,)))
 

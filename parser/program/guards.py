@@ -17,7 +17,7 @@ import types
 from functools import partial
 
 import numpy as np
-from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence
+from RestrictedPython.Guards import guarded_unpack_sequence
 from RestrictedPython.transformer import INSPECT_ATTRIBUTES
 
 from ...engine import api, versions
@@ -56,6 +56,10 @@ TENSOR_PRIVATE = {
 }
 
 
+# tests turn the guards' caches and fast unpacking off, to hold them to the general path
+FAST = [True]
+
+
 class PolicyError(UnsupportedError):
     """The policy refused a name, attribute or module."""
 
@@ -85,6 +89,11 @@ class Guards:
         self.max_steps = max_steps
         self.facades = facades  # id -> facade module: the only modules a program may read
         self.formatter = SafeFormatter(self)
+        # tensor type -> {attribute name -> reader}: what getattr decided for plain tensors
+        self.readers = {}
+        self.plain_names = {}  # name -> True: no policy rule refuses it on any object
+        self.fast = FAST[0]
+        self.grad_attribute = api.ATTRIBUTES["grad"]
 
     def warn(self, line, text):
         """Python's default warning filter: once per line of the program and message."""
@@ -112,20 +121,58 @@ class Guards:
     def getiter(self, obj):
         return self.counted(iter(obj))
 
+    def unpack(self, it, spec, _getiter_):
+        """RestrictedPython's guarded_unpack_sequence (`x, y = a, b`), with the items of a
+        plain tuple or list counted at once instead of one generator step each (iterating
+        those runs no program code)."""
+        if (type(it) is tuple or type(it) is list) and self.fast:
+            ret = list(it)
+            self.left -= len(ret)
+            if self.left < 0:
+                self.over()
+            if len(ret) >= spec["min_len"]:
+                for idx, child in spec["childs"]:
+                    ret[idx] = self.unpack(ret[idx], child, _getiter_)
+            return ret
+        return guarded_unpack_sequence(it, spec, _getiter_)
+
+    def iter_unpack(self, it, spec, _getiter_):
+        """guarded_iter_unpack_sequence (`for a, b in pairs`) with unpack() per item."""
+        unpack = self.unpack
+        for ob in _getiter_(it):
+            yield unpack(ob, spec, _getiter_)
+
     # ------------------------------------------------------------------ attributes
     def getattr(self, obj, name, *default):
+        # a tensor's attribute read before (w.grad, loss.backward): its reader, decided once
+        # per run by the general path below for this exact tensor type and name
+        readers = self.readers.get(type(obj)) if self.fast else None
+        if readers is not None and type(name) is str:
+            reader = readers.get(name)
+            if reader is not None:
+                return reader(obj)
         if type(name) is not str:
             raise TypeError(f"attribute name must be string, not '{type(name).__name__}'")
+        # the verdict on the name alone, cached: it depends on nothing else
+        plain = self.plain_names.get(name) if self.fast else None
+        if plain is None:
+            plain = self.plain_names[name] = not (
+                not allowed_attribute(name) or name in DENIED
+                or name.startswith(DENIED_PREFIXES))
+        if plain and self.fast and type(obj) is types.ModuleType and id(obj) in self.facades:
+            return builtins.getattr(obj, name, *default)  # torch.no_grad, nn.Linear, ...
         if name.startswith("_saved_") and isinstance(obj, Node):
             return saved_value(obj, name)  # grad_fn._saved_self, ... (engine/saved_values.py)
         if name in TENSOR_PRIVATE and isinstance(obj, Tensor):
             return TENSOR_PRIVATE[name](obj)  # x._version, x._base, x._is_view(): read only
-        if not allowed_attribute(name) or name in DENIED or name.startswith(DENIED_PREFIXES) \
-                or isinstance(obj, _FRAME_TYPES):
+        if not plain or isinstance(obj, _FRAME_TYPES):
             if not (private_variable(name) and self.program_object(obj)):
                 raise refused(name)
         if isinstance(obj, Tensor):
-            return self._tensor_attr(obj, name)
+            value = self._tensor_attr(obj, name)
+            if not self.program_object(obj):
+                self._remember(type(obj), name)
+            return value
         if isinstance(obj, api.NODE_TYPES):
             if name in api.NODE_ATTRIBUTES:
                 return api.NODE_ATTRIBUTES[name](obj)
@@ -165,6 +212,29 @@ class Guards:
 
     def _format_map(self, text, mapping):
         return self.formatter.vformat(text, (), mapping)
+
+    def _remember(self, cls, name):
+        """The reader of a plain tensor attribute `name` (it passed the checks above), as
+        _tensor_attr would find it: later reads on tensors of type `cls` go straight to it."""
+        extra = PROGRAM_ATTRIBUTES.get(name)
+        if extra is not None:
+            reader = extra
+        elif PROGRAM_METHODS.get(name) is not None:
+            reader = partial(partial, PROGRAM_METHODS[name])
+        elif name in api.ATTRIBUTES:
+            reader = self._read_grad if name == "grad" else api.ATTRIBUTES[name]
+        elif api.METHODS.get(name) is not None:
+            reader = partial(partial, api.METHODS[name])
+        elif name in DATA_MODEL_ON_TENSOR:
+            reader = operator.attrgetter(name)
+        else:
+            return
+        self.readers.setdefault(cls, {})[name] = reader
+
+    def _read_grad(self, t):
+        if t.grad_fn is not None and not t.retains_grad:
+            self.warn(_user_line(), NONLEAF_GRAD_WARNING)
+        return self.grad_attribute(t)
 
     def _tensor_attr(self, t, name):
         extra = PROGRAM_ATTRIBUTES.get(name)
@@ -245,8 +315,8 @@ class Guards:
             "_inplaceitem_": self.inplace_item,
             "_apply_": lambda f, *a, **k: f(*a, **k),
             "_exc_": exc_types, "_caught_": caught, "_write_private_": self.write_private,
-            "_unpack_sequence_": guarded_unpack_sequence,
-            "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
+            "_unpack_sequence_": self.unpack,
+            "_iter_unpack_sequence_": self.iter_unpack,
             "__metaclass__": type, "__name__": "__main__",
         }
 

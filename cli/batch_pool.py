@@ -114,8 +114,8 @@ def _work(chunk):
 
     runner, (render, fmt, summary), many = _JOB
     records = []
+    # the process's own filters stay: a warning it would show (once) is recorded instead
     with warnings.catch_warnings(record=True) as shown:
-        warnings.simplefilter("always")
         for i, case in enumerate(chunk):
             before = global_state()
             result, errors, code = settle(case, runner, None, many)

@@ -130,9 +130,17 @@ def global_state() -> tuple:
     """What one case can change for the cases after it, in one process: the default
     generator (seed, position, cached normal), the default dtype, grad and inference
     mode, forward-AD and functorch levels, print options, hooks and version tracking."""
-    from gradcli.engine import apply, dtypes, forward_ad, func_transforms, grad_mode, hooks
+    from gradcli.engine import (
+        apply,
+        dtypes,
+        forward_ad,
+        func_transforms,
+        grad_mode,
+        hooks,
+        torch_extras,
+        torch_repr,
+    )
     from gradcli.engine import tensor as tensor_module
-    from gradcli.engine import torch_extras, torch_repr
     from gradcli.engine.rng import generator
 
     gen = generator.default_generator

@@ -29,13 +29,21 @@ _JOB = None  # (runner, (render, fmt, summary), many): set before the workers fo
 
 
 def workers(jobs: int) -> int:
-    """How many processes `--jobs` asks for: 0 is one per usable core."""
+    """How many processes `--jobs` asks for. 0 (the default): one per core that is idle
+    now (the load average of the last minute says how many are busy), so a batch on a
+    loaded machine stays in one process, where extra processes would only queue for the
+    same cores and add the handing out."""
     if jobs > 0:
         return jobs
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        busy = 0.0
+    return max(1, min(cores, int(cores - busy + 1)))
 
 
 def run_pooled(batch, runner, rendering, n: int):
@@ -67,7 +75,7 @@ def _chunks(head, source):
 
     it = chain(head, source)
     while True:
-        chunk = list(islice(it, CHUNK))
+        chunk = [(c.line, c.text, c.problem) for c in islice(it, CHUNK)]  # cheap to pickle
         if not chunk:
             return
         yield chunk
@@ -85,18 +93,18 @@ def _drive(pool, batch, chunks, n):
         if not pending:
             return None
         chunk, task = pending.popleft()
-        records, changed = task.get()
-        for errors, text, code in records:
-            batch.fail(code)
-            if errors:
-                err.write(errors)
-            if text:
-                out.write(text)
+        errors, text, code, changed = task.get()
+        batch.fail(code)
+        if errors:
+            err.write(errors)
+        out.write(text)
         if changed is not None:  # that case and all after it: here, in order
             from itertools import chain
 
-            rest = [c for c, _ in pending]
-            return chain(chunk[changed:], *rest, (c for ch in chunks for c in ch))
+            from .inputs import Case
+
+            rest = chain(chunk[changed:], *(c for c, _ in pending), (c for ch in chunks for c in ch))
+            return (Case(*c) for c in rest)
 
 
 def _ignore_sigint():
@@ -106,24 +114,30 @@ def _ignore_sigint():
 
 
 def _work(chunk):
-    """In a worker: the chunk's (stderr text, record text, status) per case, up to the
-    first case that changed the process's global state (its index, else None)."""
+    """In a worker: the chunk's stderr text, record text and exit status, up to the first
+    case that changed the process's global state (its index, else None)."""
     import warnings
 
     from .batch import settle
+    from .inputs import Case
 
     runner, (render, fmt, summary), many = _JOB
-    records = []
+    errors, texts, status = [], [], 0
+    changed = None
     # the process's own filters stay: a warning it would show (once) is recorded instead
     with warnings.catch_warnings(record=True) as shown:
-        for i, case in enumerate(chunk):
+        for i, (line, text, problem) in enumerate(chunk):
             before = global_state()
-            result, errors, code = settle(case, runner, None, many)
+            result, error, code = settle(Case(line, text, problem), runner, None, many)
             if shown or global_state() != before:
-                return records, i
-            records.append((errors, render(result, fmt, summary) if result is not None
-                            else "", code))
-    return records, None
+                changed = i
+                break
+            if error:
+                errors.append(error)
+            if result is not None:
+                texts.append(render(result, fmt, summary))
+            status = max(status, code)
+    return "".join(errors), "".join(texts), status, changed
 
 
 def global_state() -> tuple:

@@ -122,3 +122,14 @@ def test_ctrl_c_stops_the_workers_and_exits_130(tmp_path):
 def test_jobs_is_offered_and_documented():
     out = run_gradcli("eval", "--help").stdout
     assert "--jobs" in out and "GRADCLI_JOBS" in out
+
+
+def test_default_jobs_use_the_idle_cores(monkeypatch):
+    """--jobs 0: one process per idle core (a loaded machine: one process)."""
+    from gradcli import batch_pool
+
+    monkeypatch.setattr(batch_pool.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    for load, expected in ((0.0, 2), (0.5, 2), (1.2, 1), (8.0, 1)):
+        monkeypatch.setattr(batch_pool.os, "getloadavg", lambda load=load: (load, 0.0, 0.0))
+        assert batch_pool.workers(0) == expected, load
+    assert batch_pool.workers(3) == 3

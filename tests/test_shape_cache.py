@@ -121,3 +121,27 @@ def test_batch_through_the_command_with_and_without_the_cache():
     assert fast.stdout == full.stdout and fast.stderr == full.stderr
     assert fast.returncode == full.returncode == 1
     assert fast.stdout.count("\n") == 160
+
+
+def test_float_leaf_fast_path_equals_torch_tensor_conversion():
+    """leaf_tensor's path for a Python float (`x = 1.23`) gives data_to_array's array."""
+    import numpy as np
+    from gradcli.engine import dtypes
+    from gradcli.engine.torch_api.factories import data_to_array
+    from gradcli.parser.interpreter.case import leaf_tensor
+
+    rng = np.random.default_rng(1)
+    values = [0.0, -0.0, 1.23, 0.1, 1e39, -1e39, float("nan"), float("inf"), -float("inf"),
+              1e-46, 3.4028235e38, 3.4028236e38, 5e-324, 2.0**-149, 2.0**-150]
+    values += list(rng.standard_normal(500) * 10.0 ** rng.integers(-40, 40, 500))
+    for dt in (np.float32, np.float64):
+        dtypes.set_default_float(dt)
+        try:
+            for v in values:
+                v = float(v)
+                fast = leaf_tensor(v, True).data
+                general = data_to_array(v).copy()
+                assert fast.dtype == general.dtype and fast.shape == general.shape
+                assert fast.tobytes() == general.tobytes(), v
+        finally:
+            dtypes.set_default_float(np.float32)

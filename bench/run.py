@@ -102,7 +102,7 @@ def bench_batch(n, reps, torch_ok, tmp):
     table = timed_process(f"{GRADCLI} eval -f {path} --format table --no-color", reps)
     parse = timed_script(f"""
         import json, time
-        from gradcli.parser.grammar import parse
+        from gradcli.parser.grammar import parse_full as parse  # the parser, not its cache
         lines = open({path!r}).read().splitlines()
         parse(lines[0])
         t0 = time.perf_counter()

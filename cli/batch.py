@@ -107,7 +107,7 @@ def run_cases(inline, file, opts, fmt: str, no_color: bool, runner=None,
         from .batch_pool import run_pooled, workers
 
         if workers(jobs) > 1:
-            source = run_pooled(batch, lambda text, line: runner(text, line, opts),
+            source = run_pooled(batch, settle, lambda text, line: runner(text, line, opts),
                                 (render, fmt, summary), workers(jobs))
             if source is None:  # all done by the workers
                 batch.finish()

@@ -25,7 +25,7 @@ MIN_LINES = 2000  # fewer cases: forking and handing out cost more than they sav
 CHUNK = 200       # cases per task
 AHEAD = 3         # tasks in flight per worker
 
-_JOB = None  # (runner, (render, fmt, summary), many): set before the workers fork
+_JOB = None  # (settle, runner, (render, fmt, summary), many): set before the workers fork
 
 
 def workers(jobs: int) -> int:
@@ -46,8 +46,9 @@ def workers(jobs: int) -> int:
     return max(1, min(cores, int(cores - busy + 1)))
 
 
-def run_pooled(batch, runner, rendering, n: int):
-    """Run `batch`'s cases on n worker processes, writing the records. Returns None when
+def run_pooled(batch, settle, runner, rendering, n: int):
+    """Run `batch`'s cases on n worker processes, writing the records (each case run by
+    `settle`, batch.py's, as in one process). Returns None when
     every case is done, or the cases still to run here, one after another (a short batch,
     or the rest after a case that changed the process's state)."""
     from itertools import islice
@@ -59,7 +60,7 @@ def run_pooled(batch, runner, rendering, n: int):
     if len(head) < MIN_LINES:
         return iter(head)
     global _JOB
-    _JOB = (runner, rendering, batch.many)
+    _JOB = (settle, runner, rendering, batch.many)
     import multiprocessing
 
     pool = multiprocessing.get_context("fork").Pool(n, initializer=_ignore_sigint)
@@ -118,10 +119,9 @@ def _work(chunk):
     case that changed the process's global state (its index, else None)."""
     import warnings
 
-    from .batch import settle
     from .inputs import Case
 
-    runner, (render, fmt, summary), many = _JOB
+    settle, runner, (render, fmt, summary), many = _JOB
     errors, texts, status = [], [], 0
     changed = None
     # the process's own filters stay: a warning it would show (once) is recorded instead

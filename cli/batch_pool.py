@@ -84,6 +84,7 @@ def _chunks(head, source):
 
 def _drive(pool, batch, chunks, n):
     pending: deque = deque()
+    pids = {p.pid for p in getattr(pool, "_pool", ())}
     out, err = sys.stdout, sys.stderr
     while True:
         while len(pending) < AHEAD * n:
@@ -94,7 +95,17 @@ def _drive(pool, batch, chunks, n):
         if not pending:
             return None
         chunk, task = pending.popleft()
-        errors, text, code, changed = task.get()
+        while not task.ready():
+            task.wait(0.5)
+            if not task.ready() and _lost_a_worker(pool, pids):
+                # killed (the OOM killer, a signal): its chunk would never come back; this
+                # chunk and the rest run here, as in one process
+                task = None
+                break
+        if task is None:
+            errors, text, code, changed = "", "", 0, 0
+        else:
+            errors, text, code, changed = task.get()
         batch.fail(code)
         if errors:
             err.write(errors)
@@ -106,6 +117,14 @@ def _drive(pool, batch, chunks, n):
 
             rest = chain(chunk[changed:], *(c for c, _ in pending), (c for ch in chunks for c in ch))
             return (Case(*c) for c in rest)
+
+
+def _lost_a_worker(pool, pids) -> bool:
+    """Whether a worker process has died (the Pool replaces it, but not its task)."""
+    workers = getattr(pool, "_pool", None)
+    if workers is None:
+        return False
+    return {p.pid for p in workers} != pids or any(p.exitcode is not None for p in workers)
 
 
 def _ignore_sigint():

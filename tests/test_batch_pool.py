@@ -133,3 +133,31 @@ def test_default_jobs_use_the_idle_cores(monkeypatch):
         monkeypatch.setattr(batch_pool.os, "getloadavg", lambda load=load: (load, 0.0, 0.0))
         assert batch_pool.workers(0) == expected, load
     assert batch_pool.workers(3) == 3
+
+
+def test_a_worker_killed_midway_hands_the_rest_to_this_process(tmp_path, capsys):
+    """A worker that dies (the OOM killer, a signal) loses its chunk: the batch still
+    writes every record, in order, as one process does."""
+    from gradcli.batch import run_cases
+    from gradcli.edge import Exit
+    from gradcli.parser.interpreter.case import CaseOptions
+    from gradcli.tasks.eval import run_case
+
+    parent = os.getpid()
+
+    def runner(text, line, opts):
+        if text == "y = x * 3" and os.getpid() != parent:
+            os._exit(9)  # only in a worker
+        return run_case(text, line, opts)
+
+    lines = [f"x = {i}.5; y = x * 2" for i in range(N)]
+    lines[MIN_LINES + CHUNK + 5] = "y = x * 3"  # x undefined here: a NameError record
+    path = tmp_path / "batch.txt"
+    path.write_text("\n".join(lines) + "\n")
+    outs = []
+    for jobs in (1, 2):
+        with pytest.raises(Exit):
+            run_cases(None, str(path), CaseOptions(), "json", True, runner=runner, jobs=jobs)
+        outs.append(capsys.readouterr())
+    assert outs[0].out == outs[1].out and outs[0].err == outs[1].err
+    assert outs[0].out.count("\n") == N

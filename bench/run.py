@@ -102,7 +102,7 @@ def bench_batch(n, reps, torch_ok, tmp):
     table = timed_process(f"{GRADCLI} eval -f {path} --format table --no-color", reps)
     parse = timed_script(f"""
         import json, time
-        from gradcli.parser.grammar import parse
+        from gradcli.parser.grammar import parse_full as parse  # the parser, not its cache
         lines = open({path!r}).read().splitlines()
         parse(lines[0])
         t0 = time.perf_counter()
@@ -116,6 +116,44 @@ def bench_batch(n, reps, torch_ok, tmp):
     if torch_ok:
         row(f"batch {n} lines --format json vs PyTorch loop", f"{js:.2f} s", f"torch {t:.2f} s",
             "faster", js < t, f"{t / js:.2f}x faster")
+
+
+def bench_batch_vs_torch(n, reps, torch_ok, tmp):
+    """Issue 23: an n-line `--format json` batch against the PyTorch loop over the same
+    lines, whole processes in turns (wall time, default options: the batch uses every
+    core); the CPU time of both (all their processes) is printed beside it."""
+    import resource
+
+    path = os.path.join(tmp, f"batch{n}.txt")
+    with open(path, "w") as f:
+        for i in range(n):
+            f.write(f"x = {1 + i % 97 / 100}; w = {0.45 + i % 13 / 50}; y = sin(x * w) + (x + w) * (w + 3)\n")
+
+    def run(cmd):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        subprocess.run(cmd, shell=isinstance(cmd, str), stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        wall = time.perf_counter() - t0
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return wall, r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime
+
+    js_cmd = f"{GRADCLI} eval -f {path} --format json"
+    if not torch_ok:
+        g = [run(js_cmd) for _ in range(reps)]
+        row(f"batch {n:,} lines --format json", f"{statistics.median(w for w, _ in g):.2f} s",
+            "PyTorch not installed", "<= 0.5x torch loop", None)
+        return
+    loop = os.path.join(tmp, f"torch_loop{n}.py")
+    _write_torch_loop(loop, path)
+    pairs = [(run(js_cmd), run([PY, loop])) for _ in range(reps)]
+    g = statistics.median(p[0][0] for p in pairs)
+    t = statistics.median(p[1][0] for p in pairs)
+    gc_ = statistics.median(p[0][1] for p in pairs)
+    tc = statistics.median(p[1][1] for p in pairs)
+    row(f"batch {n:,} lines --format json vs PyTorch loop", f"{g:.2f} s", f"torch {t:.2f} s",
+        "<= 0.5x torch loop", g / t <= 0.5,
+        f"ratio {g / t:.2f}x (CPU time {gc_:.2f} s vs {tc:.2f} s: {gc_ / tc:.2f}x)")
 
 
 def _write_torch_loop(loop, path):
@@ -372,6 +410,9 @@ def main():
     ap.add_argument("--quick", action="store_true", help="fewer repetitions, smaller sizes")
     ap.add_argument("--only-run", action="store_true",
                     help="only the `gradcli run` rows (the loops and the seeds' programs)")
+
+    ap.add_argument("--batch-only", action="store_true",
+                    help="only the batch rows (issue 23's 50,000-line batch among them)")
     args = ap.parse_args()
     reps = 3 if args.quick else 7
     torch_ok = have_torch()
@@ -380,8 +421,13 @@ def main():
     if args.only_run:
         return only_run_rows(args.quick, reps, torch_ok)
     with tempfile.TemporaryDirectory() as tmp:
+        if args.batch_only:
+            bench_batch(2_000 if args.quick else 10_000, max(1, reps // 3), torch_ok, tmp)
+            bench_batch_vs_torch(10_000 if args.quick else 50_000, 2, torch_ok, tmp)
+            return
         bench_startup(reps, torch_ok)
         bench_batch(2_000 if args.quick else 10_000, max(1, reps // 3), torch_ok, tmp)
+        bench_batch_vs_torch(10_000 if args.quick else 50_000, 2, torch_ok, tmp)
         bench_chain(200_000 if args.quick else 1_000_000, torch_ok)
         bench_matmul(1)
         bench_long_expression(20_000 if args.quick else 100_000, 1)

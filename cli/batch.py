@@ -27,38 +27,21 @@ class Batch:
         self.interactive = command is not None and inline is None and file is None \
             and interactive()
 
-    def results(self, runner, failed=None):
+    def results(self, runner, failed=None, source=None):
         """Yield runner(text, line) for every case, in input order. A result carries
         .line, .source and .error (a GradcliError or None); errors are reported on stderr
         here, once, and make the exit status 1. `failed(line=, source=, error=)` makes the
         command's own result type for a line that could not be read or run (default:
-        eval's CaseResult)."""
-        from gradcli.engine.errors import GradcliError
-
-        from .tasks.eval import CaseResult
-
-        failed = failed or CaseResult
-        for case in cases(self.inline, self.file, self.command):
-            if case.text is None:
-                result = failed(line=case.line, source="", error=GradcliError(
-                    case.problem, type_name="InputError"))
-            else:
-                try:
-                    result = runner(case.text, case.line)
-                except MemoryError:
-                    result = failed(line=case.line, source=case.text, error=GradcliError(
-                        "out of memory (lower --max-elements or use smaller tensors)",
-                        type_name="MemoryError"))
-                except Exception as e:  # noqa: BLE001 - isolate a bug to its own case
-                    internal_error(e, f"line {case.line}")
-                    self.status = INTERNAL
-                    continue
-            if result.error is not None:
-                option = getattr(result.error, "option", None)  # a usage error: exit 2
-                self.fail(2 if option else 1)
-                where = f"line {result.line}: {option}" if option and self.many else option
-                sys.stderr.write(error_lines(where or f"line {result.line}", result.error))
-            yield result
+        eval's CaseResult). `source`: the cases (default: this batch's input)."""
+        if source is None:
+            source = cases(self.inline, self.file, self.command)
+        for case in source:
+            result, errors, code = settle(case, runner, failed, self.many)
+            self.fail(code)
+            if errors:
+                sys.stderr.write(errors)
+            if result is not None:
+                yield result
 
     def fail(self, code: int = 1) -> None:
         self.status = max(self.status, code)
@@ -71,21 +54,68 @@ class Batch:
             raise Exit(self.status)
 
 
+def settle(case, runner, failed=None, many: bool = True):
+    """One case run in isolation: (its result or None, its stderr text, its exit status
+    0-3). Its error becomes its record; an unexpected internal error is reported as such
+    (exit 3) and yields no record. The batch loop and the batch's worker processes
+    (batch_pool.py) both run every case through here."""
+    from gradcli.engine.errors import GradcliError
+
+    from .tasks.eval import CaseResult
+
+    failed = failed or CaseResult
+    if case.text is None:
+        result = failed(line=case.line, source="", error=GradcliError(
+            case.problem, type_name="InputError"))
+    else:
+        try:
+            result = runner(case.text, case.line)
+        except MemoryError:
+            result = failed(line=case.line, source=case.text, error=GradcliError(
+                "out of memory (lower --max-elements or use smaller tensors)",
+                type_name="MemoryError"))
+        except Exception as e:  # noqa: BLE001 - isolate a bug to its own case
+            import io
+
+            stderr, sys.stderr = sys.stderr, io.StringIO()
+            try:
+                internal_error(e, f"line {case.line}")
+                text = sys.stderr.getvalue()
+            finally:
+                sys.stderr = stderr
+            return None, text, INTERNAL
+    if result.error is None:
+        return result, "", 0
+    option = getattr(result.error, "option", None)  # a usage error: exit 2
+    where = f"line {result.line}: {option}" if option and many else option
+    return result, error_lines(where or f"line {result.line}", result.error), 2 if option else 1
+
+
 def run_cases(inline, file, opts, fmt: str, no_color: bool, runner=None,
-              command: str | None = None, summary: bool = False) -> None:
-    """gradcli eval's loop: one record per case (JSON line, plain block or table row)."""
+              command: str | None = None, summary: bool = False, jobs: int = 1) -> None:
+    """gradcli eval's loop: one record per case (JSON line, plain block or table row).
+    `jobs` (0: one per core): processes for a large batch of JSON or plain records
+    (batch_pool.py); the records, their order and the exit status are the same."""
     from . import render_eval
     from .tasks.eval import run_case
 
     runner = runner or run_case
     batch = Batch(inline, file, command)
     out = sys.stdout
+    source = None
+    if fmt in ("json", "plain") and batch.many and not batch.interactive and jobs != 1:
+        from .batch_pool import run_pooled, workers
+
+        if workers(jobs) > 1:
+            source = run_pooled(batch, settle, lambda text, line: runner(text, line, opts),
+                                (render, fmt, summary), workers(jobs))
+            if source is None:  # all done by the workers
+                batch.finish()
+                return
     pending, rows = [], 0  # table mode: results waiting for their shared table
-    for result in batch.results(lambda text, line: runner(text, line, opts)):
-        if fmt == "json":
-            out.write(render_eval.json_line(result, summary) + "\n")
-        elif fmt == "plain":
-            out.write(render_eval.plain_lines(result, summary))
+    for result in batch.results(lambda text, line: runner(text, line, opts), source=source):
+        if fmt in ("json", "plain"):
+            out.write(render(result, fmt, summary))
         else:
             pending.append(result)
             rows += len(result.nodes) + 1
@@ -96,6 +126,15 @@ def run_cases(inline, file, opts, fmt: str, no_color: bool, runner=None,
     if pending:
         _print_table(pending, batch.many, no_color, summary)
     batch.finish()
+
+
+def render(result, fmt: str, summary: bool) -> str:
+    """One result as its JSON line or plain block."""
+    from . import render_eval
+
+    if fmt == "json":
+        return render_eval.json_line(result, summary) + "\n"
+    return render_eval.plain_lines(result, summary)
 
 
 def _print_table(results, many: bool, no_color: bool, summary: bool = False) -> None:

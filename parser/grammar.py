@@ -114,7 +114,25 @@ def _write_tables(path, tables) -> None:
 
 def parse(text: str, start: str = "case", grammar: str = "case.lark",
           starts: tuple = ("case", "expr"), postlex=None):
-    """Parse `text`; lark's errors become GradcliSyntaxError (line, column, the line)."""
+    """Parse `text`; lark's errors become GradcliSyntaxError (line, column, the line).
+    A case whose token shape was parsed before is built from that parse's template
+    (parser/shape_cache.py), unless GRADCLI_PURE_PARSER or GRADCLI_NO_SHAPE_CACHE is set."""
+    if start == "case" and grammar == "case.lark" and postlex is None and \
+            starts == ("case", "expr") and _shapes_on():
+        from .shape_cache import CACHE
+
+        return CACHE.parse(text, parse_full)
+    return parse_full(text, start, grammar, starts, postlex)
+
+
+@functools.lru_cache(maxsize=None)
+def _shapes_on() -> bool:
+    return not (os.environ.get("GRADCLI_PURE_PARSER") or os.environ.get("GRADCLI_NO_SHAPE_CACHE"))
+
+
+def parse_full(text: str, start: str = "case", grammar: str = "case.lark",
+               starts: tuple = ("case", "expr"), postlex=None):
+    """parse() without the shape cache: the lean driver, or lark."""
     try:
         if postlex is None:  # cases: the lean loop, unless the text is not in the language
             lean = lean_driver(grammar, starts)

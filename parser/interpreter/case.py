@@ -159,6 +159,9 @@ def leaf_tensor(value, requires_grad: bool, keep_dtype: bool = False,
     unless its dtype was written (keep_dtype, see leaf_dtypes.py). A leaf that keeps an
     integer or bool dtype cannot require grad: PyTorch's error, as
     torch.tensor([0], dtype=torch.long, requires_grad=True) raises it."""
+    if type(value) is float:  # `x = 1.23`, a batch's usual leaf: data_to_array's result
+        data = np.array(value, dtypes.default_float())  # without its walk over nested data
+        return Tensor(data, requires_grad)
     data = value.data if isinstance(value, Tensor) else api.data_to_array(value)
     if data.dtype.kind != "f" and not keep_dtype:
         data = data.astype(dtypes.default_float())

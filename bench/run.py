@@ -410,7 +410,6 @@ def main():
     ap.add_argument("--quick", action="store_true", help="fewer repetitions, smaller sizes")
     ap.add_argument("--only-run", action="store_true",
                     help="only the `gradcli run` rows (the loops and the seeds' programs)")
-
     ap.add_argument("--batch-only", action="store_true",
                     help="only the batch rows (issue 23's 50,000-line batch among them)")
     args = ap.parse_args()

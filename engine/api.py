@@ -37,6 +37,7 @@ from .torch_api.registry import (  # noqa: F401
     LINALG_FUNCTIONS,
     METHODS,
     NN_FUNCTIONS,
+    NOT_IN_TORCH,
     SETTERS,
     SPECIAL_FUNCTIONS,
     attribute,

@@ -53,7 +53,8 @@ def modules() -> dict:
     autograd = Namespace("torch.autograd", {
         "grad": api.FUNCTIONS["autograd.grad"], "backward": api.FUNCTIONS["autograd.backward"],
         "Variable": api.FUNCTIONS["Variable"]})
-    torch = Namespace("torch", {n: f for n, f in api.FUNCTIONS.items() if "." not in n})
+    torch = Namespace("torch", {n: f for n, f in api.FUNCTIONS.items()
+                                if "." not in n and n not in api.NOT_IN_TORCH})
     torch.members.update(dtypes.TORCH_DTYPES)
     torch.members.update({
         "nn": nn, "linalg": linalg, "special": special, "autograd": autograd, "Size": api.Size,

@@ -111,12 +111,6 @@ def _apply_float(op, args, params):
     return out
 
 
-# rows whose result is a view of their first input (numpy returns a view too): the result
-# shares the base's memory and version counter, as PyTorch's views do
-VIEW_OPS = frozenset({"t", "mT", "permute", "transpose", "reshape", "unsqueeze", "squeeze_dim",
-                      "squeeze", "expand", "select", "slice", "alias"})
-
-
 def _mark_view(out: Tensor, src) -> None:
     if type(src) is not Tensor:
         return
@@ -243,7 +237,7 @@ def _apply(op, args, params=None):
     if type(out_data) is not np.ndarray:
         out_data = np.asarray(out_data)
     out = Tensor(out_data)
-    if rule == "same" and op.name in VIEW_OPS and out_data.base is not None:
+    if op.view and out_data.base is not None:  # (a row flag: engine/ops/table.py)
         _mark_view(out, args[0])
     if op.differentiable and grad_mode._enabled[0]:
         for a in args:

@@ -45,23 +45,23 @@ def _flip(a, dims):
 
 
 op("t", "TBackward0", lambda a: a.T, lambda g, o, a: D.t(g),
-   formulas=("grad.t()",), saves=False, dtype_rule="same",
+   formulas=("grad.t()",), saves=False, dtype_rule="same", view=True,
    samples=lambda s: [((s.normal(2, 3),), {})])
 op("mT", "TransposeBackward0", lambda a: np.swapaxes(a, -1, -2), lambda g, o, a: D.mT(g),
-   formulas=("grad.mT",), saves=False, dtype_rule="same",
+   formulas=("grad.mT",), saves=False, dtype_rule="same", view=True,
    samples=lambda s: [((s.normal(2, 3, 4),), {})])
 op("permute", "PermuteBackward0", lambda a, dims: np.transpose(a, dims),
    lambda g, o, a, dims: D.permute(g, dims=tuple(np.argsort(dims))),
-   formulas=("grad permuted back",), saves=False, dtype_rule="same",
+   formulas=("grad permuted back",), saves=False, dtype_rule="same", view=True,
    samples=lambda s: [((s.normal(2, 3, 4),), {"dims": (2, 0, 1)})])
 op("transpose", "TransposeBackward0",
    lambda a, dim0, dim1: np.swapaxes(a, dim0, dim1) if a.ndim else a,
    lambda g, o, a, dim0, dim1: D.transpose(g, dim0=dim0, dim1=dim1),
-   formulas=("grad.transpose(dim0, dim1)",), saves=False, dtype_rule="same",
+   formulas=("grad.transpose(dim0, dim1)",), saves=False, dtype_rule="same", view=True,
    samples=lambda s: [((s.normal(2, 3, 4),), {"dim0": 0, "dim1": 2})])
 op("reshape", "ViewBackward0", lambda a, shape: np.reshape(a, shape),
    lambda g, o, a, shape: D.reshape(g, shape=raw(a).shape),
-   formulas=("grad.reshape(self.shape)",), saves=False, dtype_rule="same",
+   formulas=("grad.reshape(self.shape)",), saves=False, dtype_rule="same", view=True,
    samples=lambda s: [((s.normal(2, 3),), {"shape": (3, 2)})])
 op("unsafe_view", "UnsafeViewBackward0", lambda a, shape: np.reshape(a, shape),
    lambda g, o, a, shape: D.reshape(g, shape=raw(a).shape),
@@ -69,20 +69,20 @@ op("unsafe_view", "UnsafeViewBackward0", lambda a, shape: np.reshape(a, shape),
    samples=lambda s: [((s.normal(2, 3),), {"shape": (6,)})])
 op("unsqueeze", "UnsqueezeBackward0", lambda a, dim: np.expand_dims(a, dim),
    lambda g, o, a, dim: D.reshape(g, shape=raw(a).shape),
-   formulas=("grad.squeeze(dim)",), saves=False, dtype_rule="same",
+   formulas=("grad.squeeze(dim)",), saves=False, dtype_rule="same", view=True,
    samples=lambda s: [((s.normal(2, 3),), {"dim": 1})])
 op("squeeze_dim", "SqueezeBackward1",
    lambda a, dim: np.squeeze(a, dim) if a.ndim and a.shape[dim] == 1 else a,
    lambda g, o, a, dim: D.reshape(g, shape=raw(a).shape),
-   formulas=("grad.unsqueeze(dim)",), saves=False, dtype_rule="same",
+   formulas=("grad.unsqueeze(dim)",), saves=False, dtype_rule="same", view=True,
    samples=lambda s: [((s.normal(2, 1, 3),), {"dim": 1})])
 op("squeeze", "SqueezeBackward0", lambda a: np.squeeze(a),
    lambda g, o, a: D.reshape(g, shape=raw(a).shape),
-   formulas=("grad.reshape(self.shape)",), saves=False, dtype_rule="same",
+   formulas=("grad.reshape(self.shape)",), saves=False, dtype_rule="same", view=True,
    samples=lambda s: [((s.normal(1, 3, 1),), {})])
 op("expand", "ExpandBackward0", lambda a, shape: np.broadcast_to(a, shape),
    lambda g, o, a, shape: D.sum_to(g, shape=raw(a).shape),
-   formulas=("grad summed to self's shape",), saves=False, dtype_rule="same",
+   formulas=("grad summed to self's shape",), saves=False, dtype_rule="same", view=True,
    samples=lambda s: [((s.normal(3, 1),), {"shape": (2, 3, 4)})])
 op("sum_to", "SumBackward1", _sum_to, lambda g, o, a, shape: D.expand(g, shape=raw(a).shape),
    formulas=("grad expanded",), saves=False, dtype_rule="same",
@@ -111,7 +111,7 @@ for _name, _grad_fn in (("select", "SelectBackward0"), ("slice", "SliceBackward0
     op(_name, _grad_fn, (lambda a, key: a[key]) if _name == "index" else
        (lambda a, key: a[tuple(key) + (Ellipsis,)]), _index_vjp,
        formulas=("grad placed at the index in zeros",), saves=False, dtype_rule="same",
-       samples=_INDEX_SAMPLES[_name])
+       view=_name in ("select", "slice", "alias"), samples=_INDEX_SAMPLES[_name])
 op("embed", "IndexPutBackward0", _embed,
    lambda g, o, a, shape, key, accumulate=False: D.index(g, key=key),
    formulas=("grad indexed",), saves=False, dtype_rule="same",

@@ -44,6 +44,9 @@ class Op:
     # inputs without a VJP rule are PyTorch's Scalar arguments (x.pow(2), 1 - x, 2 ** x):
     # no tensor in PyTorch, so no entry in grad_fn.next_functions
     scalar_overload: bool = False
+    # the result is a view of the first input when numpy returns one (PyTorch's view ops:
+    # t, permute, reshape, select, ...): it shares the base's memory and version counter
+    view: bool = False
     # ---- the PyTorch surface. A row with a `signature` gets generated wrappers under its
     # names (api.FUNCTIONS / METHODS, torch.nn.functional); ops reached through a
     # hand-written wrapper (dispatching several rows: sum / sum_dim) leave it None.

@@ -8,8 +8,9 @@ left to right at the end, after the elements that do not fill a vector. A full r
 of at least GRAIN_SIZE elements is split over the threads and the per-thread results are
 added (TensorIterator's two-pass reduction).
 
-Everything here is vectorized numpy: each cascade level is one cumulative sum (a strictly
-sequential float32 sum, as the C loop is) over all accumulators at once; Python loops run
+Everything here is vectorized numpy: each cascade level is one reduction over the rows of
+an (R, accumulators) array (numpy adds such rows one after the other, as the C loop does;
+FAST = False uses cumulative sums instead); Python loops run
 over the four levels, never over elements."""
 
 import numpy as np
@@ -18,6 +19,9 @@ from .ranges import GRAIN_SIZE, _chunks, _threads
 
 LANES = 8  # float32 lanes of Vectorized<float> as this ATen build's sum kernel runs them
 _F32 = np.float32
+# False: every sequential sum as a cumulative sum (the reference the fast reduction is
+# held to by tests/test_reduce_sum_fast.py)
+FAST = True
 
 
 def _seq(a, axis):
@@ -25,7 +29,40 @@ def _seq(a, axis):
     if a.shape[axis] == 0:
         return np.zeros(a.shape[:axis] + a.shape[axis + 1:] if axis >= 0 else
                         a.shape[:a.ndim + axis] + a.shape[a.ndim + axis + 1:], dtype=_F32)
+    if FAST and a.ndim >= 2 and axis % a.ndim == a.ndim - 2:
+        rows = _rows_first(a)
+        if rows is not None:
+            # numpy reduces the outer axis of a (R, N) array as R whole-row adds
+            # (acc[j] += x[i, j], i in order): sequential per column, as the C loop. Only a
+            # reduction whose inner loop runs along the reduced axis is pairwise, and
+            # _rows_first rules that out. `0 +` turns an all -0.0 column into +0.0, as
+            # C's `acc = 0` does.
+            return (_F32(0) + np.add.reduce(rows, axis=0)).reshape(a.shape[:-2] + a.shape[-1:])
     return _F32(0) + np.cumsum(a, axis=axis, dtype=_F32).take(-1, axis=axis)
+
+
+def _rows_first(a):
+    """a (..., R, W) float32 as an (R, K*W) array whose rows are the reduced index and whose
+    columns (contiguous, >= 2 of them) are the independent accumulators; None when that
+    layout cannot be had. Long rows: numpy then runs R inner loops of K*W elements instead
+    of K*R loops of W (the W = 8..32 lanes of a cascade level)."""
+    r, w = a.shape[-2], a.shape[-1]
+    k = a.size // (r * w) if r * w else 0
+    if a.dtype != _F32 or k * w < 2:
+        return None
+    front = (a.ndim - 2,) + tuple(range(a.ndim - 2))  # the R axis first, then the rest
+    if w == 1:
+        rows = a[..., 0].transpose(front).reshape(r, k)
+    elif a.strides[-1] == 4:
+        # each row of W lanes as one 4*W-byte item: gathering rows to the front is then one
+        # memcpy per row, not a strided float loop per lane
+        items = a.view(np.dtype((np.void, 4 * w)))[..., 0]
+        rows = np.ascontiguousarray(items.transpose(front).reshape(r, k)).view(_F32)
+    else:
+        rows = a.transpose(front + (a.ndim - 1,)).reshape(r, k * w)
+    if rows.ndim != 2 or rows.shape[1] != k * w or rows.strides[1] != 4 or rows.strides[0] <= 4:
+        return None
+    return rows
 
 
 def _ceil_log2(n: int) -> int:
@@ -144,6 +181,14 @@ def sum_dims(a, dims, keepdim=False):
     dims = tuple(sorted(d % a.ndim for d in dims)) if a.ndim else ()
     if not dims or a.size == 0:
         return np.sum(a, axis=dims or None, keepdims=keepdim, dtype=_F32)
+    order = _memory_order(a)
+    if order is not None:
+        # TensorIterator orders the dims by the input's strides: a transposed tensor is
+        # reduced in its memory order, then the result is laid out in the logical order
+        pos = [order.index(d) for d in dims]
+        res = sum_dims(a.transpose(order), pos, keepdim=True).transpose(np.argsort(order))
+        return res if keepdim else res.reshape(tuple(a.shape[d] for d in range(a.ndim)
+                                                     if d not in dims))
     if 1 in a.shape and a.ndim > 1:
         # TensorIterator drops size-1 dims before it picks the loop: summing [20, 1] over
         # dim 0 is a contiguous 20-element reduction (the cascade), not an outer sum
@@ -182,6 +227,21 @@ def sum_dims(a, dims, keepdim=False):
     if keepdim:
         res = res.reshape(tuple(1 if d in dims else a.shape[d] for d in range(a.ndim)))
     return res
+
+
+def _memory_order(a):
+    """The axis order that makes a permuted C-contiguous array C-contiguous again, or None
+    (already contiguous, or any other layout: those keep the logical order)."""
+    if a.flags.c_contiguous or a.ndim < 2 or min(a.strides) <= 0:
+        return None
+    big = [d for d in range(a.ndim) if a.shape[d] > 1]
+    order = sorted(big, key=lambda d: -a.strides[d])
+    # size-1 dims anywhere: put them back where they were relative to the order
+    order = [d for d in range(a.ndim) if a.shape[d] == 1] + order
+    order = tuple(order)
+    if order == tuple(range(a.ndim)) or not a.transpose(order).flags.c_contiguous:
+        return None
+    return order
 
 
 def _block(dims) -> bool:

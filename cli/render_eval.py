@@ -103,13 +103,20 @@ def _title(results, with_line: bool, width: int = 10**6):
     return one if width_of(one) <= width else f"{r.source}\n(output: {r.output})"
 
 
-def _table_width(headers, rows) -> int:
+def _w(text: str) -> int:
+    """width_of for a table cell: a one-line ASCII cell (almost all) is its length."""
+    if text.isascii() and "\n" not in text:
+        return len(text)
     from .render_tensor import width_of
 
+    return width_of(text)
+
+
+def _table_width(headers, rows) -> int:
     widths = [len(h) for h in headers]
     for row, _ in rows:
         for i, cell in enumerate(row):
-            widths[i] = max(widths[i], width_of(cell))
+            widths[i] = max(widths[i], _w(cell))
     return sum(widths) + 2 * len(widths) + 2
 
 
@@ -134,11 +141,11 @@ class _Cell:
     """A value or grad cell: torch's print of the tensor (or its summary), in the table
     when it fits its column at its own width, else below the table (BELOW marks it)."""
 
-    __slots__ = ("data", "summary", "label", "_text")
+    __slots__ = ("data", "summary", "label", "_text", "_natural")
 
     def __init__(self, data, summary: bool, label: str):
         self.data, self.summary, self.label = data, _summarised(data, summary), label
-        self._text = None
+        self._text = self._natural = None
 
     def text(self) -> str:
         if self._text is None:
@@ -153,9 +160,9 @@ class _Cell:
         return self._text
 
     def natural(self) -> int:
-        from .render_tensor import width_of
-
-        return width_of(self.text())
+        if self._natural is None:  # asked once per layout pass (and in its sorts)
+            self._natural = _w(self.text())
+        return self._natural
 
     def block(self, width: int) -> str:
         """`label = ` and the tensor laid out for the rest of the line, its later lines
@@ -214,9 +221,7 @@ def _raw_rows(results, with_line: bool, summary: bool) -> list:
 
 
 def _cell_width(cell) -> int:
-    from .render_tensor import width_of
-
-    return width_of(cell) if isinstance(cell, str) else cell.natural()
+    return _w(cell) if isinstance(cell, str) else cell.natural()
 
 
 def layout(results, with_line: bool, width: int, summary: bool = False):
@@ -314,7 +319,9 @@ def table_text(results, with_line: bool, max_width: int, summary: bool = False):
     from .text_table import render
 
     headers, rows, notes = layout(results, with_line, max_width, summary)
-    title = _title(results, with_line, _table_width(headers, rows))
+    # a batch's tables (with_line) have no title: no need to measure them for one
+    title = None if with_line or not results else _title(results, with_line,
+                                                         _table_width(headers, rows))
     rows = [row for row, _ in rows]
     pieces = [rows[i:i + TABLE_ROWS] for i in range(0, len(rows), TABLE_ROWS)] or [[]]
     if len(pieces) > 1 and title:

@@ -238,20 +238,20 @@ def layout(results, with_line: bool, width: int, summary: bool = False):
     fn = names.index("grad_fn")
     nat = [len(h) for h in names]
     computed = len("expr")  # the widest expression of a computed node (not a leaf)
+    for i in range(len(names)):  # the plain columns: their widest cell
+        if i != e and i not in tensors:
+            nat[i] = max(nat[i], _column_width([cells[i] for cells, _ in raw]))
     for cells, is_error in raw:
-        for i, cell in enumerate(cells):
-            if i not in tensors:
-                w = _cell_width(cell)
-                if i == e and not is_error and cells[fn] == "None" and _LITERAL.match(cell):
-                    w = min(w, LEAF_EXPR)  # a leaf's literal repeats its value
-                elif i == e:
-                    computed = max(computed, w)
-                nat[i] = max(nat[i], w)
+        w = _cell_width(cells[e])
+        if not is_error and cells[fn] == "None" and _LITERAL.match(cells[e]):
+            w = min(w, LEAF_EXPR)  # a leaf's literal repeats its value
+        else:
+            computed = max(computed, w)
+        nat[e] = max(nat[e], w)
     nat[e] = min(nat[e], max(TABLE_EXPR, len("expr")))
     wanted = nat[e]
     computed = min(computed, nat[e])
-    cells = [(i, c) for row, _ in raw for i, c in enumerate(row)
-             if i in tensors and isinstance(c, _Cell)]
+    cells = [(i, row[i]) for row, _ in raw for i in tensors if isinstance(row[i], _Cell)]
     for i, c in cells:
         nat[i] = max(nat[i], c.natural())
     overhead = 2 * len(names) + 2  # collapse_padding: two spaces between columns
@@ -296,22 +296,31 @@ def layout(results, with_line: bool, width: int, summary: bool = False):
             nat[e] = min(wanted, nat[e] + width - sum(nat) - overhead)
     rows, blocks = [], []
     for cells_, is_error in raw:
-        row = []
-        for i, cell in enumerate(cells_):
+        row = list(cells_)
+        for i, cell in enumerate(cells_) if is_error else ((e, cells_[e]),):
             if isinstance(cell, _Message):
-                row.append(cell.wrapped(nat[i]))
+                row[i] = cell.wrapped(nat[i])
             elif i == e:
-                row.append(_short(cell, nat[i]))
-            elif isinstance(cell, _Cell):
+                row[i] = _short(cell, nat[i])
+        for i in tensors:  # value then grad, as they stand in the row
+            cell = row[i]
+            if isinstance(cell, _Cell):
                 if id(cell) in below:
-                    row.append(BELOW)
+                    row[i] = BELOW
                     blocks.append(cell.block(width))
                 else:
-                    row.append(cell.text())
-            else:
-                row.append(cell)
+                    row[i] = cell.text()
         rows.append((row, is_error))
     return headers, rows, notes + blocks
+
+
+def _column_width(column) -> int:
+    """The widest of a column's cells: one C-level pass when all are one-line ASCII."""
+    if all(isinstance(c, str) for c in column):
+        text = "".join(column)
+        if text.isascii() and "\n" not in text:
+            return max(map(len, column), default=0)
+    return max(map(_cell_width, column), default=0)
 
 
 def table_text(results, with_line: bool, max_width: int, summary: bool = False):

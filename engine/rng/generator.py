@@ -120,25 +120,39 @@ class Generator:
 
 # PyTorch seeds its default CPU generator from the OS at start-up (getDefaultCPUGenerator:
 # getNonDeterministicRandom()), so a program without manual_seed draws differently each run.
-default_generator = Generator(seed=int.from_bytes(os.urandom(8), "little"))
+# Made on first use (module attribute `default_generator`): numpy.random, with the
+# secrets/hmac modules it loads, is ~15 ms of a cold `gradcli eval` that draws nothing.
+_DEFAULT = []
+
+
+def _default() -> Generator:
+    if not _DEFAULT:
+        _DEFAULT.append(Generator(seed=int.from_bytes(os.urandom(8), "little")))
+    return _DEFAULT[0]
+
+
+def __getattr__(name):
+    if name == "default_generator":
+        return _default()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def manual_seed(seed) -> Generator:
-    return default_generator.manual_seed(seed)
+    return _default().manual_seed(seed)
 
 
 def seed() -> int:
-    return default_generator.seed()
+    return _default().seed()
 
 
 def initial_seed() -> int:
-    return default_generator.initial_seed()
+    return _default().initial_seed()
 
 
 def get(generator) -> Generator:
     """The generator= argument: None means the default one."""
     if generator is None:
-        return default_generator
+        return _default()
     if not isinstance(generator, Generator):
         raise runtime(f"Expected a 'cpu' device type for generator but found "
                       f"'{type(generator).__name__}'")

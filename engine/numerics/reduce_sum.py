@@ -163,19 +163,21 @@ def outer_sum(a):
     return out
 
 
-def sum_all(a) -> np.float32:
-    """torch.sum of a float32 array, all elements, in memory order."""
+def sum_all(a, part=_F32) -> np.float32:
+    """torch.sum of a float32 array, all elements, in memory order. `part`: the dtype each
+    thread's partial sum is stored in (the two-pass reduction's buffer has the output's
+    dtype: float16 for a Half sum)."""
     flat = np.ravel(a, order="K")
     n = flat.size
     if n < GRAIN_SIZE or _threads() == 1:
         return _F32(0) + inner_sum(flat)
     buf = np.zeros(_threads(), dtype=_F32)
     for t, (b, e) in enumerate(_chunks(n)):
-        buf[t] = _F32(0) + inner_sum(flat[b:e])
+        buf[t] = part(_F32(0) + inner_sum(flat[b:e]))
     return _F32(0) + inner_sum(buf)
 
 
-def sum_dims(a, dims, keepdim=False):
+def sum_dims(a, dims, keepdim=False, part=_F32):
     """torch.sum(a, dims) for float32: the reduced dims brought together, then PyTorch's
     inner (contiguous reduced axis) or outer (contiguous kept axis) cascade."""
     dims = tuple(sorted(d % a.ndim for d in dims)) if a.ndim else ()
@@ -186,7 +188,7 @@ def sum_dims(a, dims, keepdim=False):
         # TensorIterator orders the dims by the input's strides: a transposed tensor is
         # reduced in its memory order, then the result is laid out in the logical order
         pos = [order.index(d) for d in dims]
-        res = sum_dims(a.transpose(order), pos, keepdim=True).transpose(np.argsort(order))
+        res = sum_dims(a.transpose(order), pos, True, part).transpose(np.argsort(order))
         return res if keepdim else res.reshape(tuple(a.shape[d] for d in range(a.ndim)
                                                      if d not in dims))
     if 1 in a.shape and a.ndim > 1:
@@ -198,14 +200,14 @@ def sum_dims(a, dims, keepdim=False):
         if not bdims:  # only size-1 dims reduced: each value is its own sum
             res = np.sum(a, axis=dims, keepdims=True, dtype=_F32)
         else:
-            res = sum_dims(b, bdims, keepdim=False) if len(bdims) < b.ndim else sum_all(b)
+            res = sum_dims(b, bdims, False, part) if len(bdims) < b.ndim else sum_all(b, part)
         shape = tuple(1 if d in dims else a.shape[d] for d in range(a.ndim))
         res = np.asarray(res, dtype=_F32).reshape(shape)
         return res if keepdim else res.reshape(tuple(a.shape[d] for d in range(a.ndim)
                                                      if d not in dims))
     kept = [d for d in range(a.ndim) if d not in dims]
     if len(kept) == 0:
-        r = sum_all(a)
+        r = sum_all(a, part)
         return np.full((1,) * a.ndim, r, dtype=_F32) if keepdim else np.asarray(r)
     ac = np.ascontiguousarray(a)
     nred = int(np.prod([a.shape[d] for d in dims]))
@@ -255,6 +257,14 @@ def _inner_rows(x):
 def torch_sum(a, dims=None, keepdim=False):
     """The op table's sum: float32 in PyTorch's cascade order, other dtypes as numpy
     (integers and bools sum to int64, as in torch)."""
+    if a.dtype == np.float16 and a.size:
+        # Half sums in float32 (its opmath type) in the same cascade, rounded to Half at
+        # the end; a thread's part of a full reduction is rounded to Half too
+        h = a.astype(_F32)  # order "K": a transposed tensor keeps its memory order
+        if dims is None:
+            r = np.float16(sum_all(h, np.float16))
+            return np.full((1,) * a.ndim, r) if keepdim else np.asarray(r)
+        return np.asarray(sum_dims(h, dims, keepdim, np.float16)).astype(np.float16)
     if a.dtype != _F32 or a.size == 0:
         dtype = np.int64 if a.dtype.kind in "bi" else None
         return np.sum(a, axis=dims, keepdims=keepdim, dtype=dtype)

@@ -41,7 +41,9 @@ def _stack_vjp(g, out, *inputs, index, dim):
 
 
 def _flip(a, dims):
-    return np.flip(a, axis=dims)
+    # np.flip is a view (negative strides); torch.flip copies: an in-place write to the
+    # result must not reach the input
+    return np.flip(a, axis=dims).copy()
 
 
 op("t", "TBackward0", lambda a: a.T, lambda g, o, a: D.t(g),

@@ -1,0 +1,80 @@
+"""torch.any/all, logical_* / bitwise_* and Tensor's `&`, `|`, `^`, `~` (found missing by
+tests/differential_programs.py: `(x > 0) & (x < 1)` was a TypeError), run by `gradcli run`
+and by python + torch on the same program: stdout byte for byte, errors included."""
+
+import subprocess
+import sys
+
+import pytest
+from conftest import run_gradcli
+
+pytest.importorskip("torch")
+pytestmark = pytest.mark.torch
+
+CASES = """
+x = torch.tensor([[1., 0.], [2., -1.]], requires_grad=True)
+i = torch.tensor([[3, 5], [0, -2]], dtype=torch.int32)
+b = x > 0
+x.any()
+x.all(dim=(0, 1))
+i.all(0, keepdim=True)
+torch.tensor(3).any()
+torch.tensor(0.).all(0)
+torch.any(b)
+torch.all(b, dim=1)
+b.any()
+x.all(1, keepdim=True)
+torch.any(x, 0, True)
+x.all(2)
+(x > 0).all().item()
+torch.tensor([], dtype=torch.bool).all()
+i.any(1).dtype
+b & (x < 2)
+b | (x < 0)
+b ^ b
+~b
+~torch.tensor([1, 2])
+~x
+torch.tensor([6]) & 3
+i & 6
+i | torch.tensor([1, 2])
+3 ^ i
+~i
+i & True
+True & b
+b & 1
+b | torch.tensor(True)
+b ^ True
+b & [1]
+x & x
+b & torch.ones(3, dtype=torch.bool)
+torch.logical_and(b, x)
+torch.logical_xor(i, x)
+x.logical_not()
+torch.logical_and(x, torch.ones(3))
+torch.bitwise_and(b, b)
+torch.bitwise_or(i, 2.5)
+torch.bitwise_not(b)
+torch.bitwise_and(x, x)
+"""
+
+
+def _program():
+    lines = ["import torch"]
+    setup, exprs = [], []
+    for line in CASES.strip().splitlines():
+        (setup if " = " in line else exprs).append(line)
+    lines += setup
+    for e in exprs:
+        lines += ["try:", f"    print({e})", "except Exception as e:",
+                  "    print(type(e).__name__ + ': ' + str(e))"]
+    return "\n".join(lines) + "\n"
+
+
+def test_logical_and_bitwise_agree_with_torch():
+    prog = _program()
+    want = subprocess.run([sys.executable, "-"], input=prog, capture_output=True, text=True,
+                          timeout=120)
+    got = run_gradcli("run", "-", input=prog)
+    assert got.returncode == 0, got.stderr
+    assert got.stdout == want.stdout

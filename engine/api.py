@@ -19,13 +19,13 @@ from .torch_api import (  # noqa: F401,E402  (issue 18 shape/index ops)
     operators,  # noqa: F401  (attaches Tensor's operators)
     shape_index,
 )
-from .torch_api import logical as _logical  # noqa: F401  (torch.any/all, logical_*, &, |, ^, ~)
 from .torch_api import linalg as _linalg  # noqa: F401  (torch.bmm, torch.inner, torch.linalg, ...)
 from .torch_api import linalg_addmm as _linalg_addmm  # noqa: F401  (replaces nn_functional's addmm)
 from .torch_api import linalg_decomp as _linalg_decomp  # noqa: F401  (linalg.svd, eigh, torch.svd)
 from .torch_api import linalg_more as _linalg_more  # noqa: F401
 from .torch_api import linalg_norms as _linalg_norms  # noqa: F401  (linalg norms, torch.norm)
 from .torch_api import linalg_solvers as _linalg_solvers  # noqa: F401
+from .torch_api import logical as _logical  # noqa: F401  (torch.any/all, logical_*, &, |, ^, ~)
 from .torch_api import special as _special  # noqa: F401  (torch.xlogy, torch.special, ...)
 from .torch_api.args import ReturnTypes, Size  # noqa: F401
 from .torch_api.arithmetic import add, mul  # noqa: F401

@@ -29,3 +29,16 @@ EXPRS = [
 
 def test_bool_and_int_inputs_agree_with_torch():
     assert_agree(SETUP, EXPRS)
+
+
+def test_remainder_zero_signs_agree_with_torch():
+    """0. % -7 is 0. in PyTorch (fmod keeps the dividend's sign), -0. in numpy: found by
+    tests/differential_programs.py (seed 312)."""
+    setup = ("a = torch.tensor([0., -0., 3., -3., 0., -0., 7., -7., 5., 1e-20, -1e-20])\n"
+             "b = torch.tensor([-7., 7., -3., 3., 7., -7., float('inf'), float('inf'), "
+             "-float('inf'), 1., -1.])")
+    assert_agree(setup, ["a % b", "a.double() % b.double()", "torch.remainder(a, -3)",
+                         "torch.remainder(a, 3.)", "0. % torch.tensor([-7., 7.])",
+                         "-0. % torch.tensor([-7., 7.])", "torch.remainder(-0., b)",
+                         "a.remainder(b)", "torch.tensor([0, -6, 6]) % -3",
+                         "torch.tensor([0., -6., 6.]) % torch.tensor([-3, 3, -3])"])

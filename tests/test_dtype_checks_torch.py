@@ -42,3 +42,13 @@ def test_remainder_zero_signs_agree_with_torch():
                          "-0. % torch.tensor([-7., 7.])", "torch.remainder(-0., b)",
                          "a.remainder(b)", "torch.tensor([0, -6, 6]) % -3",
                          "torch.tensor([0., -6., 6.]) % torch.tensor([-3, 3, -3])"])
+
+
+def test_argsort_agrees_with_torch():
+    """torch.argsort / Tensor.argsort (found missing by a tutorial probe)."""
+    setup = "x = torch.tensor([[3., 1., 2.], [0., 5., 5.]], requires_grad=True)"
+    assert_agree(setup, ["x.argsort()", "torch.argsort(x, dim=0)", "x.argsort(descending=True)",
+                         "torch.argsort(x, stable=True, dim=1, descending=True)",
+                         "torch.argsort(torch.tensor([1, 1, 0, 2]))", "torch.tensor(3.).argsort()",
+                         "torch.tensor([True, False]).argsort()", "x.argsort(dim=2)",
+                         "torch.argsort(torch.arange(20.).flip(0), stable=True)"])

@@ -90,6 +90,14 @@ def msort(input):
     return values
 
 
+def argsort(input, dim=-1, descending=False, *, stable=False):
+    """sort's indices (PyTorch's argsort calls sort, the same order among equal values)."""
+    t = _tensor(input, "argsort")
+    if t.data.dtype.kind == "b" or t.data.ndim == 0:
+        return sort(t, dim, descending, stable=stable)[1]
+    return sort(t.detach() if t.requires_grad else t, dim, descending, stable=stable)[1]
+
+
 def _refuse_ties(name, x, idx, dim):
     """Several entries of a slice equal the selected value: PyTorch's index among them is
     its selection algorithm's, which gradcli does not reproduce."""
@@ -214,7 +222,7 @@ def _cum(name):
     return fn
 
 
-for _n, _f in (("sort", sort), ("msort", msort), ("topk", topk), ("kthvalue", kthvalue),
+for _n, _f in (("sort", sort), ("msort", msort), ("argsort", argsort), ("topk", topk), ("kthvalue", kthvalue),
                ("median", _median("median")), ("nanmedian", _median("nanmedian")),
                ("cummax", _cum("cummax")), ("cummin", _cum("cummin"))):
     FUNCTIONS[_n] = METHODS[_n] = _f

@@ -60,3 +60,21 @@ def test_logical_and_bitwise_agree_with_torch():
     setup = [line for line in CASES.strip().splitlines() if " = " in line]
     exprs = [line for line in CASES.strip().splitlines() if " = " not in line]
     assert_agree("\n".join(setup), exprs)
+
+
+def test_isclose_allclose_agree_with_torch():
+    """torch.isclose / allclose (found missing by a tutorial probe)."""
+    setup = ("a = torch.tensor([1., 2., float('inf'), float('nan'), 0., -float('inf')])\n"
+             "b = torch.tensor([1., 2.00001, float('inf'), float('nan'), 1e-9, float('inf')])")
+    assert_agree(setup, [
+        "torch.isclose(a, b)", "torch.isclose(a, b, equal_nan=True)", "torch.allclose(a[:3], b[:3])",
+        "a.allclose(b, equal_nan=True)", "torch.isclose(a, b.double())",
+        "torch.isclose(torch.tensor([1, 2]), torch.tensor([1, 3]))", "torch.isclose(a, torch.ones(2))",
+        "torch.allclose(a, 1.0)", "torch.isclose(a, b, rtol=-1)", "torch.isclose(a, b, atol=-1.)",
+        "torch.isclose(torch.tensor([1, 2]), torch.tensor([1., 3]))",
+        "torch.isclose(torch.tensor([True]), torch.tensor([True]))",
+        "torch.isclose(a, b, atol=1e-3, rtol=0)",
+        "torch.isclose(torch.tensor([100000, 3]), torch.tensor([100001, 3]))",
+        "torch.isclose(torch.tensor([1.0001]), torch.tensor([1.]), rtol=1e-4, atol=0.)",
+        "torch.allclose(torch.ones(2, 3), torch.ones(3))", "torch.isclose(-a, -b)",
+        "a.isclose(b, 0.1, 0.1)", "torch.isclose(a.double(), b.double())"])

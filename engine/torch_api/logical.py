@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import dtypes
 from ..apply import broadcast_shape, check_elements
-from ..errors import type_error
+from ..errors import runtime, type_error
 from ..tensor import Tensor
 from .args import _scalar_type, _tensor
 from .reduce_dims import _reduction_dims
@@ -93,6 +93,46 @@ def _invert(t):
 
 FUNCTIONS["logical_not"] = METHODS["logical_not"] = logical_not
 FUNCTIONS["bitwise_not"] = METHODS["bitwise_not"] = bitwise_not
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """ATen's isclose: self == other, or a finite |self - other| <= atol + |rtol * other|,
+    computed in the inputs' (one) dtype; NaNs equal with equal_nan."""
+    a = _tensor(input, "isclose")
+    b = _tensor(other, "isclose", "other", 2)
+    if a.data.dtype != b.data.dtype:
+        raise runtime(f"{_scalar_type(a.data.dtype)} did not match {_scalar_type(b.data.dtype)}")
+    if rtol < 0:
+        raise runtime(f"rtol must be greater than or equal to zero, but got {rtol}")
+    if atol < 0:
+        raise runtime(f"atol must be greater than or equal to zero, but got {atol}")
+    x, y = a.data, b.data
+    if x.shape != y.shape:
+        check_elements(broadcast_shape(x.shape, y.shape))
+    close = x == y
+    if x.dtype.kind == "f":
+        with np.errstate(invalid="ignore", over="ignore"):
+            if equal_nan:
+                close = close | (np.isnan(x) & np.isnan(y))
+            dt = x.dtype.type
+            allowed = dt(atol) + np.abs(dt(rtol) * y)
+            actual = np.abs(x - y)
+            close = close | (np.isfinite(actual) & (actual <= allowed))
+    elif x.dtype.kind != "b" and (rtol or atol):
+        # integers: the same comparison in the integers' exactness (PyTorch casts to double)
+        actual = np.abs(x.astype(np.float64) - y.astype(np.float64))
+        close = close | (actual <= atol + np.abs(rtol * y.astype(np.float64)))
+    return Tensor(np.asarray(close, dtype=dtypes.BOOL))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    _tensor(input, "allclose")
+    _tensor(other, "allclose", "other", 2)
+    return bool(np.all(isclose(input, other, rtol, atol, equal_nan).data))
+
+
+FUNCTIONS["isclose"] = METHODS["isclose"] = isclose
+FUNCTIONS["allclose"] = METHODS["allclose"] = allclose
 
 
 def _attach():

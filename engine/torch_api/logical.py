@@ -103,9 +103,9 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     if a.data.dtype != b.data.dtype:
         raise runtime(f"{_scalar_type(a.data.dtype)} did not match {_scalar_type(b.data.dtype)}")
     if rtol < 0:
-        raise runtime(f"rtol must be greater than or equal to zero, but got {rtol}")
+        raise runtime(f"rtol must be greater than or equal to zero, but got {rtol:g}")
     if atol < 0:
-        raise runtime(f"atol must be greater than or equal to zero, but got {atol}")
+        raise runtime(f"atol must be greater than or equal to zero, but got {atol:g}")
     x, y = a.data, b.data
     if x.shape != y.shape:
         check_elements(broadcast_shape(x.shape, y.shape))

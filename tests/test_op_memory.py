@@ -49,3 +49,23 @@ def test_flip_result_is_a_copy_under_run(tmp_path):
     r = run_gradcli("run", "-", input=prog)
     assert r.returncode == 0, r.stderr
     assert r.stdout == str(expected) + "\n"
+
+
+def test_expand_without_repeats_writes_through_under_run():
+    """x.expand_as(x) and x.expand(1, *x.shape) are views torch writes through (gradcli's
+    read-only numpy broadcast made the in-place result a silent copy); found by a probe of
+    the differential programs' view list."""
+    pytest.importorskip("torch")
+    import subprocess
+    import sys
+
+    from conftest import run_gradcli
+
+    prog = ("import torch\nx = torch.arange(6.).reshape(2, 3)\ny = x.expand_as(x)\ny.add_(1)\n"
+            "print(x, y)\nz = x.expand(1, 2, 3)\nz.mul_(2)\nprint(x, z.shape)\n"
+            "x.expand(2, 3)[0, 0] = 7.\nprint(x)\n")
+    want = subprocess.run([sys.executable, "-"], input=prog, capture_output=True, text=True,
+                          timeout=120)
+    r = run_gradcli("run", "-", input=prog)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == want.stdout

@@ -25,7 +25,10 @@ from .torch_api import linalg_decomp as _linalg_decomp  # noqa: F401  (linalg.sv
 from .torch_api import linalg_more as _linalg_more  # noqa: F401
 from .torch_api import linalg_norms as _linalg_norms  # noqa: F401  (linalg norms, torch.norm)
 from .torch_api import linalg_solvers as _linalg_solvers  # noqa: F401
+from .torch_api import logical as _logical  # noqa: F401  (torch.any/all, logical_*, &, |, ^, ~)
 from .torch_api import special as _special  # noqa: F401  (torch.xlogy, torch.special, ...)
+from .torch_api import tensor_flags as _tensor_flags  # noqa: F401  (x.is_cuda, ...)
+from .torch_api import unique as _unique  # noqa: F401  (torch.unique)
 from .torch_api.args import ReturnTypes, Size  # noqa: F401
 from .torch_api.arithmetic import add, mul  # noqa: F401
 from .torch_api.autograd_api import NODE_ATTRIBUTES, NODE_METHODS, NODE_TYPES  # noqa: F401

@@ -10,6 +10,7 @@ from ..torch_api import nn_functional as api_nn
 from . import init as _init
 from . import module as _module
 from . import module_hooks as _module_hooks
+from . import type_names
 
 # torch.nn: the classes (Module, Parameter, layers, activations, losses)
 NN = {name: getattr(_nn, name) for name in _nn.__all__}
@@ -39,3 +40,4 @@ MODULES_MODULE = {"Module": _module.Module, **_module_hooks.GLOBAL_REGISTRATION}
 # public attributes.
 LIBRARY_TYPES = (_module.Module, _optim.Optimizer, _optim.lr_scheduler.LRScheduler,
                  data.Dataset, data.DataLoader)
+type_names.apply(NN, OPTIM, LR_SCHEDULER)  # PyTorch's class names (`print(type(x))`)

@@ -67,6 +67,17 @@ def _int_checked(fn, a, b, kernel=None):
     return fn(a, b)
 
 
+def _remainder(a, b):
+    """torch.remainder: ATen's fmod(a, b), then + b where the signs differ, so a zero result
+    keeps the dividend's sign (0. % -7 is 0., numpy's -0.; 3. % -3. is 0., numpy's -0.)."""
+    out = np.remainder(a, b)
+    if isinstance(out, np.ndarray) and out.dtype.kind == "f":
+        zero = out == 0
+        if zero.any():
+            out = np.where(zero, np.copysign(out, a), out).astype(out.dtype, copy=False)
+    return out
+
+
 def _floor_div(a, b):
     # numpy's float floor_divide is torch's div_floor (fmod-based, a / b at b == 0)
     return np.floor_divide(a, b)
@@ -119,6 +130,17 @@ def _pow_scalar(a, p):
         raise runtime("Integers to negative integer powers are not allowed.")
     if a.dtype.kind == "f" and np.asarray(p).dtype.kind == "f" and float(p) == 0.5:
         return vml_sqrt(a)  # ATen's pow_tensor_scalar dispatches exponent 0.5 to sqrt's kernel
+    if a.dtype.kind == "f" and isinstance(p, (int, float)) and not isinstance(p, bool):
+        # ATen's pow_tensor_scalar_optimized_kernel: x*x*x, 1/(x*x) and 1/sqrt(x) in the
+        # tensor's dtype (numpy's pow rounds differently in ~1/4 of float64 elements)
+        if p == -2:
+            with np.errstate(divide="ignore", over="ignore"):
+                return np.divide(a.dtype.type(1), a * a)
+        if a.dtype == np.float64 and p == 3:
+            return a * a * a
+        if a.dtype == np.float64 and p == -0.5:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.divide(1.0, np.sqrt(a))
     return U.pow_scalar(a, p)
 
 
@@ -164,12 +186,12 @@ op("pow", "PowBackward1", _int_safe_power, _pow_vjp_self,
    broadcast=True,
    args=('self', 'exponent'),
    samples=lambda s: [((s.positive(2, 3), s.normal(2, 3)), {}), ((s.positive(2, 1), s.normal(3)), {})])
-op("remainder", "RemainderBackward1", lambda a, b: _int_checked(np.remainder, a, b),
+op("remainder", "RemainderBackward1", lambda a, b: _int_checked(_remainder, a, b, "remainder_cpu"),
    lambda g, o, a, b: g, lambda g, o, a, b: D.mul(D.neg(g), np.floor(raw(a) / raw(b))),
    formulas=("grad", "-grad * floor(self / other)"), broadcast=True,
    kink=lambda a, b: bool(np.any(np.remainder(a, b) == 0)),
    samples=lambda s: [((s.positive(5) * 3, np.full(5, 1.3)), {})])
-op("remainder_scalar", "RemainderBackward0", lambda a, s: _int_checked(np.remainder, a, s),
+op("remainder_scalar", "RemainderBackward0", lambda a, s: _int_checked(_remainder, a, s, "remainder_cpu"),
    lambda g, o, a, s: g, None, formulas=("grad",), saves=False, scalar_overload=True,
    kink=lambda a, s: bool(np.any(np.remainder(a, s) == 0)), text="remainder",
    samples=lambda s: [((s.positive(5) * 3, 1.3), {})])
@@ -190,7 +212,7 @@ op("floor_divide", "NotImplemented", lambda a, b: _int_checked(_floor_div, a, b)
    formulas=('not_implemented("floor_divide")', 'not_implemented("floor_divide")'),
    saves=False, broadcast=True,
    samples=lambda s: [((s.positive(5) * 3 + 0.05, np.full(5, 0.7)), {})])
-op("rremainder", "NotImplemented", lambda a, s: _int_checked(np.remainder, s, a),
+op("rremainder", "NotImplemented", lambda a, s: _int_checked(_remainder, s, a, "remainder_cpu"),
    _no_derivative("remainder"), None, formulas=('not_implemented("remainder")',),
    saves=False, scalar_overload=True,
    samples=lambda s: [((s.positive(5) + 1.0, 2.5), {})])

@@ -30,6 +30,8 @@ def _clamp(a, min=None, max=None):
 
 def _sign(a):
     """torch.sign: sign(nan) is 0 (numpy's is nan); abs's grad uses it too."""
+    if isinstance(a, np.ndarray) and a.dtype.kind == "b":  # (numpy has no bool sign loop)
+        return a.copy()
     out = np.sign(a)
     if isinstance(out, (np.ndarray, np.generic)) and out.dtype.kind == "f":  # (not symbols)
         out = np.where(np.isnan(out), 0, out).astype(out.dtype)
@@ -121,7 +123,13 @@ op("erf", "ErfBackward0", U.erf_mkl,  # (erfc, gelu keep _erf: not vsErf)
    torch=('erf',), methods=('erf',), signature=unary('erf'),
    elementwise=True,
    samples=lambda s: [((s.normal(2, 3),), {})])
-op("abs", "AbsBackward0", np.abs,  # grad * self.sgn(): the sign is a node under create_graph
+def _abs(a):
+    if a.dtype.kind == "b":
+        raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
+    return np.abs(a)
+
+
+op("abs", "AbsBackward0", _abs,  # grad * self.sgn(): the sign is a node under create_graph
    lambda g, o, a: D.mul(g, D.sgn(a) if isinstance(a, D.Tensor) else _sign(raw(a))),
    formulas=("grad * sign(self)",), dtype_rule="same",
    kink=lambda a: bool(np.any(a == 0)),

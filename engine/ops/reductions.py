@@ -122,9 +122,9 @@ def _var_like(a, dims=None, correction=1, keepdim=False, sqrt=False):
 
 def _norm_dim_vjp(g, o, a, dims, keepdim=False):
     shape = raw(a).shape
-    grad = D.mul(D.div(_unreduce(g, shape, dims, keepdim), _unreduce(o, shape, dims, keepdim)), a)
     if np.all(raw(o) != 0):  # (symbolically: assumed, and recorded as an assumption)
-        return grad
+        # torch's grad * (self / norm), in that order (the rounding is torch's)
+        return D.mul(_unreduce(g, shape, dims, keepdim), D.div(a, _unreduce(o, shape, dims, keepdim)))
     # torch: grad * (self / norm).masked_fill_(norm == 0, 0), a product (so a negative
     # grad gives -0. in the rows whose norm is 0)
     zero = np.broadcast_to(np.reshape(raw(o), _keep_shape(shape, dims)), shape) == 0
@@ -219,7 +219,8 @@ op("min_dim", "MinBackward0", _extreme_dim(np.min),
 op("norm", "LinalgVectorNormBackward0", lambda a: np.sqrt(np.sum(a * a, dtype=a.dtype)),
    # at a zero norm torch's grad * (self / norm).masked_fill_(norm == 0, 0): -0. under a
    # negative grad
-   lambda g, o, a: D.mul(D.div(g, o), a) if float(raw(o)) != 0 else D.mul(g, np.zeros_like(raw(a))),
+   # (self / norm first, as torch: (grad / norm) * self rounds differently)
+   lambda g, o, a: D.mul(g, D.div(a, o)) if float(raw(o)) != 0 else D.mul(g, np.zeros_like(raw(a))),
    formulas=("grad * self / result",), dtype_rule="float",
    kink=lambda a: not np.any(a),
    samples=lambda s: [((s.normal(2, 3),), {})])

@@ -41,7 +41,9 @@ def _stack_vjp(g, out, *inputs, index, dim):
 
 
 def _flip(a, dims):
-    return np.flip(a, axis=dims)
+    # np.flip is a view (negative strides); torch.flip copies: an in-place write to the
+    # result must not reach the input
+    return np.flip(a, axis=dims).copy()
 
 
 op("t", "TBackward0", lambda a: a.T, lambda g, o, a: D.t(g),
@@ -80,7 +82,17 @@ op("squeeze", "SqueezeBackward0", lambda a: np.squeeze(a),
    lambda g, o, a: D.reshape(g, shape=raw(a).shape),
    formulas=("grad.reshape(self.shape)",), saves=False, dtype_rule="same", view=True,
    samples=lambda s: [((s.normal(1, 3, 1),), {})])
-op("expand", "ExpandBackward0", lambda a, shape: np.broadcast_to(a, shape),
+def _expand(a, shape):
+    """A view of a: writeable where no element repeats (an expand that only adds leading
+    size-1 dims or keeps the shape, which torch writes through); numpy's read-only
+    broadcast where elements repeat (torch refuses in-place writes to those)."""
+    lead = len(shape) - a.ndim
+    if all(s == 1 for s in shape[:lead]) and tuple(shape[lead:]) == a.shape:
+        return a[(None,) * lead + (Ellipsis,)]
+    return np.broadcast_to(a, shape)
+
+
+op("expand", "ExpandBackward0", _expand,
    lambda g, o, a, shape: D.sum_to(g, shape=raw(a).shape),
    formulas=("grad summed to self's shape",), saves=False, dtype_rule="same", view=True,
    samples=lambda s: [((s.normal(3, 1),), {"shape": (2, 3, 4)})])

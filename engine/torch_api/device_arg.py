@@ -37,7 +37,7 @@ def check_device(fname: str, device) -> None:
         if kind not in _TYPES:
             raise runtime(f"Expected one of {', '.join(_TYPES)} device type at start of device "
                           f"string: {kind}")
-    elif type(device).__name__ == "device" and hasattr(device, "type"):  # torch.device
+    elif type(device).__qualname__ == "device" and hasattr(device, "type"):  # torch.device
         kind = device.type
     else:
         raise type_error(f"{fname}(): argument 'device' must be torch.device, not "

@@ -183,6 +183,8 @@ def _nansum(input, dim=None, keepdim=False, dtype=None):
 def _arg(name):
     def fn(input, dim=None, keepdim=False):
         t = _tensor(input, name)
+        if t.data.dtype.kind == "b":
+            raise runtime(f"{name}(): does not support bool input")
         f = np.argmax if name == "argmax" else np.argmin
         if dim is None:  # (keepdim keeps every dim, as size 1)
             r = np.asarray(f(t.data), dtype=dtypes.INT64)
@@ -276,6 +278,11 @@ def _softmax(name):
             t = METHODS["to"](t, dtype)
         if dim is None:
             dim = 0 if t.data.ndim in (0, 1, 3) else 1
+        d = _dim(dim, t.data.ndim)
+        if t.data.dtype.kind != "f":  # ATen's kernels have float loops only
+            kind = "lastdim_kernel_impl" if t.data.ndim <= 1 or d == t.data.ndim - 1 else "kernel_impl"
+            raise NotImplementedError(f'"{name}_{kind}" not implemented for '
+                                      f"'{_scalar_type(t.data.dtype)}'")
         return apply(OPS[name], (t,), {"dim": _dim(dim, t.data.ndim) if t.data.ndim else None})
     return fn
 

@@ -90,6 +90,14 @@ def msort(input):
     return values
 
 
+def argsort(input, dim=-1, descending=False, *, stable=False):
+    """sort's indices (PyTorch's argsort calls sort, the same order among equal values)."""
+    t = _tensor(input, "argsort")
+    if t.data.dtype.kind == "b" or t.data.ndim == 0:
+        return sort(t, dim, descending, stable=stable)[1]
+    return sort(t.detach() if t.requires_grad else t, dim, descending, stable=stable)[1]
+
+
 def _refuse_ties(name, x, idx, dim):
     """Several entries of a slice equal the selected value: PyTorch's index among them is
     its selection algorithm's, which gradcli does not reproduce."""
@@ -101,9 +109,16 @@ def _refuse_ties(name, x, idx, dim):
                                    f"choice of index among them is not reproduced by gradcli")
 
 
+def _no_bool(x, kernel):
+    if x.dtype.kind == "b":  # ATen's sorting kernels have no bool loop
+        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
+
+
 def topk(input, k, dim=-1, largest=True, sorted=True):
     t = _tensor(input, "topk")
     x = t.data
+    if x.dtype.kind == "b":
+        raise runtime("topk does not support bool dtypes on CPU")
     d = _dim(dim, x.ndim)
     n = x.shape[d] if x.ndim else 1
     if not isinstance(k, int) or not 0 <= k <= n:
@@ -128,6 +143,7 @@ def _check_nonempty(name, x, d, dim):
 def kthvalue(input, k, dim=-1, keepdim=False):
     t = _tensor(input, "kthvalue")
     x = t.data
+    _no_bool(x, "kthvalue_cpu")
     d = _dim(dim, x.ndim)
     _check_nonempty("kthvalue", x, d, dim)
     n = x.shape[d] if x.ndim else 1
@@ -146,6 +162,7 @@ def _median(name):
     def fn(input, dim=None, keepdim=False):
         t = _tensor(input, name)
         x = t.data
+        _no_bool(x, "median_cpu" if dim is None else "median_out")
         if dim is None:
             if keepdim:  # PyTorch's all-elements overload has no keepdim
                 raise type_error(f'{name}() missing 1 required positional arguments: "dim"')
@@ -205,7 +222,7 @@ def _cum(name):
     return fn
 
 
-for _n, _f in (("sort", sort), ("msort", msort), ("topk", topk), ("kthvalue", kthvalue),
+for _n, _f in (("sort", sort), ("msort", msort), ("argsort", argsort), ("topk", topk), ("kthvalue", kthvalue),
                ("median", _median("median")), ("nanmedian", _median("nanmedian")),
                ("cummax", _cum("cummax")), ("cummin", _cum("cummin"))):
     FUNCTIONS[_n] = METHODS[_n] = _f

@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import dtypes, versions
 from ..apply import apply, check_elements
-from ..errors import GradcliError, runtime, type_error
+from ..errors import GradcliError, runtime, type_error, value_error
 from ..ops import OPS
 from ..tensor import Tensor
 from .args import _dim, _tensor, _type_name
@@ -234,7 +234,29 @@ def detach(input):
     return out
 
 
-@tensor_method("to", "type")
+# Tensor.type(): the legacy type names (torch.FloatTensor ...) <-> dtypes
+_LEGACY = {"Float": dtypes.FLOAT32, "Double": dtypes.FLOAT64, "Long": dtypes.INT64,
+           "Int": np.dtype(np.int32), "Bool": dtypes.BOOL}
+
+
+@tensor_method("type")
+def type_(input, dtype=None, non_blocking=False, **kwargs):
+    """x.type() is the legacy type name as a string; x.type(t) casts to a dtype or to a
+    legacy name ('torch.DoubleTensor')."""
+    for k in kwargs:
+        raise type_error(f"type() got an unexpected keyword argument '{k}'")
+    if dtype is None:
+        names = {v: k for k, v in _LEGACY.items()}
+        return f"torch.{names[input.data.dtype]}Tensor"
+    if isinstance(dtype, str):
+        kind = dtype.removeprefix("torch.").removesuffix("Tensor")
+        if not dtype.startswith("torch.") or not dtype.endswith("Tensor") or kind not in _LEGACY:
+            raise value_error(f"invalid type: '{dtype}'")
+        dtype = _LEGACY[kind]
+    return to(input, dtype)
+
+
+@tensor_method("to")
 def to(input, dtype=None, *args, **kwargs):
     _known_keywords("to", kwargs, ("dtype", "device", "non_blocking", "copy", "memory_format"))
     dtype = kwargs.get("dtype", dtype)

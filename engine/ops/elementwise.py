@@ -129,6 +129,9 @@ def _abs(a):
     return np.abs(a)
 
 
+_abs.ufunc = np.abs  # derive maps np.abs on its symbols to this row (engine/symbolic/sym.py)
+
+
 op("abs", "AbsBackward0", _abs,  # grad * self.sgn(): the sign is a node under create_graph
    lambda g, o, a: D.mul(g, D.sgn(a) if isinstance(a, D.Tensor) else _sign(raw(a))),
    formulas=("grad * sign(self)",), dtype_rule="same",

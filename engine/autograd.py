@@ -281,12 +281,108 @@ def plain_backward(root: Tensor, retain_graph) -> bool:
     data = root.data
     if data.size != 1:
         return False
-    seed = data[()]
-    ts = type(seed)
-    seed = ts(1) if ts is _f32 or ts is _f64 else np.ones_like(data)  # 0-d: a scalar
+    seed = _ONE.get(type(data[()]))  # 0-d float32/float64: a scalar
+    if seed is None:
+        seed = np.ones_like(data)
+    elif SCALAR_CHAIN[0] and root.grad_fn is not None and _chain(root, seed, retain_graph):
+        return True
     dirty = set() if VERSIONED[0] else None
     order = topological_order([root], dirty)
     _plain(order, {id(root): seed}, bool(retain_graph), dirty)
+    return True
+
+
+# tests turn the scalar chain off to hold it to the plain walk
+SCALAR_CHAIN = [True]
+_ONE = {_f32: _f32(1), _f64: _f64(1)}  # the seeds of 0-d roots (numpy scalars are immutable)
+
+
+def _chain(root: Tensor, g, retain_graph) -> bool:
+    """The plain walk for a chain of binary 0-d float nodes with scalar lanes (a training
+    step's loss): each node has at most one input that is not a leaf, so that input's
+    only consumer is the node before it, and the walk order is the chain itself (no
+    topological order, no grads dict). Every lane runs first, changing nothing; then, the
+    walk having nothing left that could fail, the nodes are released and the leaves
+    accumulated. False (nothing done) at anything else: a node that is not such a lane
+    node or has two non-leaf inputs, a lane declining or giving nan, a saved tensor changed
+    in place, a freed node, a retain_grad tensor, a leaf grad that is not a writable 0-d
+    array of the dtype. The leaves' accumulations come in another order than the plain
+    walk's, which no program can see once nothing can fail; each leaf's sum runs in the
+    same order."""
+    ts = type(g)
+    lanes_of = LANES.get
+    versioned = VERSIONED[0]
+    nodes, leaves = [], {}
+    t = root
+    while t is not None:
+        fn = t.grad_fn
+        op = fn.op
+        lanes = lanes_of(id(op))
+        ins = fn.inputs
+        if (lanes is None or len(ins) != 2 or fn.params or t.retains_grad
+                or (fn.released and op.saves)):
+            return False
+        a, b = ins
+        o, xa, xb = t.data[()], a.data[()], b.data[()]
+        if type(o) is not ts or type(xa) is not ts or type(xb) is not ts:
+            return False
+        if versioned:  # every counter as the node recorded it (else: the plain walk)
+            vs = fn.versions
+            va, vb = a._version, b._version
+            if (t._version is not None or va is not None and va[0] != (vs[0] if vs else 0)
+                    or vb is not None and vb[0] != (vs[1] if vs else 0)):
+                return False
+        la, lb = lanes
+        ca = cb = None
+        if a.requires_grad:
+            if la is not None:
+                ca = la(g, o, xa, xb)
+                if ca is None or ca != ca:
+                    return False
+            elif op.vjps[0] is not None:
+                return False
+        if b.requires_grad:
+            if lb is not None:
+                cb = lb(g, o, xa, xb)
+                if cb is None or cb != cb:
+                    return False
+            elif op.vjps[1] is not None:
+                return False
+        nodes.append(fn)
+        t = None
+        for inp, c in ((a, ca), (b, cb)):
+            if c is None:
+                continue
+            if inp.grad_fn is not None:  # the next node (its only consumer is this one)
+                if t is not None:
+                    return False
+                t, g = inp, c
+                continue
+            k = id(inp)
+            ent = leaves.get(k)
+            if ent is not None:
+                ent[1] = _sum(ent[1], c)
+                continue
+            grad = inp.grad
+            if grad is not None:
+                d = grad.data
+                if type(d) is not _nd or type(d[()]) is not ts or not d.flags.writeable:
+                    return False
+            leaves[k] = [inp, c]
+    if not retain_graph:
+        for fn in nodes:
+            fn.released = True
+    for leaf, c in leaves.values():  # _accumulate's, on the 0-d grads checked above
+        grad = leaf.grad
+        if grad is None:
+            leaf.grad = Tensor(np.array(c, dtype=leaf.data.dtype, copy=True))
+            continue
+        d = grad.data
+        s = d[()] + c
+        if s == s:
+            d[()] = s
+        else:  # (nan: the ufunc's payload)
+            np.add(d, c, out=d, casting="unsafe")
     return True
 
 

@@ -157,12 +157,12 @@ def test_fast_paths_match_the_general_paths_at_their_edges(name):
 
 
 def test_the_training_loop_takes_the_plain_walk_and_its_lanes():
-    """The loop's backward is served by the plain walk (not by run_backward's general
-    loop) and its nodes by their scalar lanes, and its updates by the direct writes: the
-    fast paths measured are the ones tested above."""
-    calls = {"plain": 0, "general": 0, "lanes": 0, "rules": 0}
+    """The loop's backward is served by the plain walk's scalar chain (not by run_backward's
+    general loop, nor by the walk's rules), and its updates by the direct writes: the fast
+    paths measured are the ones tested above."""
+    calls = {"plain": 0, "general": 0, "chain": 0, "lanes": 0, "rules": 0}
     saved = {name: getattr(autograd, name) for name in
-             ("plain_backward", "run_backward", "_lanes", "_rules")}
+             ("plain_backward", "run_backward", "_chain", "_lanes", "_rules")}
 
     def counting(name, key, count=lambda r: 1):
         def f(*a, **k):
@@ -175,6 +175,7 @@ def test_the_training_loop_takes_the_plain_walk_and_its_lanes():
 
     autograd_api.plain_backward = counting("plain_backward", "plain", bool)
     autograd.run_backward = counting("run_backward", "general")
+    autograd._chain = counting("_chain", "chain", bool)
     autograd._lanes = counting("_lanes", "lanes", bool)
     autograd._rules = counting("_rules", "rules")
     try:
@@ -183,7 +184,8 @@ def test_the_training_loop_takes_the_plain_walk_and_its_lanes():
         autograd_api.plain_backward = saved["plain_backward"]
         for name, f in saved.items():
             setattr(autograd, name, f)
-    assert error is None and calls == {"plain": 40, "general": 0, "lanes": 160, "rules": 0}, \
+    assert error is None and calls == {"plain": 40, "general": 0, "chain": 40, "lanes": 0,
+                                       "rules": 0}, \
         (calls, error)
 
 

@@ -4,7 +4,13 @@ One loop does all three (as micrograd's engine does): an iterative topological o
 the tensors that require grad, then a walk from the outputs back, calling each node's
 VJP rules and summing the contributions per input in a dict. Broadcasting is undone here,
 once, for every rule. With create_graph the rules receive Tensors and run with grad mode
-on, so the gradients they build are differentiable."""
+on, so the gradients they build are differentiable.
+
+The commonest call (no hooks, create_graph, inputs or trace) runs the same steps in the
+plain walk (_plain_walk), which skips those features' tests and runs a row's scalar lanes
+(engine/scalar_lanes.py) on 0-d float nodes; a training step's loss, a chain of such
+nodes, needs not even the order and the dict (_chain). Tests hold each to the general
+loop (PLAIN_LOOP, SCALAR_CHAIN switch them off)."""
 
 import numpy as np
 

@@ -25,7 +25,7 @@ def run(text: str, fast: bool, max_steps: int = 1_000_000):
     for s in SWITCHES:
         s[0] = fast
     # an earlier program's hooks (whose functions keep that program's tensors alive) go:
-    # each program starts as a fresh process would, so the lean walk is possible again
+    # each program starts as a fresh process would, so the plain walk is possible again
     for table in (getattr(hooks, "_PRE", {}), getattr(hooks, "_POST", {})):
         table.clear()
     hooks.ACTIVE[0] = False

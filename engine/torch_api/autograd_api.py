@@ -16,7 +16,7 @@ from .registry import ATTRIBUTES, FUNCTIONS, METHODS, NN_FUNCTIONS, SETTERS, ten
 # ---------------------------------------------------------------- autograd and queries
 @tensor_method("backward")
 def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-    # a training step's `loss.backward()`: the lean walk when the graph allows it
+    # a training step's `loss.backward()`: the plain walk (its scalar chain) when it can
     if gradient is None and not create_graph and inputs is None \
             and (retain_graph is None or type(retain_graph) is bool) \
             and plain_backward(self, retain_graph):

@@ -183,9 +183,9 @@ def run_backward(outputs, grad_outputs, *, retain_graph=None, create_graph=False
     node's VJP fed: the rule's own result and the same after broadcasting was undone."""
     if retain_graph is None:
         retain_graph = create_graph
-    if (len(outputs) == 1 and grad_outputs[0] is None and inputs is None and not create_graph
-            and trace is None and plain_backward(outputs[0], retain_graph)):
-        return None  # (Tensor.backward()'s own path: a chain of 0-d lane nodes, ...)
+    if (len(outputs) == 1 == len(grad_outputs) and grad_outputs[0] is None and inputs is None
+            and not create_graph and trace is None and plain_backward(outputs[0], retain_graph)):
+        return None  # Tensor.backward()'s own path (the scalar chain of a 0-d root)
     seeds = _seeds(outputs, grad_outputs, create_graph)
     for t in inputs or ():
         if not t.requires_grad:

@@ -290,7 +290,7 @@ def plain_backward(root: Tensor, retain_graph) -> bool:
     data = root.data
     if data.size != 1:
         return False
-    seed = _ONE.get(type(data[()]))  # 0-d float32/float64: a scalar
+    seed = _ONE.get(type(data[()])) if type(data) is _nd else None  # 0-d float: a scalar
     if seed is None:
         seed = np.ones_like(data)
     elif SCALAR_CHAIN[0] and root.grad_fn is not None and _chain(root, seed, retain_graph):
@@ -332,7 +332,10 @@ def _chain(root: Tensor, g, retain_graph) -> bool:
                 or (fn.released and op.saves)):
             return False
         a, b = ins
-        o, xa, xb = t.data[()], a.data[()], b.data[()]
+        try:
+            o, xa, xb = t.data[()], a.data[()], b.data[()]
+        except (TypeError, IndexError):  # (not numpy arrays)
+            return False
         if type(o) is not ts or type(xa) is not ts or type(xb) is not ts:
             return False
         if versioned:  # every counter as the node recorded it (else: the plain walk)
@@ -481,19 +484,16 @@ def _lanes(lanes, g, t, fn, inputs_, grads) -> bool:
     ts = type(s)
     if ts is not _f32 and ts is not _f64:
         return False
-    o = t.data[()]  # (an array unless the result is 0-d)
+    try:
+        o = t.data[()]  # (an array unless the result is 0-d)
+        xs = tuple([i.data[()] for i in inputs_])
+    except (TypeError, IndexError):  # (not numpy arrays)
+        return False
     if type(o) is not ts:
         return False
-    if len(inputs_) == 2:
-        a, b = inputs_
-        xs = (a.data[()], b.data[()])
-        if type(xs[0]) is not ts or type(xs[1]) is not ts:
+    for x in xs:
+        if type(x) is not ts:
             return False
-    else:
-        xs = tuple([i.data[()] for i in inputs_])
-        for x in xs:
-            if type(x) is not ts:
-                return False
     vjps = fn.op.vjps
     get = grads.get
     for i, inp in enumerate(inputs_):

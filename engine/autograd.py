@@ -12,6 +12,8 @@ plain walk (_plain_walk), which skips those features' tests and runs a row's sca
 nodes, needs not even the order and the dict (_chain). Tests hold each to the general
 loop (PLAIN_LOOP, SCALAR_CHAIN switch them off)."""
 
+from sys import getrefcount
+
 import numpy as np
 
 from . import dual as D
@@ -315,9 +317,9 @@ def _chain(root: Tensor, g, retain_graph) -> bool:
     accumulated. False (nothing done) at anything else: a node that is not such a lane
     node or has two non-leaf inputs, a lane declining or giving nan, a saved tensor changed
     in place, a freed node, a retain_grad tensor, a leaf grad that is not a writable 0-d
-    array of the dtype. The leaves' accumulations come in another order than the plain
-    walk's, which no program can see once nothing can fail; each leaf's sum runs in the
-    same order."""
+    array of the dtype held by nothing else. The leaves' accumulations come after all the
+    lanes and in another order than the plain walk's, which no program can see once
+    nothing can fail and no grad shares memory; each leaf's sum runs in the same order."""
     ts = type(g)
     lanes_of = LANES.get
     versioned = VERSIONED[0]
@@ -376,9 +378,10 @@ def _chain(root: Tensor, g, retain_graph) -> bool:
                 ent[1] = _sum(ent[1], c)
                 continue
             grad = inp.grad
-            if grad is not None:
-                d = grad.data
-                if type(d) is not _nd or type(d[()]) is not ts or not d.flags.writeable:
+            if grad is not None:  # a 0-d array of the dtype that only this grad holds (no
+                d = grad.data     # view, no other tensor): the accumulations' order is moot
+                if (type(d) is not _nd or type(d[()]) is not ts or d.base is not None
+                        or getrefcount(d) != 3 or not d.flags.writeable):
                     return False
             leaves[k] = [inp, c]
     if not retain_graph:

@@ -209,3 +209,28 @@ def test_read_only_leaf_grad_takes_the_plain_walk():
         finally:
             autograd.SCALAR_CHAIN[0] = True
     assert got[:2] == got[2:] and got[0] != "ok"
+
+
+@pytest.mark.parametrize("alias", ["shared grad", "grad is an input", "grad view"])
+def test_leaf_grads_sharing_memory_take_the_plain_walk(alias):
+    """Accumulating into a grad that another grad or a graph value shares: the order of
+    the accumulations and of the reads is the plain walk's (y = a * a + b accumulates b
+    before mul reads a; float32 sums in another order differ for these values)."""
+    got = []
+    for chain in (True, False):
+        autograd.SCALAR_CHAIN[0] = chain
+        try:
+            a = Tensor(np.array(1.1, dtype=np.float32), requires_grad=True)
+            b = Tensor(np.array(2.5, dtype=np.float32), requires_grad=True)
+            a.grad = Tensor(np.array(0.1, dtype=np.float32))
+            if alias == "shared grad":
+                b.grad = a.grad
+            elif alias == "grad is an input":
+                b.grad = Tensor(a.data)
+            else:
+                b.grad = Tensor(a.grad.data[...])
+            api.METHODS["backward"](a * a + b)
+            got.append((a.data.tobytes(), a.grad.data.tobytes(), b.grad.data.tobytes()))
+        finally:
+            autograd.SCALAR_CHAIN[0] = True
+    assert got[0] == got[1]

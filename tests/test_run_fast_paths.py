@@ -1,6 +1,6 @@
 """`gradcli run`'s fast paths (issue 23) give what the general paths give: the lean
-`loss.backward()` walk (engine/torch_api/backward_fast.py) what engine/autograd.run_backward
-gives, the guards' cached attribute readers and name verdicts and their tuple unpacking
+`loss.backward()` walk (engine/autograd.py's plain walk, with its scalar lanes) what
+engine/autograd.run_backward's general loop gives, the guards' cached attribute readers and name verdicts and their tuple unpacking
 (parser/program/guards.py) what the uncached checks give, and the direct in-place writes
 (`w -= lr * w.grad`, `w.grad.zero_()`, engine/torch_api/indexing.py) what the out-of-place
 op plus inplace() gives. Every recorded program of tests/run_cases and tests/conformance,
@@ -11,21 +11,21 @@ import gc
 
 import pytest
 from conftest import TESTS
-from gradcli.engine import hooks
+from gradcli.engine import autograd, hooks
 from gradcli.engine.errors import GradcliError
 from gradcli.engine.rng import generator
-from gradcli.engine.torch_api import backward_fast, indexing
+from gradcli.engine.torch_api import indexing
 from gradcli.parser.program import guards
 from gradcli.parser.program.runner import run_program
 
-SWITCHES = (backward_fast.LEAN, indexing.FAST_INPLACE, guards.FAST)
+SWITCHES = (autograd.PLAIN_LOOP, indexing.FAST_INPLACE, guards.FAST)
 
 
 def run(text: str, fast: bool, max_steps: int = 1_000_000):
     for s in SWITCHES:
         s[0] = fast
     # an earlier program's hooks (whose functions keep that program's tensors alive) go:
-    # each program starts as a fresh process would, so the lean walk is possible again
+    # each program starts as a fresh process would, so the plain walk is possible again
     for table in (getattr(hooks, "_PRE", {}), getattr(hooks, "_POST", {})):
         table.clear()
     hooks.ACTIVE[0] = False
@@ -156,31 +156,37 @@ def test_fast_paths_match_the_general_paths_at_their_edges(name):
     assert_same(EDGES[name])
 
 
-def test_the_training_loop_takes_the_lean_walk():
-    """The loop's backward is served by the lean walk (not by its fallback), and its
-    updates by the direct writes: the fast paths measured are the ones tested above."""
+def test_the_training_loop_takes_the_plain_walk_and_its_lanes():
+    """The loop's backward is served by the plain walk's scalar chain (not by run_backward's
+    general loop, nor by the walk's rules), and its updates by the direct writes: the fast
+    paths measured are the ones tested above."""
+    calls = {"plain": 0, "general": 0, "chain": 0, "lanes": 0, "rules": 0}
+    saved = {name: getattr(autograd, name) for name in
+             ("plain_backward", "run_backward", "_chain", "_lanes", "_rules")}
+
+    def counting(name, key, count=lambda r: 1):
+        def f(*a, **k):
+            r = saved[name](*a, **k)
+            calls[key] += count(r)
+            return r
+        return f
+
     from gradcli.engine.torch_api import autograd_api
 
-    calls = {"lean": 0, "general": 0}
-    lean, general = backward_fast.lean_backward, autograd_api.autograd.run_backward
-
-    def counting_lean(*a):
-        done = lean(*a)
-        calls["lean"] += done
-        return done
-
-    def counting_general(*a, **k):
-        calls["general"] += 1
-        return general(*a, **k)
-
-    autograd_api.lean_backward = counting_lean
-    autograd_api.autograd.run_backward = counting_general
+    autograd_api.plain_backward = counting("plain_backward", "plain", bool)
+    autograd.run_backward = counting("run_backward", "general")
+    autograd._chain = counting("_chain", "chain", bool)
+    autograd._lanes = counting("_lanes", "lanes", bool)
+    autograd._rules = counting("_rules", "rules")
     try:
         out, _, error = run(LOOP, True)
     finally:
-        autograd_api.lean_backward = lean
-        autograd_api.autograd.run_backward = general
-    assert error is None and calls == {"lean": 40, "general": 0}, (calls, error)
+        autograd_api.plain_backward = saved["plain_backward"]
+        for name, f in saved.items():
+            setattr(autograd, name, f)
+    assert error is None and calls == {"plain": 40, "general": 0, "chain": 40, "lanes": 0,
+                                       "rules": 0}, \
+        (calls, error)
 
 
 @pytest.mark.parametrize("steps", range(40, 52))

@@ -253,3 +253,17 @@ for _name, _fn in (("lt", np.less), ("le", np.less_equal), ("gt", np.greater),
     op(_name, "", _fn, dtype_rule="bool", differentiable=False, broadcast=True)
 op("logical_not", "", np.logical_not, dtype_rule="bool", differentiable=False,
    elementwise=True)
+
+# Scalar lanes (engine/scalar_lanes.py): the rules above once more on numpy scalars of one
+# float dtype, for the 0-d graphs of training loops; tests/test_scalar_lanes.py holds each
+# to its rule bit for bit (a nan, or an exponent other than 2, takes the rule itself)
+from ..scalar_lanes import lane  # noqa: E402
+from .table import OPS  # noqa: E402
+
+lane(OPS["add"], lambda g, o, a, b: g, lambda g, o, a, b: g)
+lane(OPS["sub"], lambda g, o, a, b: g, lambda g, o, a, b: -g)
+lane(OPS["mul"], lambda g, o, a, b: g * b, lambda g, o, a, b: g * a)
+lane(OPS["div"], lambda g, o, a, b: g / b, lambda g, o, a, b: -g * (a / b / b))
+lane(OPS["neg"], lambda g, o, a: -g)
+lane(OPS["rsub"], lambda g, o, a, s: -g, None)
+lane(OPS["pow_scalar"], lambda g, o, a, p: g * (a * p) if p == 2 else None, None)

@@ -4,11 +4,11 @@ setters, what programs may read of grad_fn nodes."""
 
 
 from .. import autograd, dtypes, hooks, views
+from ..autograd import plain_backward
 from ..errors import runtime
 from ..ops import surface
 from ..tensor import AccumulateGrad, Node, Tensor
 from .args import Size, _dim, _tensor
-from .backward_fast import lean_backward
 from .indexing import set_requires_grad
 from .registry import ATTRIBUTES, FUNCTIONS, METHODS, NN_FUNCTIONS, SETTERS, tensor_method, torch_fn
 
@@ -16,10 +16,10 @@ from .registry import ATTRIBUTES, FUNCTIONS, METHODS, NN_FUNCTIONS, SETTERS, ten
 # ---------------------------------------------------------------- autograd and queries
 @tensor_method("backward")
 def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-    # a training step's `loss.backward()`: the lean walk when the graph allows it
+    # a training step's `loss.backward()`: the plain walk (its scalar chain) when it can
     if gradient is None and not create_graph and inputs is None \
             and (retain_graph is None or type(retain_graph) is bool) \
-            and lean_backward(self, retain_graph):
+            and plain_backward(self, retain_graph):
         return
     autograd.run_backward([self], [gradient], retain_graph=retain_graph, create_graph=create_graph)
 

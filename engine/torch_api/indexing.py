@@ -7,7 +7,9 @@ from .. import dtypes, grad_mode, versions, views
 from ..apply import FORWARD_AD, apply, broadcast_shape
 from ..errors import index_error, runtime, type_error, value_error
 from ..ops import OPS
-from ..tensor import TANGENT, Tensor
+from ..scalar_math import _INT_EXACT, F32, F64, SCALAR_MATH
+from ..scalar_math import ENABLED as SM_ENABLED
+from ..tensor import TANGENT, VERSIONED, Tensor
 from .args import _scalar_type, _tensor, _type_name
 from .arithmetic import add, clamp, div, mul, neg, pow, sub
 from .factories import data_to_array
@@ -192,6 +194,26 @@ def _fused(self, op, other):
     if td.dtype.kind != "f" or not td.flags.writeable or TANGENT[0] is not None \
             or FORWARD_AD[0] is not None or self.requires_grad and grad_mode._enabled[0]:
         return None
+    if not td.ndim and SM_ENABLED[0]:
+        # a 0-d float32/float64 tensor (w -= lr * w.grad of a scalar model): the forward by
+        # numpy's scalar math (engine/scalar_math.py: the ufunc's bits for these operands)
+        # stored in the array, without the ufunc's 0-d dispatch and the copy; a nan, other
+        # dtypes and big ints take the ufunc
+        dt = td.dtype
+        if dt is F32 or dt is F64:
+            if to is int and not -_INT_EXACT <= od <= _INT_EXACT:
+                r = None
+            else:
+                r = SCALAR_MATH[op.forward](td[()], od if type(od) is not np.ndarray else od[()])
+            if type(r) is dt.type and r == r:
+                td[()] = r
+                v = self._version  # versions.bump, inline
+                if v is None:
+                    self._version = [1]
+                else:
+                    v[0] += 1
+                VERSIONED[0] = True
+                return self
     np.copyto(td, op.forward(td, od), casting="unsafe")
     versions.bump(self)
     return self
@@ -222,11 +244,17 @@ METHODS["sqrt_"] = _inplace_method(lambda t: apply(OPS["sqrt"], (t,)))
 
 @tensor_method("zero_")
 def zero_(self):
+    if FAST_INPLACE[0] and not self.requires_grad and TANGENT[0] is None \
+            and FORWARD_AD[0] is None and self.data.flags.writeable:
+        # no graph to record (w.grad.zero_()), nothing for _check_inplace to refuse (it
+        # refuses only tensors that require grad): what inplace() does with the zeros
+        versions.bump(self)
+        self.data.fill(0)
+        return self
     _check_inplace(self)
     if FAST_INPLACE[0] and TANGENT[0] is None and FORWARD_AD[0] is None \
             and not (self.requires_grad and grad_mode._enabled[0]) \
             and self.data.flags.writeable:
-        # no graph to record (w.grad.zero_()): what inplace() does with the zeros, directly
         versions.bump(self)
         self.data.fill(0)
         return self

@@ -286,6 +286,10 @@ class Guards:
     # ------------------------------------------------------------------ operators
     def inplace(self, op, current, value):
         """`x op= v`: in place for tensors (torch's __iadd__ ...), Python's otherwise."""
+        if type(current) is Tensor:  # (w -= lr * w.grad: the method, in one lookup)
+            method = _TENSOR_INPLACE_METHODS.get(op)
+            if method is not None:
+                return method(current, value)
         op = _OP_NAMES.get(op, op)
         if isinstance(current, Tensor) and op in _TENSOR_INPLACE:
             return api.METHODS[_TENSOR_INPLACE[op]](current, value)
@@ -365,6 +369,9 @@ _INPLACE_OPS = {"Add": operator.iadd, "Sub": operator.isub, "Mult": operator.imu
 _TENSOR_INPLACE = {k: v for k, v in {"Add": "add_", "Sub": "sub_", "Mult": "mul_",
                                      "Div": "div_", "Pow": "pow_", "FloorDiv": "floor_divide_",
                                      "Mod": "remainder_"}.items() if v in api.METHODS}
+# the same by the symbol RestrictedPython passes ("-=") and by its name ("Sub")
+_TENSOR_INPLACE_METHODS = {s: api.METHODS[_TENSOR_INPLACE[n]] for n in _TENSOR_INPLACE
+                           for s in [n] + [k for k, v in _OP_NAMES.items() if v == n]}
 
 
 def getitem(obj, key):

@@ -24,6 +24,7 @@ from ...engine import api, versions
 from ...engine.errors import GradcliError, LimitError, UnsupportedError
 from ...engine.saved_values import saved_value
 from ...engine.tensor import Node, Tensor
+from ...engine.torch_api.indexing import UPDATE_LANES
 from ...engine.torch_extras import PROGRAM_ATTRIBUTES, PROGRAM_METHODS
 from .policy import FILENAME, allowed_attribute, private_variable
 
@@ -370,7 +371,9 @@ _TENSOR_INPLACE = {k: v for k, v in {"Add": "add_", "Sub": "sub_", "Mult": "mul_
                                      "Div": "div_", "Pow": "pow_", "FloorDiv": "floor_divide_",
                                      "Mod": "remainder_"}.items() if v in api.METHODS}
 # the same by the symbol RestrictedPython passes ("-=") and by its name ("Sub")
-_TENSOR_INPLACE_METHODS = {s: api.METHODS[_TENSOR_INPLACE[n]] for n in _TENSOR_INPLACE
+# (+= -= *= /=: their lanes for 0-d float tensors, engine/torch_api/indexing.py)
+_TENSOR_INPLACE_METHODS = {s: UPDATE_LANES.get(_TENSOR_INPLACE[n]) or api.METHODS[_TENSOR_INPLACE[n]]
+                           for n in _TENSOR_INPLACE
                            for s in [n] + [k for k, v in _OP_NAMES.items() if v == n]}
 
 

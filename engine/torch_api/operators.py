@@ -6,7 +6,7 @@ import operator
 import numpy as np
 
 from .. import grad_mode
-from ..apply import _NO_PARAMS, FORWARD_AD, _constant
+from ..apply import _CONSTANTS, _NO_PARAMS, FORWARD_AD, _constant
 from ..errors import type_error, value_error
 from ..ops import OPS
 from ..scalar_math import _INT_EXACT, F32, F64
@@ -75,8 +75,11 @@ def _lane(op, fn, general):
                         r = fn(d[()], b)
                         if type(r) is dt.type and r == r:
                             if a.requires_grad and differentiable and grad_mode._enabled[0]:
+                                c = _CONSTANTS[dt].get(b)  # (apply's _constant, its hit inline)
+                                if c is None:
+                                    c = _constant(b, dt)
                                 return Tensor(np.asarray(r), True,
-                                              Node(op, (a, Tensor(_constant(b, dt))), _NO_PARAMS))
+                                              Node(op, (a, Tensor(c)), _NO_PARAMS))
                             return Tensor(np.asarray(r))
                     elif tb is Tensor:
                         e = b.data

@@ -92,6 +92,7 @@ class Guards:
         self.formatter = SafeFormatter(self)
         # tensor type -> {attribute name -> reader}: what getattr decided for plain tensors
         self.readers = {}
+        self.tensor_readers = self.readers[Tensor] = {}  # (plain Tensor's, looked up first)
         self.plain_names = {}  # name -> True: no policy rule refuses it on any object
         self.fast = FAST[0]
         self.grad_attribute = api.ATTRIBUTES["grad"]
@@ -147,6 +148,10 @@ class Guards:
     def getattr(self, obj, name, *default):
         # a tensor's attribute read before (w.grad, loss.backward): its reader, decided once
         # per run by the general path below for this exact tensor type and name
+        if type(obj) is Tensor and type(name) is str and self.fast:  # (the commonest type)
+            reader = self.tensor_readers.get(name)
+            if reader is not None:
+                return reader(obj)
         readers = self.readers.get(type(obj)) if self.fast else None
         if readers is not None and type(name) is str:
             reader = readers.get(name)

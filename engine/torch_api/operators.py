@@ -60,7 +60,9 @@ def _format(t: Tensor, spec: str) -> str:
 # the same node with the same recorded inputs (the number as apply's shared constant) —
 # without the two calls and their general checks (issue 23). Anything else, and every nan
 # result, goes the general way; scalar_math.ENABLED off turns the lanes off with apply's
-# (tests/test_scalar_fast_paths.py holds both to the general path).
+# (tests/test_operator_lanes.py holds them to the general path). `** 2` records its
+# exponent as apply's shared read-only constant too: a PowBackward0's exponent input is
+# not a graph edge and _saved_exponent reads it as a number, so no program reaches it.
 def _lane(op, fn, general):
     differentiable = op.differentiable
 

@@ -116,8 +116,15 @@ class Node:
         self.inputs = inputs
         self.params = params
         self.released = False
-        self.versions = VERSIONED[0] and tuple(0 if t._version is None else t._version[0]
-                                               for t in inputs) or None
+        if not VERSIONED[0]:
+            self.versions = None
+        elif len(inputs) == 2:  # (a binary op, the commonest node: no generator)
+            a, b = inputs
+            a, b = a._version, b._version
+            self.versions = (0 if a is None else a[0], 0 if b is None else b[0])
+        else:
+            self.versions = tuple(0 if t._version is None else t._version[0]
+                                  for t in inputs) or None
 
     def name(self) -> str:
         return self.op.grad_fn

@@ -7,7 +7,9 @@ from .. import dtypes, grad_mode, versions, views
 from ..apply import FORWARD_AD, apply, broadcast_shape
 from ..errors import index_error, runtime, type_error, value_error
 from ..ops import OPS
-from ..tensor import TANGENT, Tensor
+from ..scalar_math import _INT_EXACT, F32, F64, SCALAR_MATH
+from ..scalar_math import ENABLED as SM_ENABLED
+from ..tensor import TANGENT, VERSIONED, Tensor
 from .args import _scalar_type, _tensor, _type_name
 from .arithmetic import add, clamp, div, mul, neg, pow, sub
 from .factories import data_to_array
@@ -192,9 +194,64 @@ def _fused(self, op, other):
     if td.dtype.kind != "f" or not td.flags.writeable or TANGENT[0] is not None \
             or FORWARD_AD[0] is not None or self.requires_grad and grad_mode._enabled[0]:
         return None
+    if not td.ndim and SM_ENABLED[0]:
+        # a 0-d float32/float64 tensor (w -= lr * w.grad of a scalar model): the forward by
+        # numpy's scalar math (engine/scalar_math.py: the ufunc's bits for these operands)
+        # stored in the array, without the ufunc's 0-d dispatch and the copy; a nan, other
+        # dtypes and big ints take the ufunc
+        dt = td.dtype
+        if dt is F32 or dt is F64:
+            if to is int and not -_INT_EXACT <= od <= _INT_EXACT:
+                r = None
+            else:
+                r = SCALAR_MATH[op.forward](td[()], od if type(od) is not np.ndarray else od[()])
+            if type(r) is dt.type and r == r:
+                td[()] = r
+                v = self._version  # versions.bump, inline
+                if v is None:
+                    self._version = [1]
+                else:
+                    v[0] += 1
+                VERSIONED[0] = True
+                return self
     np.copyto(td, op.forward(td, od), casting="unsafe")
     versions.bump(self)
     return self
+
+
+def _update_lane(op, general):
+    """`w -= lr * w.grad` as the guards call it (parser/program/guards.py's inplace): a 0-d
+    float32/float64 tensor with no graph to record, updated by a 0-d tensor of its dtype
+    or a Python number, by numpy's scalar math stored in its array — _fused's scalar lane
+    without the calls in between; anything else (and a nan) is `general`, the method."""
+    fn = SCALAR_MATH[op.forward]
+
+    def update(t, v):
+        d = t.data
+        if type(d) is np.ndarray and not d.ndim and FAST_INPLACE[0] and SM_ENABLED[0] \
+                and TANGENT[0] is None and FORWARD_AD[0] is None:
+            dt = d.dtype
+            if (dt is F32 or dt is F64) and not (t.requires_grad and grad_mode._enabled[0]):
+                tv = type(v)
+                r = None
+                if tv is Tensor:
+                    e = v.data
+                    if type(e) is np.ndarray and not e.ndim and e.dtype is dt \
+                            and not (v.requires_grad and grad_mode._enabled[0]):
+                        r = fn(d[()], e[()])
+                elif tv is float or tv is int and -_INT_EXACT <= v <= _INT_EXACT:
+                    r = fn(d[()], v)
+                if type(r) is dt.type and r == r and d.flags.writeable:
+                    d[()] = r
+                    c = t._version  # versions.bump, inline
+                    if c is None:
+                        t._version = [1]
+                    else:
+                        c[0] += 1
+                    VERSIONED[0] = True
+                    return t
+        return general(t, v)
+    return update
 
 
 def _inplace_method(fn, name=None):
@@ -216,17 +273,30 @@ def _inplace_method(fn, name=None):
 for _m, _fn in (("add_", add), ("sub_", sub), ("mul_", mul), ("div_", div), ("pow_", pow),
                 ("clamp_", clamp), ("neg_", neg)):
     METHODS[_m] = _inplace_method(_fn, _m)
+# x += v, x -= v, x *= v, x /= v of a program (guards.inplace), by the methods' names
+UPDATE_LANES = {_m: _update_lane(_op, METHODS[_m]) for _m, _op in _FUSED.items()}
 METHODS["relu_"] = _inplace_method(lambda t: apply(OPS["relu"], (t,)))
 METHODS["sqrt_"] = _inplace_method(lambda t: apply(OPS["sqrt"], (t,)))
 
 
 @tensor_method("zero_")
 def zero_(self):
+    if FAST_INPLACE[0] and not self.requires_grad and TANGENT[0] is None \
+            and FORWARD_AD[0] is None and self.data.flags.writeable:
+        # no graph to record (w.grad.zero_()), nothing for _check_inplace to refuse (it
+        # refuses only tensors that require grad): what inplace() does with the zeros
+        v = self._version  # versions.bump, inline
+        if v is None:
+            self._version = [1]
+        else:
+            v[0] += 1
+        VERSIONED[0] = True
+        self.data.fill(0)
+        return self
     _check_inplace(self)
     if FAST_INPLACE[0] and TANGENT[0] is None and FORWARD_AD[0] is None \
             and not (self.requires_grad and grad_mode._enabled[0]) \
             and self.data.flags.writeable:
-        # no graph to record (w.grad.zero_()): what inplace() does with the zeros, directly
         versions.bump(self)
         self.data.fill(0)
         return self

@@ -24,6 +24,7 @@ from ...engine import api, versions
 from ...engine.errors import GradcliError, LimitError, UnsupportedError
 from ...engine.saved_values import saved_value
 from ...engine.tensor import Node, Tensor
+from ...engine.torch_api.indexing import UPDATE_LANES
 from ...engine.torch_extras import PROGRAM_ATTRIBUTES, PROGRAM_METHODS
 from .policy import FILENAME, allowed_attribute, private_variable
 
@@ -91,6 +92,7 @@ class Guards:
         self.formatter = SafeFormatter(self)
         # tensor type -> {attribute name -> reader}: what getattr decided for plain tensors
         self.readers = {}
+        self.tensor_readers = self.readers[Tensor] = {}  # (plain Tensor's, looked up first)
         self.plain_names = {}  # name -> True: no policy rule refuses it on any object
         self.fast = FAST[0]
         self.grad_attribute = api.ATTRIBUTES["grad"]
@@ -146,6 +148,10 @@ class Guards:
     def getattr(self, obj, name, *default):
         # a tensor's attribute read before (w.grad, loss.backward): its reader, decided once
         # per run by the general path below for this exact tensor type and name
+        if type(obj) is Tensor and type(name) is str and self.fast:  # (the commonest type)
+            reader = self.tensor_readers.get(name)
+            if reader is not None:
+                return reader(obj)
         readers = self.readers.get(type(obj)) if self.fast else None
         if readers is not None and type(name) is str:
             reader = readers.get(name)
@@ -286,6 +292,10 @@ class Guards:
     # ------------------------------------------------------------------ operators
     def inplace(self, op, current, value):
         """`x op= v`: in place for tensors (torch's __iadd__ ...), Python's otherwise."""
+        if type(current) is Tensor:  # (w -= lr * w.grad: the method, in one lookup)
+            method = _TENSOR_INPLACE_METHODS.get(op)
+            if method is not None:
+                return method(current, value)
         op = _OP_NAMES.get(op, op)
         if isinstance(current, Tensor) and op in _TENSOR_INPLACE:
             return api.METHODS[_TENSOR_INPLACE[op]](current, value)
@@ -365,6 +375,11 @@ _INPLACE_OPS = {"Add": operator.iadd, "Sub": operator.isub, "Mult": operator.imu
 _TENSOR_INPLACE = {k: v for k, v in {"Add": "add_", "Sub": "sub_", "Mult": "mul_",
                                      "Div": "div_", "Pow": "pow_", "FloorDiv": "floor_divide_",
                                      "Mod": "remainder_"}.items() if v in api.METHODS}
+# the same by the symbol RestrictedPython passes ("-=") and by its name ("Sub")
+# (+= -= *= /=: their lanes for 0-d float tensors, engine/torch_api/indexing.py)
+_TENSOR_INPLACE_METHODS = {s: UPDATE_LANES.get(_TENSOR_INPLACE[n]) or api.METHODS[_TENSOR_INPLACE[n]]
+                           for n in _TENSOR_INPLACE
+                           for s in [n] + [k for k, v in _OP_NAMES.items() if v == n]}
 
 
 def getitem(obj, key):

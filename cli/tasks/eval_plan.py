@@ -1,0 +1,159 @@
+"""`gradcli eval --format json` by compiled plans (issue 23, third round): a line whose
+shape (parser/shape_cache.py's scan: its text with the number literals cut out, and the
+literals' classes) has a trusted plan (parser/interpreter/plan.py) is replayed and its
+JSON record written from the plan's fixed parts plus the values, with no interpreter,
+Tensor, Node or record objects.
+
+A shape's first line runs the general path; its second runs the general path too, and
+compiles the plan from that run, which must then give that line's record byte for byte;
+its third runs both again and must agree again before the plan is trusted. A trusted
+plan that meets anything unusual on a line (a nan or an inf, a literal the parser would
+refuse, a line past EXPR_SHOWN characters, global state other than the plain one)
+returns None and that line goes the general way. ENABLED off (or GRADCLI_NO_PLAN set): the general path only
+(tests/test_eval_plan.py holds the two to one output)."""
+
+import os
+from json.encoder import encode_basestring as _text
+
+from ..parser.interpreter.case import EXPR_SHOWN
+from ..parser.interpreter.plan import compile_plan, literal_values
+from ..parser.shape_cache import scan
+from ..records import dtype_name
+
+ENABLED = [not os.environ.get("GRADCLI_NO_PLAN")]  # (the variable: for measuring)
+MAX_SHAPES = 4096
+_BAD = object()
+
+
+def plain(opts) -> bool:
+    """Whether a batch's options are the plain ones plans are made for."""
+    return (not opts.bindings and not opts.consts and opts.grad is None and opts.of is None
+            and opts.wrt is None and not opts.retain_grad and opts.backward
+            and opts.overrides is None)
+
+
+class Planned:
+    """A line done by its plan: its JSON record (batch.py's render writes it as it is)."""
+
+    __slots__ = ("line", "json")
+    error = None
+
+    def __init__(self, line, json):
+        self.line, self.json = line, json
+
+
+class PlanRunner:
+    """runner(text, line) for batch.py: a Planned record or run_case's CaseResult."""
+
+    def __init__(self, opts, summary: bool = False):
+        from .eval import run_case
+
+        self.opts, self.summary, self.run_case = opts, summary, run_case
+        self.shapes: dict = {}  # key -> times seen (1, 2), _Record on probation/trusted, _BAD
+
+    def __call__(self, text: str, line: int):
+        if not ENABLED[0]:
+            return self.run_case(text, line, self.opts)
+        scanned = scan(text)
+        if scanned is None:
+            return self.run_case(text, line, self.opts)
+        key, pieces, literals = scanned
+        entry = self.shapes.get(key)
+        if type(entry) is _Record and entry.trusted:
+            json = entry.render(line, text, pieces, literals)
+            if json is not None:
+                return Planned(line, json)
+            return self.run_case(text, line, self.opts)
+        result = self.run_case(text, line, self.opts)
+        if entry is _BAD or (entry is None and len(self.shapes) >= MAX_SHAPES):
+            return result
+        if entry is None:
+            self.shapes[key] = 1
+        elif entry == 1:
+            self.shapes[key] = self._learn(text, result, pieces, literals)
+        elif type(entry) is _Record:  # on probation: it must agree once more
+            if entry.render(line, text, pieces, literals) == self._general(result):
+                entry.trusted = True
+            else:
+                self.shapes[key] = _BAD
+        return result
+
+    def _general(self, result) -> str:
+        from ..render_eval import json_line
+
+        return json_line(result, self.summary)
+
+    def _learn(self, text, result, pieces, literals):
+        if result.error is not None:
+            return _BAD
+        from ..parser.grammar import parse
+
+        try:
+            tree = parse(text, start="case")
+        except Exception:  # noqa: BLE001 - no plan, never a different result
+            return _BAD
+        plan = compile_plan(tree, result, pieces, literals)
+        if plan is None:
+            return _BAD
+        record = _Record(plan, result, pieces)
+        if record.render(result.line, text, pieces, literals) != self._general(result):
+            return _BAD
+        return record
+
+
+class _Record:
+    """A plan and the fixed parts of its JSON record (cli/records.py's case_json text)."""
+
+    __slots__ = ("plan", "trusted", "output", "parts")
+
+    def __init__(self, plan, result, pieces):
+        self.plan = plan
+        self.trusted = False
+        self.output = _text(result.output)
+        self.parts = []
+        for cn, (s, lo, hi) in zip(result.nodes, plan.nodes, strict=True):
+            t = cn.tensor
+            fn = t.grad_fn
+            head = f'{{"id": {_text(cn.id)}, "expr": '
+            mid = f', "shape": [], "dtype": "{dtype_name(t.data.dtype)}", "value": '
+            tail = (f', "requires_grad": {"true" if t.requires_grad else "false"}, '
+                    f'"is_leaf": {"true" if fn is None else "false"}, '
+                    f'"grad_fn": {_text(fn.name()) if fn is not None else "null"}, "grad": ')
+            self.parts.append((head, lo, hi, mid, s, tail))
+
+    def render(self, line, text, pieces, literals):
+        """The line's JSON record, or None (the general path's business)."""
+        if len(text) > EXPR_SHOWN:  # (a node's text could be elided)
+            return None
+        plan = self.plan
+        values = literal_values(literals, plan.kinds)
+        if values is None:
+            return None
+        try:
+            done = plan.run(values)
+        except Exception:  # noqa: BLE001 - the general path raises (or not) its own way
+            return None
+        if done is None:
+            return None
+        vals, grads = done
+        starts, pos = [], 0
+        for piece, lit in zip(pieces, literals, strict=False):
+            starts.append(pos)
+            pos += len(piece) + len(lit)
+        starts.append(pos)
+        out = []
+        for head, lo, hi, mid, s, tail in self.parts:
+            v = float.__repr__(vals[s].item())
+            if v[-1] in "nf":  # nan, inf: not what the plan was checked on
+                return None
+            g = grads[s]
+            if g is None:
+                g = "null"
+            else:
+                g = float.__repr__(g.item())
+                if g[-1] in "nf":
+                    return None
+            expr = text[starts[lo[0]] + lo[1]:starts[hi[0]] + hi[1]]
+            out.append(f"{head}{_text(expr)}{mid}{v}{tail}{g}}}")
+        return (f'{{"line": {int(line)}, "source": {_text(text)}, "output": {self.output}, '
+                f'"nodes": [{", ".join(out)}], "error": null}}')

@@ -1,0 +1,291 @@
+"""Compiled plans per line shape (issue 23, third round): a batch repeats its lines'
+structure with other numbers, so once the general path has run a line of a shape, its
+graph becomes a plan that later lines of the same shape replay with their own literals.
+
+A plan is read off the general path's own result, never guessed from names: each node's
+grad_fn (its op row, its inputs, no params) says which forward made it and on what; the
+tree says which literal a constant input came from (by the spans the parser gave them);
+the backward is the engine's walk (autograd.topological_order, then _plain_walk's steps in
+its order) written down once. Replaying calls the very functions the engine calls — the
+rows' forwards (or numpy's scalar math where apply takes it), then the rows' VJP rules —
+on the same kinds of values (0-d arrays of the case's dtype, Python numbers for literals),
+so the bits are the engine's, without the interpreter's tree walk, Tensor or Node objects.
+
+What a plan takes: lines whose statements are assignments and expressions made only of
+number literals, names, + - * / // % @ ** and unary minus, and calls without keywords
+(`sin(x)`, `torch.exp(y)`, `x.cos()`), where every leaf is a float literal (or its
+negation) and every computed node is one op of 0-d tensors of one floating dtype, with
+no params and no views. Anything else, or any run that meets a nan, a None or
+broadcasting VJP result, or other global state (grad mode off, forward AD, hooks, in-place
+versions, another default dtype), returns None: the line goes the general way.
+cli/tasks/eval_plan.py decides when a plan is trusted (it must reproduce the general
+path's own records on two lines first); tests/test_eval_plan.py holds the two paths to
+each other over generated lines."""
+
+import numpy as np
+
+from ...engine import dtypes, grad_mode
+from ...engine import hooks as H
+from ...engine.apply import FORWARD_AD
+from ...engine.autograd import topological_order
+from ...engine.scalar_math import F32, F64, SCALAR_MATH
+from ...engine.tensor import VERSIONED, Tensor
+from ..shape_cache import literal_value
+
+_BINARY = ("add", "sub", "mul", "div", "floordiv", "mod", "matmul", "pow")
+_OPS = _BINARY + ("neg", "pos", "call")
+_ALLOWED = _OPS + ("const", "name", "attr")
+_STATEMENTS = ("assign", "expr_stmt")
+_LEAF, _SCALAR, _ROW = 0, 1, 2  # forward steps: a leaf, numpy scalar math, a row's forward
+_INT_EXACT = 2**53  # (apply's scalar path takes Python ints within this)
+
+
+class Plan:
+    """The replay of one line shape. run(values) -> (values, grads) per slot, or None."""
+
+    __slots__ = ("dt", "forward", "backward", "nslots", "out", "nodes", "kinds")
+
+    def run(self, values):
+        """values: the line's literals' Python values. The node slots' values (0-d arrays)
+        and the leaves' grads (0-d arrays, None where the general path leaves none)."""
+        dt = self.dt
+        if (FORWARD_AD[0] is not None or VERSIONED[0] or H.ACTIVE[0]
+                or not grad_mode._enabled[0] or dtypes.default_float() != dt):
+            return None
+        vals = [None] * self.nslots
+        dtype_type = dt.type
+        asarray = np.asarray
+        for step in self.forward:
+            kind, s, fn, args = step
+            if kind == _LEAF:
+                k, negate = args
+                v = values[k]
+                vals[s] = np.array(-v if negate else v, dt)
+            elif kind == _SCALAR:
+                ops = []
+                for is_slot, i in args:
+                    if is_slot:
+                        ops.append(vals[i][()])
+                    else:
+                        v = values[i]
+                        if type(v) is int and not -_INT_EXACT <= v <= _INT_EXACT:
+                            return None
+                        ops.append(v)
+                r = fn(ops[0], ops[1])
+                if type(r) is not dtype_type or r != r:  # (nan: apply takes the ufunc)
+                    return None
+                vals[s] = asarray(r)
+            else:
+                out = fn(*[vals[i] if is_slot else values[i] for is_slot, i in args])
+                if type(out) is not np.ndarray or out.dtype != dt:
+                    out = asarray(out, dtype=dt)
+                if out.shape != ():
+                    return None
+                vals[s] = out
+        grads = [None] * self.nslots
+        g = [None] * self.nslots
+        g[self.out] = np.ones_like(vals[self.out])
+        consts = {}
+        for rule, s, ins, dest, acc in self.backward:
+            if rule is None:  # a leaf: AccumulateGrad's copy
+                grads[s] = np.array(g[s], dtype=dt, copy=True)
+                continue
+            args = []
+            for is_slot, i in ins:
+                if is_slot:
+                    args.append(vals[i])
+                else:
+                    c = consts.get(i)
+                    if c is None:
+                        c = consts[i] = asarray(values[i], dtype=dt)
+                    args.append(c)
+            contrib = rule(g[s], vals[s], *args)
+            if contrib is None or type(contrib) not in (np.ndarray, dtype_type) \
+                    or contrib.shape != () or contrib.dtype != dt:
+                return None  # (the engine would fit it: the general path does)
+            g[dest] = g[dest] + contrib if acc else contrib
+        return vals, grads
+
+
+def literal_values(literals, kinds):
+    """The literals' Python values as the Builder makes them, or None (a literal the
+    Builder refuses, or of another class than the plan's)."""
+    out = []
+    for lit, kind in zip(literals, kinds, strict=True):
+        v = literal_value(lit)
+        if type(v) is not kind:
+            return None
+        out.append(v)
+    return out
+
+
+class _No(Exception):
+    """The line is not of a kind a plan replays."""
+
+
+def compile_plan(tree, result, pieces, literals):
+    """A Plan for the line whose general run gave `result` (after its backward), with
+    its tree and scan (parser/shape_cache.py's scan); None where the line is not of the
+    kind plans take. Plan.nodes: (slot, start, end) per result node, each position as
+    (piece index, offset in that piece) so that other literals' lengths move it."""
+    try:
+        return _compile(tree, result, pieces, literals)
+    except _No:
+        return None
+
+
+def _need(cond):
+    if not cond:
+        raise _No
+
+
+def _compile(tree, result, pieces, literals):
+    _need(result.error is None and type(tree) is list)
+    out_t = result.output_tensor
+    _need(type(out_t) is Tensor and out_t.requires_grad)
+    dt = out_t.data.dtype
+    _need((dt is F32 or dt is F64) and dtypes.default_float() == dt)
+    _need(FORWARD_AD[0] is None and not VERSIONED[0] and not H.ACTIVE[0])
+    starts, pos = [], 0
+    lit_at = {}
+    for j, piece in enumerate(pieces):
+        starts.append(pos)
+        pos += len(piece)
+        if j < len(literals):
+            lit_at[(pos, pos + len(literals[j]))] = j
+            pos += len(literals[j])
+    values = [literal_value(lit) for lit in literals]
+    kinds = tuple(type(v) for v in values)
+    _need(all(k in (int, float) for k in kinds))
+
+    def where(p):
+        for j, s in enumerate(starts):
+            if s <= p <= s + len(pieces[j]):
+                return j, p - s
+        raise _No  # inside a literal
+
+    # the tree: only the kinds plans replay, every attr a call's function, no keywords
+    by_span, funcs, nodes = {}, set(), []
+    stack = list(tree)
+    for st in tree:
+        _need(st is not None and st.kind in _STATEMENTS and len(st.children) == 1)
+    stack = [st.children[0] for st in tree]
+    while stack:
+        n = stack.pop()
+        _need(n is not None and n.kind in _ALLOWED)
+        nodes.append(n)
+        if n.kind == "call":
+            _need(not n.value and n.children)
+            f = n.children[0]
+            funcs.add(id(f))
+            name = f.value if f.kind in ("name", "attr") else None
+            _need(isinstance(name, str) and not name.endswith("_"))
+        if n.kind == "const":
+            _need(type(n.value) in (int, float) and (n.start, n.end) in lit_at)
+        by_span.setdefault((n.start, n.end), []).append(n)
+        stack.extend(n.children)
+    _need(all(n.kind != "attr" or id(n) in funcs for n in nodes))
+    ops = {id(n) for n in nodes if n.kind in _OPS}
+    mapped = set()
+    slots: dict = {}
+    forward = []
+    node_info = []
+    for cn in result.nodes:
+        t = cn.tensor
+        _need(type(t) is Tensor and type(t.data) is np.ndarray and t.data.shape == ()
+              and t.data.dtype == dt and cn.grad is t.grad)
+        s = slots.get(id(t))
+        span = cn._span
+        _need(span is not None)
+        if s is None:
+            s = len(slots)
+            forward.append(_forward_step(t, s, by_span.get(span, ()), slots, lit_at, values,
+                                         dt, mapped))
+            slots[id(t)] = s
+        node_info.append((s, where(span[0]), where(span[1])))
+    _need(ops <= mapped)
+    out = slots.get(id(out_t))
+    _need(out is not None)
+    backward = _backward_steps(out_t, slots, forward, dt)
+    leaves_with_grad = {s for rule, s, *_ in backward if rule is None}
+    for cn, (s, _, _) in zip(result.nodes, node_info, strict=True):
+        _need((cn.grad is not None) == (s in leaves_with_grad))
+    plan = Plan()
+    plan.dt, plan.forward, plan.backward = dt, tuple(forward), tuple(backward)
+    plan.nslots, plan.out, plan.nodes, plan.kinds = len(slots), out, tuple(node_info), kinds
+    return plan
+
+
+def _forward_step(t, s, candidates, slots, lit_at, values, dt, mapped):
+    fn = t.grad_fn
+    if fn is None:  # a leaf: `x = 1.5` or `x = -1.5`
+        _need(t.requires_grad and len(candidates) >= 1)
+        n = candidates[0]
+        negate = n.kind == "neg"
+        if negate:
+            mapped.add(id(n))
+            n = n.children[0]
+        _need(n.kind == "const" and type(n.value) is float)
+        k = lit_at[(n.start, n.end)]
+        _need(t.data == np.array(-values[k] if negate else values[k], dt))
+        return (_LEAF, s, None, (k, negate))
+    op = fn.op
+    _need(not fn.params and not op.variadic and not op.view and op.differentiable
+          and op.dtype_rule not in ("same", "bool") and t.requires_grad)
+    ops = [n for n in candidates if n.kind in _OPS]
+    _need(len(ops) == 1)
+    n = ops[0]
+    mapped.add(id(n))
+    arg_nodes = n.children[1:] if n.kind == "call" else n.children
+    consts = [lit_at[(c.start, c.end)] for c in arg_nodes if c.kind == "const"]
+    args = []
+    for inp in fn.inputs:
+        i = slots.get(id(inp))
+        if i is not None:
+            args.append((True, i))
+            continue
+        _need(consts and type(inp) is Tensor and not inp.requires_grad)
+        k = consts.pop(0)
+        d = inp.data
+        _need(type(d) is np.ndarray and d.shape == () and d.dtype == dt
+              and d == np.asarray(values[k], dtype=dt))
+        args.append((False, k))
+    _need(not consts and any(is_slot for is_slot, _ in args))
+    kernel = SCALAR_MATH.get(op.forward) if len(args) == 2 and \
+        op.dtype_rule in ("promote", "float") else None
+    if kernel is not None:
+        return (_SCALAR, s, kernel, tuple(args))
+    return (_ROW, s, op.forward, tuple(args))
+
+
+def _backward_steps(out_t, slots, forward, dt):
+    """engine/autograd.py's _plain_walk for this graph, written down: (rule, slot, input
+    specs, destination slot, whether it already holds a grad), or (None, leaf slot, ...)
+    where a leaf's grad is accumulated."""
+    args_of = {step[1]: step[3] for step in forward if step[0] != _LEAF}
+    steps = []
+    has = {slots[id(out_t)]}
+    for t in reversed(topological_order([out_t])):
+        s = slots.get(id(t))
+        _need(s is not None)
+        if s not in has:
+            continue
+        fn = t.grad_fn
+        _need(not t.retains_grad)
+        if fn is None:
+            steps.append((None, s, (), s, False))
+            continue
+        op = fn.op
+        specs = args_of[s]
+        for i, inp in enumerate(fn.inputs):
+            if not inp.requires_grad:
+                continue
+            _need(i < len(op.vjps))
+            rule = op.vjps[i]
+            if rule is None:
+                continue
+            is_slot, dest = specs[i]
+            _need(is_slot)
+            steps.append((rule, s, specs, dest, dest in has))
+            has.add(dest)
+    return steps

@@ -102,7 +102,7 @@ def run_cases(inline, file, opts, fmt: str, no_color: bool, runner=None,
     batch = Batch(inline, file, command)
     case_runner = None
     if runner is None and fmt == "json" and batch.many:
-        from .tasks.eval_plan import PlanRunner, plain
+        from .eval_plan import PlanRunner, plain
 
         if plain(opts):  # a batch's lines of one shape replay a compiled plan
             case_runner = PlanRunner(opts, summary)

@@ -18,7 +18,7 @@ negation) and every computed node is one op of 0-d tensors of one floating dtype
 no params and no views. Anything else, or any run that meets a nan, a None or
 broadcasting VJP result, or other global state (grad mode off, forward AD, hooks, in-place
 versions, another default dtype), returns None: the line goes the general way.
-cli/tasks/eval_plan.py decides when a plan is trusted (it must reproduce the general
+cli/eval_plan.py decides when a plan is trusted (it must reproduce the general
 path's own records on two lines first); tests/test_eval_plan.py holds the two paths to
 each other over generated lines."""
 
@@ -36,7 +36,12 @@ _BINARY = ("add", "sub", "mul", "div", "floordiv", "mod", "matmul", "pow")
 _OPS = _BINARY + ("neg", "pos", "call")
 _ALLOWED = _OPS + ("const", "name", "attr")
 _STATEMENTS = ("assign", "expr_stmt")
-_LEAF, _SCALAR, _ROW = 0, 1, 2  # forward steps: a leaf, numpy scalar math, a row's forward
+# forward steps: a leaf, numpy scalar math, a row's forward (apply's _apply_float), a
+# row of the "same" dtype rule (apply's _apply: no casting, Python numbers as numpy's arrays)
+_LEAF, _SCALAR, _ROW, _SAME = 0, 1, 2, 3
+# an argument: a node's slot, a literal (as a Python number; as an array of the case's
+# dtype for the VJP rules), a "same" row's literal (numpy's array of it), a fixed array
+_SLOT, _LIT, _LIT_SAME, _FIXED = 0, 1, 2, 3
 _INT_EXACT = 2**53  # (apply's scalar path takes Python ints within this)
 
 
@@ -63,9 +68,11 @@ class Plan:
                 vals[s] = np.array(-v if negate else v, dt)
             elif kind == _SCALAR:
                 ops = []
-                for is_slot, i in args:
-                    if is_slot:
+                for code, i in args:
+                    if code == _SLOT:
                         ops.append(vals[i][()])
+                    elif code == _FIXED:
+                        ops.append(i[()])
                     else:
                         v = values[i]
                         if type(v) is int and not -_INT_EXACT <= v <= _INT_EXACT:
@@ -75,11 +82,20 @@ class Plan:
                 if type(r) is not dtype_type or r != r:  # (nan: apply takes the ufunc)
                     return None
                 vals[s] = asarray(r)
-            else:
-                out = fn(*[vals[i] if is_slot else values[i] for is_slot, i in args])
+            elif kind == _ROW:
+                out = fn(*[vals[i] if code == _SLOT else i if code == _FIXED else values[i]
+                           for code, i in args])
                 if type(out) is not np.ndarray or out.dtype != dt:
                     out = asarray(out, dtype=dt)
                 if out.shape != ():
+                    return None
+                vals[s] = out
+            else:
+                out = fn(*[vals[i] if code == _SLOT else i if code == _FIXED
+                           else asarray(values[i]) for code, i in args])
+                if type(out) is not np.ndarray:
+                    out = asarray(out)
+                if out.shape != () or out.dtype != dt:
                     return None
                 vals[s] = out
         grads = [None] * self.nslots
@@ -91,9 +107,13 @@ class Plan:
                 grads[s] = np.array(g[s], dtype=dt, copy=True)
                 continue
             args = []
-            for is_slot, i in ins:
-                if is_slot:
+            for code, i in ins:
+                if code == _SLOT:
                     args.append(vals[i])
+                elif code == _FIXED:
+                    args.append(i)
+                elif code == _LIT_SAME:  # a "same" row's constant: numpy's own array
+                    args.append(asarray(values[i]))
                 else:
                     c = consts.get(i)
                     if c is None:
@@ -230,27 +250,40 @@ def _forward_step(t, s, candidates, slots, lit_at, values, dt, mapped):
         _need(t.data == np.array(-values[k] if negate else values[k], dt))
         return (_LEAF, s, None, (k, negate))
     op = fn.op
+    same = op.dtype_rule == "same"
     _need(not fn.params and not op.variadic and not op.view and op.differentiable
-          and op.dtype_rule not in ("same", "bool") and t.requires_grad)
+          and op.dtype_rule != "bool" and t.requires_grad)
     ops = [n for n in candidates if n.kind in _OPS]
     _need(len(ops) == 1)
     n = ops[0]
     mapped.add(id(n))
     arg_nodes = n.children[1:] if n.kind == "call" else n.children
     consts = [lit_at[(c.start, c.end)] for c in arg_nodes if c.kind == "const"]
+    literal_args = bool(consts)
     args = []
     for inp in fn.inputs:
         i = slots.get(id(inp))
         if i is not None:
-            args.append((True, i))
+            args.append((_SLOT, i))
             continue
-        _need(consts and type(inp) is Tensor and not inp.requires_grad)
-        k = consts.pop(0)
+        _need(type(inp) is Tensor and not inp.requires_grad)
         d = inp.data
-        _need(type(d) is np.ndarray and d.shape == () and d.dtype == dt
-              and d == np.asarray(values[k], dtype=dt))
-        args.append((False, k))
-    _need(not consts and any(is_slot for is_slot, _ in args))
+        if not literal_args:
+            # a constant the function adds itself (square: pow(x, 2)), no literal's: the
+            # node's own array, for the forward as for the VJP rules (read-only, shared)
+            _need(type(d) is np.ndarray and d.shape == () and d.dtype == dt)
+            fixed = d.copy()
+            fixed.flags.writeable = False
+            args.append((_FIXED, fixed))
+            continue
+        _need(consts)
+        k = consts.pop(0)
+        c = np.asarray(values[k]) if same else np.asarray(values[k], dtype=dt)
+        _need(type(d) is np.ndarray and d.shape == () and d.dtype == c.dtype and d == c)
+        args.append((_LIT_SAME if same else _LIT, k))
+    _need(not consts and any(code == _SLOT for code, _ in args))
+    if same:
+        return (_SAME, s, op.forward, tuple(args))
     kernel = SCALAR_MATH.get(op.forward) if len(args) == 2 and \
         op.dtype_rule in ("promote", "float") else None
     if kernel is not None:
@@ -284,8 +317,8 @@ def _backward_steps(out_t, slots, forward, dt):
             rule = op.vjps[i]
             if rule is None:
                 continue
-            is_slot, dest = specs[i]
-            _need(is_slot)
+            code, dest = specs[i]
+            _need(code == _SLOT)
             steps.append((rule, s, specs, dest, dest in has))
             has.add(dest)
     return steps

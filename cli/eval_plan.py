@@ -15,13 +15,14 @@ returns None and that line goes the general way. ENABLED off (or GRADCLI_NO_PLAN
 import os
 from json.encoder import encode_basestring as _text
 
-from ..parser.interpreter.case import EXPR_SHOWN
-from ..parser.interpreter.plan import compile_plan, literal_values
-from ..parser.shape_cache import scan
-from ..records import dtype_name
+from .parser.interpreter.case import EXPR_SHOWN
+from .parser.interpreter.plan import compile_plan, literal_values
+from .parser.shape_cache import scan
+from .records import dtype_name
 
 ENABLED = [not os.environ.get("GRADCLI_NO_PLAN")]  # (the variable: for measuring)
 MAX_SHAPES = 4096
+MAX_TRIES = 6  # lines of a shape with an error or a nan before it is given up
 _BAD = object()
 
 
@@ -46,10 +47,10 @@ class PlanRunner:
     """runner(text, line) for batch.py: a Planned record or run_case's CaseResult."""
 
     def __init__(self, opts, summary: bool = False):
-        from .eval import run_case
+        from .tasks.eval import run_case
 
         self.opts, self.summary, self.run_case = opts, summary, run_case
-        self.shapes: dict = {}  # key -> times seen (1, 2), _Record on probation/trusted, _BAD
+        self.shapes: dict = {}  # key -> lines seen (no plan yet), a _Record, or _BAD
 
     def __call__(self, text: str, line: int):
         if not ENABLED[0]:
@@ -69,24 +70,27 @@ class PlanRunner:
             return result
         if entry is None:
             self.shapes[key] = 1
-        elif entry == 1:
-            self.shapes[key] = self._learn(text, result, pieces, literals)
-        elif type(entry) is _Record:  # on probation: it must agree once more
-            if entry.render(line, text, pieces, literals) == self._general(result):
+        elif type(entry) is int:
+            self.shapes[key] = self._learn(text, result, pieces, literals, entry)
+        else:  # on probation: it must agree once more (a nan there: try the next line)
+            json = entry.render(line, text, pieces, literals)
+            if json == self._general(result):
                 entry.trusted = True
-            else:
+            elif json is not None or result.error is not None:
                 self.shapes[key] = _BAD
         return result
 
     def _general(self, result) -> str:
-        from ..render_eval import json_line
+        from .render_eval import json_line
 
         return json_line(result, self.summary)
 
-    def _learn(self, text, result, pieces, literals):
+    def _learn(self, text, result, pieces, literals, tries):
+        """The shape's _Record on probation, _BAD, or (a line with an error, a nan: no
+        verdict) tries + 1, until MAX_TRIES."""
         if result.error is not None:
-            return _BAD
-        from ..parser.grammar import parse
+            return tries + 1 if tries < MAX_TRIES else _BAD
+        from .parser.grammar import parse
 
         try:
             tree = parse(text, start="case")
@@ -96,9 +100,10 @@ class PlanRunner:
         if plan is None:
             return _BAD
         record = _Record(plan, result, pieces)
-        if record.render(result.line, text, pieces, literals) != self._general(result):
-            return _BAD
-        return record
+        json = record.render(result.line, text, pieces, literals)
+        if json is None:
+            return tries + 1 if tries < MAX_TRIES else _BAD
+        return record if json == self._general(result) else _BAD
 
 
 class _Record:

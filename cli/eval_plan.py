@@ -16,7 +16,7 @@ import os
 from json.encoder import encode_basestring as _text
 
 from .parser.interpreter.case import EXPR_SHOWN
-from .parser.interpreter.plan import compile_plan, literal_values
+from .parser.interpreter.plan import compile_plan
 from .parser.shape_cache import scan
 from .records import dtype_name
 
@@ -107,58 +107,75 @@ class PlanRunner:
 
 
 class _Record:
-    """A plan and the fixed parts of its JSON record (cli/records.py's case_json text)."""
+    """A plan and its JSON record's text (cli/records.py's case_json) as a function of
+    the line: the fixed parts (ids, dtypes, flags, grad_fn names) written once, the
+    source, expressions, values and grads filled in (generated straight-line code)."""
 
-    __slots__ = ("plan", "trusted", "output", "parts")
+    __slots__ = ("plan", "trusted", "fill")
 
     def __init__(self, plan, result, pieces):
         self.plan = plan
         self.trusted = False
-        self.output = _text(result.output)
-        self.parts = []
-        for cn, (s, lo, hi) in zip(result.nodes, plan.nodes, strict=True):
+        scope = {"T": _text, "R": float.__repr__}
+
+        def part(text: str) -> str:  # a fixed piece of JSON, by name (never source text)
+            name = f"P{len(scope)}"
+            scope[name] = text
+            return "{" + name + "}"
+
+        offsets = [0]  # where each piece starts in the shape's text without its literals
+        for piece in pieces:
+            offsets.append(offsets[-1] + len(piece))
+        body, fmt, numbers, used = [], [], [], set()
+        fmt.append(part('{"line": ') + "{line}" + part(', "source": ') + "{T(text)}" +
+                   part(f', "output": {_text(result.output)}, "nodes": ['))
+        for n, (cn, (s, lo, hi)) in enumerate(zip(result.nodes, plan.nodes, strict=True)):
             t = cn.tensor
             fn = t.grad_fn
-            head = f'{{"id": {_text(cn.id)}, "expr": '
-            mid = f', "shape": [], "dtype": "{dtype_name(t.data.dtype)}", "value": '
-            tail = (f', "requires_grad": {"true" if t.requires_grad else "false"}, '
-                    f'"is_leaf": {"true" if fn is None else "false"}, '
-                    f'"grad_fn": {_text(fn.name()) if fn is not None else "null"}, "grad": ')
-            self.parts.append((head, lo, hi, mid, s, tail))
+            used.update((lo[0], hi[0]))
+            start, end = (f"{offsets[j] + off}+D{j}" for j, off in (lo, hi))
+            body.append(f"    a{n} = V[{s}].item()")
+            numbers.append(f"a{n}")
+            grad = "null"
+            if cn.grad is not None:
+                body.append(f"    b{n} = G[{s}].item()")
+                numbers.append(f"b{n}")
+                grad = f"{{R(b{n})}}"
+            fmt.append(
+                part(f'{", " if n else ""}{{"id": {_text(cn.id)}, "expr": ') +
+                f"{{T(text[{start}:{end}])}}" +
+                part(f', "shape": [], "dtype": "{dtype_name(t.data.dtype)}", "value": ') +
+                f"{{R(a{n})}}" +
+                part(f', "requires_grad": {"true" if t.requires_grad else "false"}, '
+                     f'"is_leaf": {"true" if fn is None else "false"}, '
+                     f'"grad_fn": {_text(fn.name()) if fn is not None else "null"}, '
+                     f'"grad": ') + grad + part("}"))
+        fmt.append(part('], "error": null}'))
+        lines = ["def fill(line, text, L, V, G):", *body,
+                 # a nan or an inf anywhere (a sum that overflows only sends the line the
+                 # general way): not what the plan was checked on
+                 f"    chk = {' + '.join(numbers)}",
+                 "    if chk - chk != 0:",
+                 "        return None",
+                 "    D0 = 0"]
+        for j in range(1, max(used) + 1):
+            lines.append(f"    D{j} = D{j - 1} + len(L[{j - 1}])")
+        lines.append(f"    return f{''.join(fmt)!r}")
+        exec(compile("\n".join(lines) + "\n", "<line record>", "exec"), scope)  # noqa: S102
+        self.fill = scope["fill"]
 
     def render(self, line, text, pieces, literals):
         """The line's JSON record, or None (the general path's business)."""
         if len(text) > EXPR_SHOWN:  # (a node's text could be elided)
             return None
         plan = self.plan
-        values = literal_values(literals, plan.kinds)
-        if values is None:
-            return None
         try:
+            values = plan.values(literals)
+            if values is None:
+                return None
             done = plan.run(values)
+            if done is None:
+                return None
+            return self.fill(int(line), text, literals, *done)
         except Exception:  # noqa: BLE001 - the general path raises (or not) its own way
             return None
-        if done is None:
-            return None
-        vals, grads = done
-        starts, pos = [], 0
-        for piece, lit in zip(pieces, literals, strict=False):
-            starts.append(pos)
-            pos += len(piece) + len(lit)
-        starts.append(pos)
-        out = []
-        for head, lo, hi, mid, s, tail in self.parts:
-            v = float.__repr__(vals[s].item())
-            if v[-1] in "nf":  # nan, inf: not what the plan was checked on
-                return None
-            g = grads[s]
-            if g is None:
-                g = "null"
-            else:
-                g = float.__repr__(g.item())
-                if g[-1] in "nf":
-                    return None
-            expr = text[starts[lo[0]] + lo[1]:starts[hi[0]] + hi[1]]
-            out.append(f"{head}{_text(expr)}{mid}{v}{tail}{g}}}")
-        return (f'{{"line": {int(line)}, "source": {_text(text)}, "output": {self.output}, '
-                f'"nodes": [{", ".join(out)}], "error": null}}')

@@ -118,9 +118,9 @@ def test_generated_shapes_byte_identical(seed):
     lines = []
     for _ in range(40):
         template = _shape(rng)
-        lines += _instances(rng, template, 5)
+        lines += _instances(rng, template, 8)
     rng.shuffle(lines)  # shapes interleaved, as in a real batch
-    _compare(lines)
+    assert _compare(lines) > len(lines) // 5  # (about a third: the rest errors, nans)
 
 
 def test_op_table_names_byte_identical():

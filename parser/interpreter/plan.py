@@ -46,97 +46,114 @@ _INT_EXACT = 2**53  # (apply's scalar path takes Python ints within this)
 
 
 class Plan:
-    """The replay of one line shape. run(values) -> (values, grads) per slot, or None."""
+    """The replay of one line shape. run(values) -> (values, grads) per slot, or None:
+    `values` are the line's literals' Python values; the result, the node slots' values
+    (0-d arrays) and the leaves' grads (0-d arrays; None where the general path leaves
+    none). run is straight-line Python generated from the steps (see _source)."""
 
-    __slots__ = ("dt", "forward", "backward", "nslots", "out", "nodes", "kinds")
+    __slots__ = ("dt", "forward", "backward", "nslots", "out", "nodes", "kinds", "run",
+                 "values")
 
-    def run(self, values):
-        """values: the line's literals' Python values. The node slots' values (0-d arrays)
-        and the leaves' grads (0-d arrays, None where the general path leaves none)."""
-        dt = self.dt
-        if (FORWARD_AD[0] is not None or VERSIONED[0] or H.ACTIVE[0]
-                or not grad_mode._enabled[0] or dtypes.default_float() != dt):
-            return None
-        vals = [None] * self.nslots
-        dtype_type = dt.type
-        asarray = np.asarray
-        for step in self.forward:
-            kind, s, fn, args = step
-            if kind == _LEAF:
-                k, negate = args
-                v = values[k]
-                vals[s] = np.array(-v if negate else v, dt)
-            elif kind == _SCALAR:
-                ops = []
-                for code, i in args:
-                    if code == _SLOT:
-                        ops.append(vals[i][()])
-                    elif code == _FIXED:
-                        ops.append(i[()])
-                    else:
-                        v = values[i]
-                        if type(v) is int and not -_INT_EXACT <= v <= _INT_EXACT:
-                            return None
-                        ops.append(v)
-                r = fn(ops[0], ops[1])
-                if type(r) is not dtype_type or r != r:  # (nan: apply takes the ufunc)
-                    return None
-                vals[s] = asarray(r)
-            elif kind == _ROW:
-                out = fn(*[vals[i] if code == _SLOT else i if code == _FIXED else values[i]
-                           for code, i in args])
-                if type(out) is not np.ndarray or out.dtype != dt:
-                    out = asarray(out, dtype=dt)
-                if out.shape != ():
-                    return None
-                vals[s] = out
+    def build(self, literals) -> None:
+        """run() and values(literals) -> the literals' Python values as the Builder makes
+        them, or None (a literal the Builder refuses, or of another class)."""
+        conv, scope = [], {"lv": literal_value, "int": int}
+        for i, (lit, kind) in enumerate(zip(literals, self.kinds, strict=True)):
+            if kind is float and "_" not in lit:  # (the shape's key: never one here)
+                conv.append(f"float(L[{i}])")  # parser/ast.py's _number for a FLOAT
             else:
-                out = fn(*[vals[i] if code == _SLOT else i if code == _FIXED
-                           else asarray(values[i]) for code, i in args])
-                if type(out) is not np.ndarray:
-                    out = asarray(out)
-                if out.shape != () or out.dtype != dt:
-                    return None
-                vals[s] = out
-        grads = [None] * self.nslots
-        g = [None] * self.nslots
-        g[self.out] = np.ones_like(vals[self.out])
-        consts = {}
-        for rule, s, ins, dest, acc in self.backward:
-            if rule is None:  # a leaf: AccumulateGrad's copy
-                grads[s] = np.array(g[s], dtype=dt, copy=True)
-                continue
-            args = []
-            for code, i in ins:
+                conv.append(f"v{i}")
+                scope.setdefault("checks", []).append(
+                    f"    v{i} = lv(L[{i}])\n    if type(v{i}) is not {kind.__name__}:\n"
+                    f"        return None\n")
+        text = "def values(L):\n" + "".join(scope.pop("checks", ())) + \
+            f"    return [{', '.join(conv)}]\n"
+        exec(compile(text, "<line plan values>", "exec"), scope)  # noqa: S102 - our text
+        self.values = scope["values"]
+        scope = {"np": np, "asarray": np.asarray, "array": np.array, "ndarray": np.ndarray,
+                 "ones_like": np.ones_like, "dt": self.dt, "T": self.dt.type,
+                 "FA": FORWARD_AD, "VER": VERSIONED, "HA": H.ACTIVE, "GM": grad_mode._enabled,
+                 "default_float": dtypes.default_float, "EXACT": _INT_EXACT}
+        exec(compile(_source(self, scope), "<line plan>", "exec"), scope)  # noqa: S102
+        self.run = scope["run"]
+
+
+def _source(plan, scope) -> str:
+    """run()'s text: apply's steps (engine/apply.py: its scalar path, _apply_float and
+    _apply for "same" rows) and _plain_walk's (engine/autograd.py), for these slots."""
+    def ref(obj) -> str:
+        name = f"K{len(scope)}"
+        scope[name] = obj
+        return name
+
+    lines = ["def run(values):",
+             "    if FA[0] is not None or VER[0] or HA[0] or not GM[0] or default_float() != dt:",
+             "        return None"]
+    add = lines.append
+    for kind, s, fn, args in plan.forward:
+        if kind == _LEAF:
+            k, negate = args
+            add(f"    v{s} = array({'-' if negate else ''}values[{k}], dt)")
+            continue
+        if kind == _SCALAR:
+            ops = []
+            for code, i in args:
                 if code == _SLOT:
-                    args.append(vals[i])
+                    ops.append(f"v{i}[()]")
                 elif code == _FIXED:
-                    args.append(i)
-                elif code == _LIT_SAME:  # a "same" row's constant: numpy's own array
-                    args.append(asarray(values[i]))
+                    ops.append(f"{ref(i)}[()]")
                 else:
-                    c = consts.get(i)
-                    if c is None:
-                        c = consts[i] = asarray(values[i], dtype=dt)
-                    args.append(c)
-            contrib = rule(g[s], vals[s], *args)
-            if contrib is None or type(contrib) not in (np.ndarray, dtype_type) \
-                    or contrib.shape != () or contrib.dtype != dt:
-                return None  # (the engine would fit it: the general path does)
-            g[dest] = g[dest] + contrib if acc else contrib
-        return vals, grads
-
-
-def literal_values(literals, kinds):
-    """The literals' Python values as the Builder makes them, or None (a literal the
-    Builder refuses, or of another class than the plan's)."""
-    out = []
-    for lit, kind in zip(literals, kinds, strict=True):
-        v = literal_value(lit)
-        if type(v) is not kind:
-            return None
-        out.append(v)
-    return out
+                    if plan.kinds[i] is int:  # (apply's scalar path: ints within 2**53)
+                        add(f"    if not -EXACT <= values[{i}] <= EXACT:")
+                        add("        return None")
+                    ops.append(f"values[{i}]")
+            add(f"    r = {ref(fn)}({ops[0]}, {ops[1]})")
+            add("    if type(r) is not T or r != r:")  # (nan: apply takes the ufunc)
+            add("        return None")
+            add(f"    v{s} = asarray(r)")
+            continue
+        same = kind == _SAME
+        ops = [f"v{i}" if code == _SLOT else ref(i) if code == _FIXED
+               else f"asarray(values[{i}])" if same else f"values[{i}]" for code, i in args]
+        add(f"    o = {ref(fn)}({', '.join(ops)})")
+        if same:
+            add("    if type(o) is not ndarray:")
+            add("        o = asarray(o)")
+            add("    if o.shape != () or o.dtype != dt:")
+        else:
+            add("    if type(o) is not ndarray or o.dtype != dt:")
+            add("        o = asarray(o, dtype=dt)")
+            add("    if o.shape != ():")
+        add("        return None")
+        add(f"    v{s} = o")
+    add(f"    g{plan.out} = ones_like(v{plan.out})")
+    made, grads = set(), {}
+    for rule, s, ins, dest, acc in plan.backward:
+        if rule is None:  # a leaf: AccumulateGrad's copy
+            add(f"    G{s} = array(g{s}, dtype=dt, copy=True)")
+            grads[s] = f"G{s}"
+            continue
+        ops = []
+        for code, i in ins:
+            if code == _SLOT:
+                ops.append(f"v{i}")
+            elif code == _FIXED:
+                ops.append(ref(i))
+            elif code == _LIT_SAME:  # a "same" row's constant: numpy's own array
+                ops.append(f"asarray(values[{i}])")
+            else:
+                if i not in made:
+                    add(f"    c{i} = asarray(values[{i}], dtype=dt)")
+                    made.add(i)
+                ops.append(f"c{i}")
+        add(f"    c = {ref(rule)}(g{s}, v{s}, {', '.join(ops)})")
+        add("    if c is None or (type(c) is not ndarray and type(c) is not T) "
+            "or c.shape != () or c.dtype != dt:")
+        add("        return None")  # (the engine would fit it: the general path does)
+        add(f"    g{dest} = g{dest} + c" if acc else f"    g{dest} = c")
+    add(f"    return ({''.join(f'v{i}, ' for i in range(plan.nslots))}), "
+        f"({''.join(grads.get(i, 'None') + ', ' for i in range(plan.nslots))})")
+    return "\n".join(lines) + "\n"
 
 
 class _No(Exception):
@@ -233,6 +250,7 @@ def _compile(tree, result, pieces, literals):
     plan = Plan()
     plan.dt, plan.forward, plan.backward = dt, tuple(forward), tuple(backward)
     plan.nslots, plan.out, plan.nodes, plan.kinds = len(slots), out, tuple(node_info), kinds
+    plan.build(literals)
     return plan
 
 

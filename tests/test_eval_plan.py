@@ -175,3 +175,34 @@ def test_command_with_and_without_plans(tmp_path):
     b = run_gradcli("eval", "-f", path, "--format", "json", "--jobs", "1")
     assert (a.stdout, a.stderr, a.returncode) == (b.stdout, b.stderr, b.returncode)
     assert a.stdout.count("\n") > 40
+
+
+def test_planned_records_match_torch():
+    """The planned lines' values and leaf grads are PyTorch's, bit for bit (float32)."""
+    torch = pytest.importorskip("torch")
+    import json
+
+    rng = random.Random(11)
+    shapes = ["x = {}; w = {}; y = sin(x * w) + (x + w) * (w + 3)",
+              "x = {}; w = {}; y = (x - w) / (x * w + 2) - x * x",
+              "x = {}; w = {}; h = x * w; y = h * h - w / x"]
+    lines = [s.format(_number(rng, "f"), _number(rng, "f")) for s in shapes for _ in range(8)]
+    on, planned = _run(lines, True)
+    assert planned == len(lines) - 3 * len(shapes)
+    for text, (record, _, _) in zip(lines, on, strict=True):
+        rec = json.loads(record)
+        env = {"sin": torch.sin}
+        stmts = text.split("; ")
+        for s in stmts[:2]:
+            name, value = s.split(" = ")
+            env[name] = torch.tensor(float(value), requires_grad=True)
+        for s in stmts[2:]:
+            name, expr = s.split(" = ")
+            env[name] = eval(expr, env)  # noqa: S307 - our own generated lines
+        env[rec["output"]].backward()
+        for node in rec["nodes"]:
+            if node["id"] in env:
+                t = env[node["id"]]
+                assert node["value"] == t.item(), (text, node)
+                if t.is_leaf:
+                    assert node["grad"] == t.grad.item(), (text, node)

@@ -96,10 +96,13 @@ class PlanRunner:
             tree = parse(text, start="case")
         except Exception:  # noqa: BLE001 - no plan, never a different result
             return _BAD
-        plan = compile_plan(tree, result, pieces, literals)
-        if plan is None:
+        try:
+            plan = compile_plan(tree, result, pieces, literals)
+            if plan is None:
+                return _BAD
+            record = _Record(plan, result, pieces)
+        except Exception:  # noqa: BLE001 - an engine object not as plans read it: no plan
             return _BAD
-        record = _Record(plan, result, pieces)
         json = record.render(result.line, text, pieces, literals)
         if json is None:
             return tries + 1 if tries < MAX_TRIES else _BAD

@@ -162,17 +162,24 @@ def test_unusual_lines_go_the_general_way():
     assert planned == 3  # the base line once trusted, and nothing else
 
 
-def test_command_with_and_without_plans(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_command_with_and_without_plans(tmp_path, jobs):
+    """The whole command, in one process and on the worker pool (past MIN_LINES)."""
+    from gradcli.batch_pool import MIN_LINES
+
     rng = random.Random(3)
     lines = []
     for _ in range(12):
         lines += _instances(rng, _shape(rng), 4)
     lines += ["y = (x + 1", "", "# c", "x = -1.5; y = sqrt(x) * x"] * 3
+    if jobs != "1":
+        lines += _instances(rng, "x = {f}; w = {f}; y = sin(x * w) + (x + w) * (w + 3)",
+                            MIN_LINES)
     path = tmp_path / "b.txt"
     path.write_text("\n".join(lines) + "\n")
     a = run_gradcli("eval", "-f", path, "--format", "json", "--jobs", "1",
                     env={"GRADCLI_NO_PLAN": "1"})
-    b = run_gradcli("eval", "-f", path, "--format", "json", "--jobs", "1")
+    b = run_gradcli("eval", "-f", path, "--format", "json", "--jobs", jobs)
     assert (a.stdout, a.stderr, a.returncode) == (b.stdout, b.stderr, b.returncode)
     assert a.stdout.count("\n") > 40
 

@@ -213,3 +213,41 @@ def test_planned_records_match_torch():
                 assert node["value"] == t.item(), (text, node)
                 if t.is_leaf:
                     assert node["grad"] == t.grad.item(), (text, node)
+
+
+HYPOTHESIS_SHAPES = ["x = {}; w = {}; y = sin(x * w) + (x + w) * (w + {})",
+                     "x = {}; w = {}; y = torch.exp(x / w) - x.tanh() * {}",
+                     "x = {}; w = {}; h = x ** 2 - w; y = (h * {}).sigmoid() / (w * w + 1)"]
+
+
+def test_hypothesis_values_byte_identical():
+    """Any float literals (tiny, huge, negative, exponent forms; overflow to inf and nan
+    along the way): each line's record with its shape's plan trusted, and without."""
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
+    planned_runner = eval_plan.PlanRunner(OPTS)
+    general_runner = eval_plan.PlanRunner(OPTS)
+    used = [0]
+
+    def record(runner, text, enabled):
+        eval_plan.ENABLED[0] = enabled
+        try:
+            result, errors, code = settle(Case(1, text), runner, None, True)
+        finally:
+            eval_plan.ENABLED[0] = True
+        used[0] += enabled and type(result) is eval_plan.Planned
+        return render(result, "json", False), errors, code
+
+    @hypothesis.settings(max_examples=300, deadline=None, derandomize=True)
+    @hypothesis.given(st.sampled_from(HYPOTHESIS_SHAPES),
+                      st.lists(st.floats(allow_nan=False, allow_infinity=False, width=32)
+                               | st.floats(allow_nan=False, allow_infinity=False),
+                               min_size=3, max_size=3))
+    def check(shape, numbers):
+        text = shape.format(*(repr(abs(v)) for v in numbers))
+        for _ in range(3):  # (the shape's first lines teach its plan)
+            record(planned_runner, text, True)
+        assert record(planned_runner, text, True) == record(general_runner, text, False)
+
+    check()
+    assert used[0] > 150  # (most lines: nan, inf and the other literal classes aside)

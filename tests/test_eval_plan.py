@@ -62,7 +62,8 @@ def _expr(rng, names, depth):
 def _shape(rng):
     """A line template: its literals as {} slots (filled per instance)."""
     names = rng.sample(["x", "w", "z", "b"], rng.randint(1, 3))
-    stmts = [f"{n} = {'-' if rng.random() < 0.2 else ''}{{f}}" for n in names]
+    stmts = [f"{n} = {'-' if rng.random() < 0.2 else ''}"  # int leaves: redrawn digits
+             f"{'{f}' if rng.random() < 0.8 else rng.randint(0, 9)}" for n in names]
     for k in range(rng.randint(1, 3)):
         target = rng.choice(["y", "h", names[0]]) if k else "y"
         stmts.append(f"{target} = {_expr(rng, names, rng.randint(1, 3))}")

@@ -13,7 +13,7 @@ so the bits are the engine's, without the interpreter's tree walk, Tensor or Nod
 
 What a plan takes: lines whose statements are assignments and expressions made only of
 number literals, names, + - * / // % @ ** and unary minus, and calls without keywords
-(`sin(x)`, `torch.exp(y)`, `x.cos()`), where every leaf is a float literal (or its
+(`sin(x)`, `torch.exp(y)`, `x.cos()`), where every leaf is a number literal (or its
 negation) and every computed node is one op of 0-d tensors of one floating dtype, with
 no params and no views. Anything else, or any run that meets a nan, a None or
 broadcasting VJP result, or other global state (grad mode off, forward AD, hooks, in-place
@@ -31,6 +31,7 @@ from ...engine.autograd import topological_order
 from ...engine.scalar_math import F32, F64, SCALAR_MATH
 from ...engine.tensor import VERSIONED, Tensor
 from ..shape_cache import literal_value
+from .case import leaf_tensor
 
 _BINARY = ("add", "sub", "mul", "div", "floordiv", "mod", "matmul", "pow")
 _OPS = _BINARY + ("neg", "pos", "call")
@@ -93,7 +94,13 @@ def _source(plan, scope) -> str:
     for kind, s, fn, args in plan.forward:
         if kind == _LEAF:
             k, negate = args
-            add(f"    v{s} = array({'-' if negate else ''}values[{k}], dt)")
+            value = f"{'-' if negate else ''}values[{k}]"
+            # (a float: leaf_tensor's own shortcut, np.array(value, the default dtype))
+            add(f"    v{s} = {ref(fn)}({value}, True).data" if fn is not None
+                else f"    v{s} = array({value}, dt)")
+            if fn is not None:
+                add(f"    if v{s}.dtype != dt or v{s}.shape != ():")
+                add("        return None")
             continue
         if kind == _SCALAR:
             ops = []
@@ -263,9 +270,13 @@ def _forward_step(t, s, candidates, slots, lit_at, values, dt, mapped):
         if negate:
             mapped.add(id(n))
             n = n.children[0]
-        _need(n.kind == "const" and type(n.value) is float)
+        _need(n.kind == "const" and type(n.value) in (float, int))
         k = lit_at[(n.start, n.end)]
-        _need(t.data == np.array(-values[k] if negate else values[k], dt))
+        v = -values[k] if negate else values[k]
+        if type(v) is int:  # `x = 2`: case.py's leaf_tensor itself (data_to_array, astype)
+            _need(t.data == leaf_tensor(v, True).data)
+            return (_LEAF, s, leaf_tensor, (k, negate))
+        _need(t.data == np.array(v, dt))
         return (_LEAF, s, None, (k, negate))
     op = fn.op
     same = op.dtype_rule == "same"

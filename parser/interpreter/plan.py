@@ -17,7 +17,10 @@ number literals, names, + - * / // % @ ** and unary minus, and calls without key
 negation) and every computed node is one op of 0-d tensors of one floating dtype, with
 no params and no views. Anything else, or any run that meets a nan, a None or
 broadcasting VJP result, or other global state (grad mode off, forward AD, hooks, in-place
-versions, another default dtype), returns None: the line goes the general way.
+versions, another default dtype), returns None: the line goes the general way. (The
+rest of batch_pool.global_state cannot reach a plan's ops: inference mode turns grad mode
+off, functorch levels live only inside a call, and plans draw no random numbers and print
+no tensors.)
 cli/eval_plan.py decides when a plan is trusted (it must reproduce the general
 path's own records on two lines first); tests/test_eval_plan.py holds the two paths to
 each other over generated lines."""

@@ -31,8 +31,12 @@ from .ast import Node
 # f-strings (grammars/case.lark's STRING and FSTRING), names and comments; they are
 # skipped whole, so the digits in `x1`, "a1" or `# 2` are text, not literals.
 _STRING = r"""(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
+# Every piece of text has one reading only (a name runs to its end and is no string's
+# prefix, a comment to the end of the line): a line the scan cannot account for (an
+# unclosed quote) fails in linear time, not by trying every split of every name.
 _TEXT = (rf"(?:[fF][rR]?{_STRING}|[rR][fF]{_STRING}|[rRbBuU]?{_STRING}"
-         r"|[A-Za-z_][A-Za-z_0-9]*|#[^\n]*|\.(?![0-9])|[^0-9.'\"#A-Za-z_])*")
+         r"|[A-Za-z_][A-Za-z_0-9]*(?![A-Za-z_0-9'\"])|#[^\n]*(?![^\n])|\.(?![0-9])"
+         r"|[^0-9.'\"#A-Za-z_])*")
 # FLOAT, then INT (grammars/case.lark): the longer reading of `1.5` first
 _NUMBER = (r"(?:[0-9][0-9_]*)?\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?"
            r"|[0-9][0-9_]*\.(?:[eE][-+]?[0-9]+)?|[0-9][0-9_]*[eE][-+]?[0-9]+"

@@ -31,8 +31,12 @@ from .ast import Node
 # f-strings (grammars/case.lark's STRING and FSTRING), names and comments; they are
 # skipped whole, so the digits in `x1`, "a1" or `# 2` are text, not literals.
 _STRING = r"""(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
+# Every piece of text has one reading only (a name runs to its end and is no string's
+# prefix, a comment to the end of the line): a line the scan cannot account for (an
+# unclosed quote) fails in linear time, not by trying every split of every name.
 _TEXT = (rf"(?:[fF][rR]?{_STRING}|[rR][fF]{_STRING}|[rRbBuU]?{_STRING}"
-         r"|[A-Za-z_][A-Za-z_0-9]*|#[^\n]*|\.(?![0-9])|[^0-9.'\"#A-Za-z_])*")
+         r"|[A-Za-z_][A-Za-z_0-9]*(?![A-Za-z_0-9'\"])|#[^\n]*(?![^\n])|\.(?![0-9])"
+         r"|[^0-9.'\"#A-Za-z_])*")
 # FLOAT, then INT (grammars/case.lark): the longer reading of `1.5` first
 _NUMBER = (r"(?:[0-9][0-9_]*)?\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?"
            r"|[0-9][0-9_]*\.(?:[eE][-+]?[0-9]+)?|[0-9][0-9_]*[eE][-+]?[0-9]+"
@@ -56,17 +60,10 @@ class ShapeCache:
     def parse(self, text: str, full):
         """The tree of the case `text`: from a template when its shape has one, else
         full(text) (which raises the parser's errors)."""
-        if "\n" in text or "\r" in text or len(text) > MAX_LENGTH:
+        scanned = scan(text)
+        if scanned is None:
             return full(text)
-        pairs = _SCAN.findall(text)
-        if len(pairs) > 1 and pairs[-1] == ("", ""):
-            pairs.pop()  # findall's empty match at the very end, after the `$` one
-        pieces = tuple(p for p, _ in pairs)
-        literals = [n for _, n in pairs]
-        literals.pop()  # the `$` at the end
-        if sum(map(len, pieces)) + sum(map(len, literals)) != len(text):
-            return full(text)  # the scan stopped short (an unclosed quote, ...)
-        key = (pieces, _DIGITS.sub("9", ",".join(literals)))
+        key, pieces, literals = scanned
         entry = self.shapes.get(key)
         if entry is not None and entry is not _SEEN and entry is not _BAD:
             tree = entry(literals)
@@ -88,6 +85,24 @@ class ShapeCache:
         template = make_template(tree, pieces, literals)
         self.shapes[key] = template if template is not None else _BAD
         return tree
+
+
+def scan(text: str):
+    """(key, pieces, literals) of a one-line case: the pieces of text between its number
+    literals and the literals themselves (len(pieces) == len(literals) + 1), the key being
+    the pieces and the literals' classes; None for a line no template or plan is made for
+    (a newline in it, too long, or a scan that stops short: an unclosed quote, ...)."""
+    if "\n" in text or "\r" in text or len(text) > MAX_LENGTH:
+        return None
+    pairs = _SCAN.findall(text)
+    if len(pairs) > 1 and pairs[-1] == ("", ""):
+        pairs.pop()  # findall's empty match at the very end, after the `$` one
+    pieces = tuple(p for p, _ in pairs)
+    literals = [n for _, n in pairs]
+    literals.pop()  # the `$` at the end
+    if sum(map(len, pieces)) + sum(map(len, literals)) != len(text):
+        return None
+    return (pieces, _DIGITS.sub("9", ",".join(literals))), pieces, literals
 
 
 def literal_value(text: str):

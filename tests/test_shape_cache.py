@@ -145,3 +145,16 @@ def test_float_leaf_fast_path_equals_torch_tensor_conversion():
                 assert fast.tobytes() == general.tobytes(), v
         finally:
             dtypes.set_default_float(np.float32)
+
+
+def test_unclosed_quote_after_long_names_scans_in_linear_time():
+    """A line the scan cannot account for fails at once: each name has one reading (no
+    split of `abab...` into shorter names to try before giving up: 2**n of them)."""
+    import subprocess
+
+    from conftest import GRADCLI
+
+    text = "y = x + " + "ab" * 100 + "'"
+    proc = subprocess.run([*GRADCLI, "eval", text, "--format", "json"], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 1 and "SyntaxError" in proc.stdout

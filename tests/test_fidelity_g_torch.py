@@ -1,0 +1,30 @@
+"""Regressions found by the differential programs (tests/differential_programs.py) and fixed
+by helper G: each program runs through `gradcli run` and python + torch, outputs compared."""
+
+import pytest
+from oracle_program import assert_agree
+
+pytestmark = pytest.mark.torch
+torch = pytest.importorskip("torch")
+
+
+def test_diagonal_is_a_view_writes_reach_the_base():
+    # was a copy: x.diagonal().add_(1) silently left x unchanged
+    assert_agree("""
+x = torch.arange(12.).reshape(3, 4)
+d = x.diagonal(1)
+d.mul_(10)
+x.diagonal(-1).fill_(-1)
+y = torch.zeros(2, 3, 3)
+torch.diagonal(y, 0, 1, 2).add_(1)
+w = torch.ones(3, 3, requires_grad=True)
+z = w * 2
+z.diagonal().mul_(3)
+z.sum().backward()
+v = torch.arange(9.).reshape(3, 3)
+vd = v.diagonal()
+""", ["x", "d", "y", "z", "w.grad", "z.grad_fn.name()", "d.grad_fn", "d._version", "x._version",
+      "d._base is x", 
+      "vd.add_(1) is vd", "v", "v._version",
+      "torch.ones(2, 2, requires_grad=True).diagonal().add_(1)",
+      "torch.ones(3).expand(3, 3).diagonal().add_(1)"])

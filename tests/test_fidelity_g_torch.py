@@ -28,3 +28,13 @@ vd = v.diagonal()
       "vd.add_(1) is vd", "v", "v._version",
       "torch.ones(2, 2, requires_grad=True).diagonal().add_(1)",
       "torch.ones(3).expand(3, 3).diagonal().add_(1)"])
+
+
+def test_unsupported_error_str_does_not_repeat_its_type():
+    from conftest import run_gradcli
+    prog = ("import torch\ntry:\n    torch.diagonal(torch.ones(2, 2), outdim='a', dim1='b', "
+            "dim2='c')\nexcept Exception as e:\n    print(type(e).__name__ + ': ' + str(e))\n")
+    got = run_gradcli("run", "-", input=prog)
+    assert got.returncode == 0, got.stderr
+    assert got.stdout.startswith("UnsupportedError: diagonal(): named dimensions")
+    assert got.stdout.count("UnsupportedError") == 1

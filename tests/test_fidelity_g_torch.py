@@ -38,3 +38,10 @@ def test_unsupported_error_str_does_not_repeat_its_type():
     assert got.returncode == 0, got.stderr
     assert got.stdout.startswith("UnsupportedError: diagonal(): named dimensions")
     assert got.stdout.count("UnsupportedError") == 1
+
+
+def test_torch_dtype_is_the_class_of_dtypes():
+    assert_agree("x = torch.ones(2, dtype=torch.float64)", [
+        "isinstance(x.dtype, torch.dtype)", "isinstance(torch.int64, torch.dtype)",
+        "isinstance(x, torch.dtype)", "type(x.dtype)", 
+        "type(x.dtype) is torch.dtype", "torch.dtype"])

@@ -24,7 +24,7 @@ z.sum().backward()
 v = torch.arange(9.).reshape(3, 3)
 vd = v.diagonal()
 """, ["x", "d", "y", "z", "w.grad", "z.grad_fn.name()", "d.grad_fn", "d._version", "x._version",
-      "d._base is x", 
+      "d._base is x",
       "vd.add_(1) is vd", "v", "v._version",
       "torch.ones(2, 2, requires_grad=True).diagonal().add_(1)",
       "torch.ones(3).expand(3, 3).diagonal().add_(1)"])
@@ -43,5 +43,38 @@ def test_unsupported_error_str_does_not_repeat_its_type():
 def test_torch_dtype_is_the_class_of_dtypes():
     assert_agree("x = torch.ones(2, dtype=torch.float64)", [
         "isinstance(x.dtype, torch.dtype)", "isinstance(torch.int64, torch.dtype)",
-        "isinstance(x, torch.dtype)", "type(x.dtype)", 
+        "isinstance(x, torch.dtype)", "type(x.dtype)",
         "type(x.dtype) is torch.dtype", "torch.dtype"])
+
+
+def test_ravel_tensor_split_H_new_tensor_abs_():
+    assert_agree("""
+x = torch.arange(6.).reshape(2, 3)
+y = x.clone().requires_grad_()
+a = torch.tensor([-1., 2.], requires_grad=True).clone()
+b = torch.tensor([-3, 4])
+""", ["x.ravel()", "torch.ravel(x.t())", "y.t().ravel().grad_fn.name()",
+      "y.t().ravel().grad_fn.next_functions[0][0].name()", "y.ravel().grad_fn.name()",
+      "x.ravel()._base is x", "torch.ravel(torch.tensor(3.))",
+      "y.H", "y.H.grad_fn.name()", "torch.ones(3).H", "torch.ones(2, 3, 4).H",
+      "torch.tensor(3.).H",
+      "x.new_tensor([1, 2])", "torch.ones(2, dtype=torch.int64).new_tensor([1.5])",
+      "x.new_tensor(x)", "x.new_tensor(3, requires_grad=True)",
+      "x.new_tensor([True], dtype=torch.int32)", "x.new_tensor(y).requires_grad",
+      "a.abs_()", "a", "b.abs_()", "b", "torch.tensor([True]).abs_()",
+      "torch.tensor([1.], requires_grad=True).abs_()",
+      "torch.tensor_split(torch.arange(7), 3)", "torch.arange(7).tensor_split([1, 5])",
+      "torch.arange(12.).reshape(3, 4).tensor_split(2, dim=1)",
+      "torch.tensor_split(y, 2)[1].grad_fn.name()",
+      "torch.tensor_split(torch.arange(7.), torch.tensor([1, 4]))",
+      "torch.tensor_split(torch.arange(7.), torch.tensor(3))",
+      "torch.tensor_split(torch.arange(7.), 0)", "torch.tensor_split(torch.tensor(1.), 2)",
+      "torch.tensor_split(torch.arange(7.), 2.5)", "torch.arange(7.).tensor_split(2.5)",
+      "torch.tensor_split(torch.arange(7.), torch.tensor([1.]))",
+      "torch.tensor_split(torch.arange(7.), torch.tensor([1], dtype=torch.int32))",
+      "torch.tensor_split(torch.arange(7.), torch.tensor([[1]]))",
+      "torch.tensor_split(torch.arange(7.), [-2, 9, 3])",
+      "torch.tensor_split(torch.arange(7.), sections=2)",
+      "torch.arange(6).tensor_split(indices=(2,))", "torch.arange(9).tensor_split(5)",
+      "torch.tensor_split(torch.arange(6.).reshape(2, 3), 2, -1)",
+      "torch.tensor_split(torch.arange(6.), 2, 1)"])

@@ -107,3 +107,26 @@ s.grad = torch.tensor([1., float('nan'), 2.])
       "torch.nn.utils.clip_grad_norm_([s], 1.0, error_if_nonfinite=True)", "s.grad",
       "torch.nn.utils.clip_grad_norm_([s], 1.0, 2.0, False, None, 1)",
       "torch.nn.utils.clip_grad_norm_((p for p in []), 1.0)"])
+
+
+def test_index_fill():
+    assert_agree("""
+x = torch.arange(12.).reshape(4, 3)
+y = x.clone().requires_grad_()
+z = y * 1
+z.index_fill_(0, torch.tensor([0, 2]), 0.5)
+z.sum().backward()
+v = x.clone()
+w = v[1:]
+w.index_fill_(1, torch.tensor([0]), -3.)
+""", ["x.index_fill(0, torch.tensor([3, 1]), -1.5)", "x.index_fill(1, torch.tensor(2), 7)",
+      "x.index_fill(-1, torch.tensor([0, 0]), 7)", "x.index_fill(0, torch.tensor([4]), 7)",
+      "x.index_fill(0, torch.tensor([-1]), 7)", "x.index_fill(0, torch.tensor([-5]), 7)",
+      "x.index_fill(0, torch.tensor([1], dtype=torch.int32), 7)",
+      "x.index_fill(0, torch.tensor([1.]), 7)", "x.index_fill(0, torch.tensor([[1]]), 7)",
+      "x.index_fill(2, torch.tensor([1]), 7)",
+      "torch.index_fill(torch.arange(5), 0, torch.tensor([1]), 2.7)",
+      "torch.tensor(3.).index_fill(0, torch.tensor([0]), 2.)",
+      "torch.tensor([True, False]).index_fill(0, torch.tensor([1]), 2)",
+      "z", "z.grad_fn.name()", "y.grad", "v", "v._version", "w.grad_fn",
+      "y.index_fill_(0, torch.tensor([0]), 1.)", "x.index_fill(0, torch.tensor([], dtype=torch.int64), 1.)"])

@@ -130,3 +130,27 @@ w.index_fill_(1, torch.tensor([0]), -3.)
       "torch.tensor([True, False]).index_fill(0, torch.tensor([1]), 2)",
       "z", "z.grad_fn.name()", "y.grad", "v", "v._version", "w.grad_fn",
       "y.index_fill_(0, torch.tensor([0]), 1.)", "x.index_fill(0, torch.tensor([], dtype=torch.int64), 1.)"])
+
+
+def test_mode():
+    # slices of at most 16 elements (PyTorch's insertion sort: the last occurrence's index)
+    assert_agree("""
+torch.manual_seed(0)
+out = []
+for i in range(60):
+    n = [1, 3, 5, 8, 16, 12][i % 6]
+    x = torch.randint(0, 4, (3, n)).to([torch.float32, torch.int64, torch.float64][i % 3])
+    r, r0 = x.mode(), x.mode(0, keepdim=True)
+    out.append((r.values.tolist(), r.indices.tolist(), r0.values.tolist(), r0.indices.tolist()))
+x = torch.tensor([[1., 2., 2.], [3., 3., 1.]], requires_grad=True)
+v, i = torch.mode(x, 1)
+v.sum().backward()
+""", ["out", "v", "i", "x.grad", "torch.mode(x, dim=0)", "torch.mode(torch.tensor(3.))",
+      "torch.tensor([True, False, True]).mode()", "torch.mode(torch.ones(0, 3), 0)",
+      "torch.arange(20.).mode()", "torch.mode(x, 2)"])
+
+
+def test_mode_refuses_ties_beyond_insertion_sort():
+    from conftest import run_gradcli
+    got = run_gradcli("run", "-", input="import torch\ntorch.zeros(17).mode()\n")
+    assert "UnsupportedError: mode(): the mode occurs more than once" in got.stderr

@@ -26,6 +26,8 @@ from .torch_api import linalg_more as _linalg_more  # noqa: F401
 from .torch_api import linalg_norms as _linalg_norms  # noqa: F401  (linalg norms, torch.norm)
 from .torch_api import linalg_solvers as _linalg_solvers  # noqa: F401
 from .torch_api import logical as _logical  # noqa: F401  (torch.any/all, logical_*, &, |, ^, ~)
+from .torch_api import mode as _mode  # noqa: F401  (torch.mode)
+from .torch_api import shapes_more as _shapes_more  # noqa: F401  (ravel, tensor_split, H, ...)
 from .torch_api import special as _special  # noqa: F401  (torch.xlogy, torch.special, ...)
 from .torch_api import tensor_flags as _tensor_flags  # noqa: F401  (x.is_cuda, ...)
 from .torch_api import unique as _unique  # noqa: F401  (torch.unique)

@@ -45,6 +45,11 @@ class UnsupportedError(GradcliError):
 
     type_name = "UnsupportedError"
 
+    def __str__(self) -> str:
+        # its class name is its type name: a program's `type(e).__name__ + ': ' + str(e)`
+        # (as PyTorch's errors print) must not repeat it
+        return self.message
+
 
 class LimitError(GradcliError):
     """A resource limit (--max-elements, --max-steps, input size) was reached."""

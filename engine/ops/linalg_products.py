@@ -102,6 +102,15 @@ def _diagonal(a, offset=0, dim1=0, dim2=1):
     return np.diagonal(a, offset, dim1, dim2).copy()
 
 
+def _diagonal_view(a, offset=0, dim1=0, dim2=1):
+    """torch.diagonal is a view: numpy's diagonal view, made writeable (numpy returns it
+    read-only) so that in-place writes through it reach the base as in torch."""
+    d = np.diagonal(a, offset, dim1, dim2)
+    if a.flags.writeable:
+        d.flags.writeable = True
+    return d
+
+
 def _embed(g, shape, offset=0, dim1=0, dim2=1):
     """Zeros of `shape` with g's last dim on the `offset` diagonal of (dim1, dim2): the
     adjoint of diagonal (PyTorch's diagonal_backward) and diag_embed's forward."""
@@ -202,9 +211,10 @@ op("trace", "TraceBackward0", _trace, _trace_vjp,
    torch=("trace",), methods=("trace",), generated=False,
    signature=Signature("trace", "(Tensor input)"), latex=r"\operatorname{tr}",
    samples=lambda s: [((s.normal(3, 3),), {}), ((s.normal(2, 4),), {})])
-op("diagonal", "DiagonalBackward0", _diagonal, _diagonal_vjp,
+op("diagonal", "DiagonalBackward0", _diagonal_view, _diagonal_vjp,
    formulas=("diagonal_backward_symint(grad, self.sym_sizes(), offset, dim1, dim2)",),
-   args=("self",), params=("offset", "dim1", "dim2"), torch=("diagonal",),
+   saves=False, dtype_rule="same", view=True, args=("self",),
+   params=("offset", "dim1", "dim2"), torch=("diagonal",),
    methods=("diagonal",), generated=False,
    signature=Signature("diagonal", "(Tensor input, *, Dimname outdim, Dimname dim1, "
                        "Dimname dim2, int offset = 0)",

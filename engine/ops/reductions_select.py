@@ -54,6 +54,7 @@ for _name, _grad_fn, _formula, _kind in (
         ("sort_values_stable", "SortBackward1", _VALUE_SELECTING.format("true"), "sort"),
         ("topk_values", "TopkBackward0", _VALUE_SELECTING.format("true"), "topk"),
         ("kthvalue_values", "KthvalueBackward0", _VALUE_SELECTING.format("keepdim"), "reduce"),
+        ("mode_values", "ModeBackward0", _VALUE_SELECTING.format("keepdim"), "reduce"),
         ("median_dim", "MedianBackward1", _VALUE_SELECTING.format("keepdim"), "reduce"),
         ("nanmedian_dim", "NanmedianBackward1", _VALUE_SELECTING.format("keepdim"), "reduce"),
         ("cummax_values", "CummaxBackward0", "cummaxmin_backward(grad, self, indices, dim)", "cum"),

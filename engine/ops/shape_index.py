@@ -106,6 +106,12 @@ def _index_copy(a, source, dim, index):
     return out
 
 
+def _index_fill(a, dim, index, value):
+    out = a.copy()
+    out[_dim_key(dim, index) if a.ndim else ()] = value
+    return out
+
+
 def _index_mask(shape, dim, index):
     mask = np.zeros(shape, dtype=bool)
     mask[_dim_key(dim, index) if len(shape) else ()] = True
@@ -263,6 +269,14 @@ op("index_copy", "IndexCopyBackward0", _index_copy,
    formulas=("grad.index_fill(dim, index, 0)", "grad.index_select(dim, index)"), saves=False,
    dtype_rule="same", args=("self", "source"),
    samples=lambda s: [((s.normal(4, 3), s.normal(2, 3)), {"dim": 0, "index": np.array([3, 1])})])
+op("index_fill", "IndexFillBackward0", _index_fill,
+   lambda g, o, a, dim, index, value: _select(
+       g, (~_index_mask(raw(a).shape, dim, index)).astype(raw(g).dtype)),
+   formulas=("grad.index_fill(dim, index, 0)",), saves=False, dtype_rule="same",
+   args=("self",),
+   samples=lambda s: [((s.normal(4, 3),), {"dim": 0, "index": np.array([3, 1]), "value": 1.5}),
+                      ((s.normal(2, 5),), {"dim": 1, "index": np.array([0, 0, 4]),
+                                           "value": -2.0})])
 op("masked_fill", "MaskedFillBackward0", _masked_fill,
    lambda g, o, a, mask, value: _select(g, (~np.broadcast_to(mask, raw(g).shape))
                                         .astype(raw(g).dtype)),

@@ -181,6 +181,29 @@ def index_copy(input, dim, index, source):
     return apply(OPS["index_copy"], (t, src), {"dim": d, "index": raw})
 
 
+@surface("index_fill", "(Tensor input, int dim, Tensor index, Tensor value)",
+         "(Tensor input, int dim, Tensor index, Number value)", torch=("index_fill",),
+         methods=("index_fill",))
+def index_fill(input, dim, index, value):
+    t = _tensor(input, "index_fill")
+    if isinstance(value, Tensor):  # torch: IndexFillBackward1, value differentiable
+        raise UnsupportedError("index_fill(): a Tensor value is not supported by gradcli "
+                               "(pass a number)")
+    d = _dim(dim, t.data.ndim)
+    if not isinstance(index, Tensor) or index.data.dtype != np.int64:
+        raise index_error("index_fill_(): Expected dtype int64 for index.")
+    raw = index.data
+    if raw.ndim > 1:
+        raise runtime("Index has to be a vector/scalar")
+    raw = raw.reshape(-1)
+    n = t.data.shape[d] if t.data.ndim else 1
+    bad = raw[(raw < -n) | (raw >= n)]
+    if bad.size:
+        raise index_error(f"index {bad[0]} is out of bounds for dimension {d} with size {n}")
+    return apply(OPS["index_fill"], (t,), {"dim": d, "index": raw % n if n else raw,
+                                           "value": value})
+
+
 # caffe2::TypeMeta's names, which the masked_fill message prints
 _TYPE_META = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
               "uint8": "unsigned char", "int16": "short int", "int8": "signed char"}
@@ -281,5 +304,6 @@ def _inplace(fn):
     return method
 
 
-for _m in ("scatter_", "scatter_add_", "index_add_", "index_copy_", "masked_fill_"):
+for _m in ("scatter_", "scatter_add_", "index_add_", "index_copy_", "masked_fill_",
+           "index_fill_"):
     METHODS[_m] = _inplace(METHODS[_m[:-1]])  # parsed as the out-of-place method

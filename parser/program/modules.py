@@ -118,6 +118,7 @@ def build(pyplot=None) -> dict:
                                                       api.FUNCTIONS["DoubleTensor"]),
             "LongTensor": torch_extras.tensor_class("LongTensor", api.FUNCTIONS["LongTensor"]),
             "BoolTensor": torch_extras.tensor_class("BoolTensor", api.FUNCTIONS["BoolTensor"]),
+            "dtype": dtypes.DType,
             "get_default_dtype": lambda: dtypes.dtype_object(dtypes.default_float()),
         },
         "torch.autograd": {"grad": torch_extras.autograd_grad},

@@ -4,6 +4,7 @@ added to the facade modules. Module objects are built per run by modules.build; 
 classes are shared (user classes subclass them, so nothing of a run is kept in them)."""
 
 from ...engine.nn import namespace as ns
+from ...engine.nn.clip_grad import clip_grad_norm_
 from ...engine.nn.parameter import Parameter
 from .modules import register
 
@@ -16,3 +17,4 @@ register("torch.utils.data", **ns.UTILS_DATA)
 register("torch.nn.parameter", Parameter=Parameter)
 register("torch.nn.modules")
 register("torch.nn.modules.module", **ns.MODULES_MODULE)
+register("torch.nn.utils", clip_grad_norm_=clip_grad_norm_)

@@ -313,6 +313,8 @@ def rdiv(a, s):
     roundings (one when s is a power of two)."""
     if _is32(a):
         return (np.float32(1) / a) * np.float32(s)
+    if a.dtype == np.float64:  # the same two roundings in double
+        return (np.float64(1) / a) * np.float64(s)
     return np.true_divide(s, a)
 
 

@@ -98,3 +98,14 @@ def _centered(a, dims):
     if dims is None:
         return D.sub(a, D.mean(a))
     return D.sub(a, D.mean_dim(a, dims=dims, keepdim=True))
+
+
+def first_extreme(a, r, dim, largest, keepdim):
+    """max/min/amax/amin along one dim keep the first of equal extremes as torch's kernels
+    do (max([0., -0.]) is 0., max([-0., 0.]) is -0.); numpy's reduce may keep another zero.
+    `r` is numpy's reduction: only where it has a zero is the first one looked up."""
+    if type(a) is not np.ndarray or a.dtype.kind != "f" or not a.ndim or not a.size or np.all(r):
+        return r
+    idx = np.expand_dims((np.argmax if largest else np.argmin)(a, axis=dim), dim)
+    out = np.take_along_axis(a, idx, axis=dim)
+    return out if keepdim else np.squeeze(out, axis=dim)

@@ -378,9 +378,18 @@ def _pdist_vjp(g, o, x, p):
     return dx.astype(x.dtype)
 
 
+def _inf_ties(x, p):
+    """p = inf: a pair whose largest |difference| is reached twice is a kink."""
+    if not np.isinf(p):
+        return False
+    i, j = _pairs(x.shape[0])
+    d = np.abs(x[i] - x[j])
+    return bool(np.any(np.sum(d == d.max(axis=-1, keepdims=True), axis=-1) > 1))
+
+
 op("pdist", "PdistBackward0", _pdist, _pdist_vjp,
    formulas=("_pdist_backward(grad, self, p, result)",), dtype_rule="same",
-   kink=lambda x, p: bool(np.any(_pdist(x, 2.0) == 0)))
+   kink=lambda x, p: bool(np.any(_pdist(x, 2.0) == 0)) or _inf_ties(x, p))
 
 
 # ---------------------------------------------------------------- im2col, pixel shuffle

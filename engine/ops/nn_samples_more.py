@@ -41,7 +41,7 @@ def _all(s):
                                                            "out_size": (7, 2),
                                                            "align_corners": True})],
         "pdist": [((s.normal(4, 3),), {"p": 2.0}), ((s.normal(3, 5),), {"p": 3.0}),
-                  ((s.normal(4, 2),), {"p": 1.0}), ((s.distinct(3, 4),), {"p": np.inf})],
+                  ((s.normal(4, 2),), {"p": 1.0}), ((np.sqrt(s.distinct(3, 4) + 1.0),), {"p": np.inf})],  # (sqrt: no tied |differences|)
         "im2col": [((s.normal(2, 3, 5, 4),), {"kernel": (2, 3), "dilation": (1, 1),
                                               "padding": (1, 0), "stride": (2, 1),
                                               "out_hw": (3, 2)}),

@@ -15,6 +15,7 @@ from .helpers import (
     _select,
     _sum,
     _unreduce,
+    first_extreme,
     raw,
 )
 from .table import op, reduction
@@ -93,8 +94,9 @@ def _argextreme(x, dim, largest):
 
 def _extreme_dim(reduce):
     # a 0-d tensor reduces along dim 0 (or -1) to itself, as in torch
-    return lambda a, dim, keepdim=False: reduce(a, axis=dim if a.ndim else None,
-                                                keepdims=keepdim)
+    largest = reduce is np.max
+    return lambda a, dim, keepdim=False: first_extreme(
+        a, reduce(a, axis=dim if a.ndim else None, keepdims=keepdim), dim, largest, keepdim)
 
 
 def _minmax_dim_vjp(largest):

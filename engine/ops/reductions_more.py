@@ -6,7 +6,7 @@ import math
 import numpy as np
 
 from .. import dual as D
-from .helpers import _keep_shape, _sum, _unreduce, raw
+from .helpers import _keep_shape, _sum, _unreduce, first_extreme, raw
 from .signature import Signature
 from .table import op
 
@@ -108,7 +108,18 @@ def _extreme_ties(reduce):
     return kink
 
 
-op("amax", "AmaxBackward0", lambda a, dims=None, keepdim=False: np.max(a, axis=dims, keepdims=keepdim),
+def _amax_amin(reduce):
+    largest = reduce is np.max
+
+    def forward(a, dims=None, keepdim=False):
+        r = reduce(a, axis=dims, keepdims=keepdim)
+        if dims is not None and len(dims) == 1:  # (one dim: the first of equal zeros, as torch)
+            r = first_extreme(a, r, dims[0], largest, keepdim)
+        return r
+    return forward
+
+
+op("amax", "AmaxBackward0", _amax_amin(np.max),
    _extreme_vjp, formulas=("scale_grad_by_count(restore_reduced_dims(grad, dim, keepdim), "
                            "restore_reduced_dims(result, dim, keepdim) == self, dim)",),
    dtype_rule="same", kink=_extreme_ties(np.max), generated=False,
@@ -118,7 +129,7 @@ op("amax", "AmaxBackward0", lambda a, dims=None, keepdim=False: np.max(a, axis=d
    samples=lambda s: [((s.distinct(3, 4),), {"dims": (1,), "keepdim": False}),
                       ((s.distinct(2, 3, 2),), {"dims": (0, 2), "keepdim": True}),
                       ((s.distinct(2, 3),), {"dims": None})])
-op("amin", "AminBackward0", lambda a, dims=None, keepdim=False: np.min(a, axis=dims, keepdims=keepdim),
+op("amin", "AminBackward0", _amax_amin(np.min),
    _extreme_vjp, formulas=("scale_grad_by_count(restore_reduced_dims(grad, dim, keepdim), "
                            "restore_reduced_dims(result, dim, keepdim) == self, dim)",),
    dtype_rule="same", kink=_extreme_ties(np.min), generated=False,

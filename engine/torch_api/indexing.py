@@ -96,7 +96,15 @@ def setitem(t: Tensor, key, value) -> None:
                       "do it under torch.no_grad() or on a tensor that does not require grad")
     key = _index_key(t, key)
     np_key = tuple(k.data if isinstance(k, Tensor) else k for k in key)
-    t.data[np_key] = value.data if isinstance(value, Tensor) else value
+    d = t.data
+    if not d.flags.writeable and (alias := _overlap_alias(d)) is not None:
+        # an expand with repeated elements: torch writes its memory (the base sees it),
+        # refusing a basic-index target whose own elements repeat (its copy_)
+        if all(k is None or k is Ellipsis or isinstance(k, (int, slice)) for k in np_key) \
+                and _overlaps(alias[np_key]):
+            raise runtime(_OVERLAP)
+        d = alias
+    d[np_key] = value.data if isinstance(value, Tensor) else value
     versions.bump(t)
 
 
@@ -114,6 +122,33 @@ def _check_inplace(t: Tensor):
         if t.grad_fn is None:
             raise runtime("a leaf Variable that requires grad is being used in an in-place "
                           "operation.")
+
+
+_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a "
+            "single memory location. Please clone() the tensor before performing the operation.")
+
+
+def _check_overlap(t: Tensor) -> None:
+    """torch refuses an op that writes a tensor whose elements share memory (an expand
+    that repeats elements: a read-only numpy broadcast here, so writeable arrays skip it)."""
+    if not t.data.flags.writeable and _overlaps(t.data):
+        raise runtime(_OVERLAP)
+
+
+def _overlaps(d) -> bool:
+    return any(st == 0 and n > 1 for st, n in zip(d.strides, d.shape, strict=True))
+
+
+def _overlap_alias(d):
+    """A writeable alias of a read-only broadcast of a writeable array (fill_, zero_ and
+    index writes, which torch allows there: every shared location gets the same value),
+    or None."""
+    base = d.base
+    if (not d.flags.writeable and isinstance(base, np.ndarray) and base.flags.writeable
+            and base.__array_interface__["data"][0] == d.__array_interface__["data"][0]
+            and base.dtype == d.dtype):
+        return np.lib.stride_tricks.as_strided(base, d.shape, d.strides)
+    return None
 
 
 def inplace(t: Tensor, result: Tensor) -> Tensor:
@@ -266,6 +301,7 @@ def _inplace_method(fn, name=None):
             raise type_error(f"{name}(): argument 'other' (position 1) must be Tensor, not "
                              f"NoneType")
         _check_inplace(self)
+        _check_overlap(self)
         return inplace(self, fn(self, *args, **kwargs))
     return method
 
@@ -294,6 +330,8 @@ def zero_(self):
         self.data.fill(0)
         return self
     _check_inplace(self)
+    if _fill_through(self, 0):
+        return self
     if FAST_INPLACE[0] and TANGENT[0] is None and FORWARD_AD[0] is None \
             and not (self.requires_grad and grad_mode._enabled[0]) \
             and self.data.flags.writeable:
@@ -304,11 +342,27 @@ def zero_(self):
     return inplace(self, apply(OPS["zero_inplace"], (self,)))
 
 
+def _fill_through(t: Tensor, v) -> bool:
+    """zero_/fill_ of an expand with repeated elements, no graph to record: torch writes
+    the shared memory (the base sees it), where rebinding t's array would not."""
+    if t.data.flags.writeable or TANGENT[0] is not None or FORWARD_AD[0] is not None \
+            or t.requires_grad and grad_mode._enabled[0]:
+        return False
+    alias = _overlap_alias(t.data)
+    if alias is None:
+        return False
+    alias.fill(v)
+    versions.bump(t)
+    return True
+
+
 @tensor_method("fill_")
 def fill_(self, value):
     _check_inplace(self)
     v = value.data if isinstance(value, Tensor) else value
     _check_fits(v, self.data.dtype)
+    if not isinstance(value, Tensor) and _fill_through(self, v):
+        return self
     if isinstance(value, Tensor) and value.requires_grad:
         return inplace(self, Tensor(np.full_like(self.data, v)))
     return inplace(self, apply(OPS["fill_inplace"], (self,), {"value": v}))
@@ -335,6 +389,7 @@ def _check_fits(v, dt) -> None:
 @tensor_method("copy_")
 def copy_(self, src):
     _check_inplace(self)
+    _check_overlap(self)
     src = _tensor(src, "copy_", "src")
     if broadcast_shape(self.data.shape, src.data.shape) != self.data.shape:
         raise runtime(f"output with shape [{', '.join(map(str, self.data.shape))}] doesn't "

@@ -48,7 +48,11 @@ def test_clamp_float_bound_on_integer_tensor():
                   "b.clamp(min=0.5)", "torch.clamp(i, min=True)",
                   "i.clone().clamp_(min=2.5)", "i.clone().clamp_(max=2)",
                   "i.clone().clamp_(max=2.5)", "i.clamp(min=torch.tensor(2.5))",
-                  "i.clone().clamp_(min=torch.tensor([2.5, 1., 1.]))"])
+                  "i.clone().clamp_(min=torch.tensor([2.5, 1., 1.]))",
+                  "b.clamp(min=0)", "b.clone().clamp_(min=0)", "i.clone().clamp_(2.5, 3)",
+                  "torch.tensor([1, 3], dtype=torch.int32).clone().clamp_(min=2.5)",
+                  "torch.tensor([1, 3], dtype=torch.int32).clamp_(min=torch.tensor(2.5))",
+                  "i.clone().clamp_(min=2)", "torch.clamp(i, 2.5, 3)"])
 
 
 def test_index_write_into_leaf_that_requires_grad():

@@ -347,6 +347,10 @@ def clamp(*args, **kwargs):
         return apply(OPS["clamp_tensor"], (t, -np.inf if lo is None else lo,
                                            np.inf if hi is None else hi),
                      {"both": lo is not None and hi is not None})
+    rt = dtypes.result_type([t.data.dtype], [], [dtypes.scalar_dtype(b) for b in (lo, hi)
+                                                 if b is not None])
+    if rt != t.data.dtype:  # a float bound on an integer/bool tensor: torch promotes (no grad)
+        t = Tensor(t.data.astype(rt))
     return apply(OPS["clamp"], (t,), {"min": lo, "max": hi})
 
 

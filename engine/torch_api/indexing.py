@@ -11,7 +11,7 @@ from ..scalar_math import _INT_EXACT, F32, F64, SCALAR_MATH
 from ..scalar_math import ENABLED as SM_ENABLED
 from ..tensor import TANGENT, VERSIONED, Tensor
 from .args import _scalar_type, _tensor, _type_name
-from .arithmetic import add, clamp, div, mul, neg, pow, sub
+from .arithmetic import _CPP_NAMES, add, clamp, div, mul, neg, pow, sub
 from .factories import data_to_array
 from .registry import METHODS, tensor_method
 from .shapes import expand
@@ -306,8 +306,20 @@ def _inplace_method(fn, name=None):
     return method
 
 
+def _clamp_inplace(self, *args, **kwargs):
+    """clamp_ with Number bounds names the output type as the C++ type (torch's clamp
+    kernel's own check: 'desired output type long int'); Tensor bounds reach inplace()."""
+    result = clamp(self, *args, **kwargs)
+    rd, td = result.data.dtype, self.data.dtype
+    if dtypes.category(rd) > dtypes.category(td) and not any(
+            isinstance(a, Tensor) for a in (*args, *kwargs.values())):
+        raise runtime(f"result type {_scalar_type(rd)} can't be cast to the desired output "
+                      f"type {_CPP_NAMES.get(td.name, td.name)}")
+    return result
+
+
 for _m, _fn in (("add_", add), ("sub_", sub), ("mul_", mul), ("div_", div), ("pow_", pow),
-                ("clamp_", clamp), ("neg_", neg)):
+                ("clamp_", _clamp_inplace), ("neg_", neg)):
     METHODS[_m] = _inplace_method(_fn, _m)
 # x += v, x -= v, x *= v, x /= v of a program (guards.inplace), by the methods' names
 UPDATE_LANES = {_m: _update_lane(_op, METHODS[_m]) for _m, _op in _FUSED.items()}

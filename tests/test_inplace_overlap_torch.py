@@ -56,9 +56,21 @@ def test_clamp_float_bound_on_integer_tensor():
 
 
 def test_index_write_into_leaf_that_requires_grad():
-    assert_agree("l = torch.ones(3, requires_grad=True)",
-                 ["l.__setitem__(0, 1)", "l.__setitem__(slice(0, 2), torch.zeros(2))",
-                  "l[0].add_(1)", "l.add_(1)", "l"])
+    # torch names the view its setitem writes (select, unsqueeze, a partial slice) and the
+    # leaf itself where it writes the leaf (x[...], x[:], an index tensor: index_put_)
+    keys = ("0", "slice(0, 2)", "Ellipsis", "torch.tensor([0])", "None", "[0, 1]",
+            "torch.tensor([True, False, True])", "slice(None)", "True", "False")
+    mkeys = ("(0, 1)", "(0, torch.tensor([1]))", "(slice(None), 0)", "(Ellipsis, 0)",
+             "(slice(None), torch.tensor([1]))", "(Ellipsis, torch.tensor([1]))",
+             "(Ellipsis,)", "(slice(None), slice(None))", "(torch.tensor([0]), 0)",
+             "(slice(0, 5), slice(0, 2))", "(Ellipsis, slice(1, None))",
+             "(torch.tensor([[True, False, True], [True, True, True]]),)")
+    cases = [("l", k) for k in keys] + [("m", k) for k in mkeys]
+    assert_agree("l = torch.ones(3, requires_grad=True)\nm = torch.ones(2, 3, requires_grad=True)\n"
+                 f"for t, k in [{', '.join(f'({t}, {k})' for t, k in cases)}]:\n"
+                 "    try:\n        t[k] = 2.\n        print(t)\n"
+                 "    except RuntimeError as e:\n        print(e)\n"
+                 "with torch.no_grad():\n    l[0] = 5.", ["l", "l[0].add_(1)", "l.add_(1)"])
 
 
 def test_shape_checks_before_dtype_checks():

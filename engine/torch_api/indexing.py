@@ -89,6 +89,12 @@ def _advanced(t: Tensor, key):
 
 def setitem(t: Tensor, key, value) -> None:
     """t[key] = value: an in-place write (allowed where PyTorch allows it without a graph)."""
+    if key is False:  # torch: x[False] = v writes nothing and checks nothing
+        return
+    if t.requires_grad and t._base is None and t.grad_fn is None and grad_mode.is_enabled() \
+            and _writes_a_view(t, key):
+        raise runtime("a view of a leaf Variable that requires grad is being used in an "
+                      "in-place operation.")
     _check_inplace(t)
     if grad_mode.is_enabled() and (t.requires_grad or
                                    isinstance(value, Tensor) and value.requires_grad):
@@ -106,6 +112,32 @@ def setitem(t: Tensor, key, value) -> None:
         d = alias
     d[np_key] = value.data if isinstance(value, Tensor) else value
     versions.bump(t)
+
+
+def _writes_a_view(t: Tensor, key) -> bool:
+    """Whether torch's setitem writes a view of t (select, unsqueeze, a slice that is not
+    the whole dimension) rather than t itself (x[...], x[:], x[idx_tensor]): the leaf
+    check then names the view."""
+    items = key if isinstance(key, tuple) else (key,)
+
+    def width(k):  # the dims of t an index consumes
+        if k is None or k is Ellipsis or isinstance(k, bool):
+            return 0
+        if isinstance(k, Tensor) and k.data.dtype == dtypes.BOOL:
+            return k.data.ndim
+        return 1
+    shape, dim = t.data.shape, 0
+    for i, k in enumerate(items):
+        if k is None or k is True or isinstance(k, int) and not isinstance(k, bool):
+            return True
+        if k is Ellipsis:
+            dim = len(shape) - sum(width(r) for r in items[i + 1:])
+            continue
+        if isinstance(k, slice) and dim < len(shape) \
+                and k.indices(shape[dim]) != (0, shape[dim], 1):
+            return True
+        dim += width(k)
+    return False
 
 
 # ---------------------------------------------------------------- in-place updates

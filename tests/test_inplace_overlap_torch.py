@@ -85,4 +85,21 @@ def test_shape_checks_before_dtype_checks():
                   "torch.ones(2, 3, dtype=torch.int64).add_(torch.ones(3, 3))",
                   "torch.ones(2, 3, dtype=torch.int64).add_(torch.ones(3))",
                   "torch.ones(1, 3, dtype=torch.int64).mul_(torch.ones(2, 3))",
-                  "torch.ones(2, 3, dtype=torch.int64).sub_(torch.ones(4, 3))"])
+                  "torch.ones(2, 3, dtype=torch.int64).sub_(torch.ones(4, 3))",
+                  "torch.ones(3, dtype=torch.int64).sub_(torch.ones(2, 3))",
+                  "(torch.ones(1, 3, requires_grad=True) * 1).mul_(torch.ones(2, 3))",
+                  "(torch.ones(1, 3, requires_grad=True) * 1).mul_(torch.ones(2, 1))",
+                  "torch.ones(2, 1, dtype=torch.int64).add_(torch.ones(2, 3, dtype=torch.int64))",
+                  "torch.ones(2, 3, dtype=torch.int64).add_(torch.ones(2, 1))"])
+
+
+def test_matmul_shape_messages_before_dtype_messages():
+    # each kernel torch dispatches matmul to (dot, mv, mm, mm/mv of a folded batch, bmm)
+    shapes = [((2, 3), (2, 3)), ((2, 3), (2,)), ((3,), (2, 3)), ((4, 2, 3), (2, 3)),
+              ((4, 2, 3), (4, 2, 3)), ((4, 2, 3), (2,)), ((3,), (4, 2, 3)), ((2, 3), (4, 2, 3)),
+              ((4, 2, 3), (3, 2)), ((3,), (2,)), ((5, 1, 2, 3), (4, 2, 3))]
+    exprs = [f"torch.ones{sa}.matmul(torch.ones{sb}.to({d}))" for sa, sb in shapes
+             for d in ("torch.float32", "torch.float64", "torch.int64")]
+    exprs += [f"torch.ones(2, 3).mv(torch.ones{sv}.to({d}))" for sv in ("(2,)", "(3,)", "(2, 2)")
+              for d in ("torch.float32", "torch.float64")]
+    assert_agree("", exprs)

@@ -192,6 +192,10 @@ def inplace(t: Tensor, result: Tensor) -> Tensor:
 
         move_tangent(t, result)
     rd, td = result.data, t.data
+    # torch checks the broadcast shape before the dtype cast (and never resizes t)
+    if rd.shape != td.shape and np.broadcast_shapes(td.shape, rd.shape) != td.shape:
+        raise runtime(f"output with shape [{', '.join(map(str, td.shape))}] doesn't match the "
+                      f"broadcast shape [{', '.join(map(str, rd.shape))}]")
     if rd.dtype is not td.dtype and dtypes.category(rd.dtype) > dtypes.category(td.dtype):
         raise runtime(f"result type {_scalar_type(result.data.dtype)} can't be cast to the desired "
                       f"output type {_scalar_type(t.data.dtype)}")
@@ -222,12 +226,8 @@ def inplace(t: Tensor, result: Tensor) -> Tensor:
     if td.shape == rd.shape and td.flags.writeable:  # w -= lr * w.grad: no broadcasting
         np.copyto(td, rd, casting="unsafe")
         return t
-    if t.data.flags.writeable and t.data.shape == np.broadcast_shapes(t.data.shape,
-                                                                      result.data.shape):
+    if t.data.flags.writeable:  # (the shape check above: result broadcasts to t)
         np.copyto(t.data, result.data, casting="unsafe")
-    elif t.data.shape != np.broadcast_shapes(t.data.shape, result.data.shape):
-        raise runtime(f"output with shape [{', '.join(map(str, t.data.shape))}] doesn't match the "
-                      f"broadcast shape [{', '.join(map(str, result.data.shape))}]")
     else:
         t.data = result.data.astype(t.data.dtype)
     return t

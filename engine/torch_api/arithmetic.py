@@ -242,7 +242,9 @@ def _matmul_dtype_error(a, b):
         t1, t2 = (b, a) if b.data.ndim > a.data.ndim else (a, b)
         if t2.data.ndim == 2:
             _same_dtype(t1, t2, _MM_DTYPES)
-        mv(Tensor(t1.data.reshape(-1, t1.data.shape[-1])), t2)  # (raises addmv's message)
+        names = [_SCALAR_NAMES(x.data.dtype) for x in (t2, t1, t2)]  # addmv's, as mv's
+        raise runtime(f"addmv input tensors must have the same dtype, but got {names[0]}, "
+                      f"{names[1]}, and {names[2]}")
     raise runtime(f"expected scalar type {_SCALAR_NAMES(a.data.dtype)} but found "
                   f"{_SCALAR_NAMES(b.data.dtype)}")
 

@@ -2,6 +2,8 @@
 activations that take parameters; the rows with a signature get generated wrappers here
 (ops/surface.py). `add` and `mul` keep a fast path for `x + y` / `x * y`."""
 
+import math
+
 import numpy as np
 
 from .. import dtypes
@@ -184,11 +186,35 @@ def matmul(input, other):
     if na == 2 and nb == 1:
         return mv(a, b)
     if na == 1 and nb == 2:
+        if a.data.shape[0] != b.data.shape[0]:  # torch: the shapes before the dtypes
+            raise runtime(f"mat1 and mat2 shapes cannot be multiplied (1x{a.data.shape[0]} and "
+                          f"{b.data.shape[0]}x{b.data.shape[1]})")
         _same_dtype(a, b, _MM_DTYPES)
         return _binary("vecmat", a, b)
+    _check_matmul_shapes(a, b)
     if a.data.dtype != b.data.dtype:
         _matmul_dtype_error(a, b)
     return _binary("matmul", a, b)
+
+
+def _check_matmul_shapes(a, b):
+    """A batched matmul's inner sizes, checked before the dtypes with the message of the
+    kernel ATen runs: mm / mv of the folded batch, else bmm over the broadcast batch."""
+    sa, sb = a.data.shape, b.data.shape
+    ka, kb = sa[-1], sb[-2] if len(sb) > 1 else sb[0]
+    if ka == kb:
+        return
+    if len(sa) >= 3 and len(sb) <= 2 and _matmul_fold(a, b):
+        rows = math.prod(sa[:-1])
+        if len(sb) == 1:
+            raise runtime(f"size mismatch, got input ({rows}), mat ({rows}x{ka}), vec ({kb})")
+        raise runtime(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{ka} and {kb}x{sb[1]})")
+    try:
+        batch = math.prod(np.broadcast_shapes(sa[:-2], sb[:-2]))
+    except ValueError:
+        return  # the op's own broadcasting error
+    raise runtime(f"Expected size for first two dimensions of batch2 tensor to be: "
+                  f"[{batch}, {ka}] but got: [{batch}, {kb}].")
 
 
 def _matmul_fold(a, b) -> bool:
@@ -216,7 +242,9 @@ def _matmul_dtype_error(a, b):
         t1, t2 = (b, a) if b.data.ndim > a.data.ndim else (a, b)
         if t2.data.ndim == 2:
             _same_dtype(t1, t2, _MM_DTYPES)
-        mv(Tensor(t1.data.reshape(-1, t1.data.shape[-1])), t2)  # (raises addmv's message)
+        names = [_SCALAR_NAMES(x.data.dtype) for x in (t2, t1, t2)]  # addmv's, as mv's
+        raise runtime(f"addmv input tensors must have the same dtype, but got {names[0]}, "
+                      f"{names[1]}, and {names[2]}")
     raise runtime(f"expected scalar type {_SCALAR_NAMES(a.data.dtype)} but found "
                   f"{_SCALAR_NAMES(b.data.dtype)}")
 
@@ -255,6 +283,11 @@ def mm(input, mat2):
 @torch_fn("mv", method="mv")
 def mv(input, vec):
     a, v = _tensor(input, "mv"), _tensor(vec, "mv", "vec", 2)
+    sa, sv = a.data.shape, v.data.shape
+    if len(sa) == 2 and len(sv) != 1:  # torch: the shapes before the dtypes
+        raise runtime(f"vector + matrix @ vector expected, got 1, 2, {len(sv)}")
+    if len(sa) == 2 and sa[1] != sv[0]:
+        raise runtime(f"size mismatch, got input ({sa[0]}), mat ({sa[0]}x{sa[1]}), vec ({sv[0]})")
     if a.data.dtype != v.data.dtype:  # addmv's check: (result = vec's dtype, mat, vec)
         names = [_SCALAR_NAMES(x.data.dtype) for x in (v, a, v)]
         raise runtime(f"addmv input tensors must have the same dtype, but got {names[0]}, "
@@ -347,6 +380,10 @@ def clamp(*args, **kwargs):
         return apply(OPS["clamp_tensor"], (t, -np.inf if lo is None else lo,
                                            np.inf if hi is None else hi),
                      {"both": lo is not None and hi is not None})
+    rt = dtypes.result_type([t.data.dtype], [], [dtypes.scalar_dtype(b) for b in (lo, hi)
+                                                 if b is not None])
+    if rt != t.data.dtype:  # a float bound on an integer/bool tensor: torch promotes (no grad)
+        t = Tensor(t.data.astype(rt))
     return apply(OPS["clamp"], (t,), {"min": lo, "max": hi})
 
 

@@ -11,7 +11,7 @@ from ..scalar_math import _INT_EXACT, F32, F64, SCALAR_MATH
 from ..scalar_math import ENABLED as SM_ENABLED
 from ..tensor import TANGENT, VERSIONED, Tensor
 from .args import _scalar_type, _tensor, _type_name
-from .arithmetic import add, clamp, div, mul, neg, pow, sub
+from .arithmetic import _CPP_NAMES, add, clamp, div, mul, neg, pow, sub
 from .factories import data_to_array
 from .registry import METHODS, tensor_method
 from .shapes import expand
@@ -89,6 +89,12 @@ def _advanced(t: Tensor, key):
 
 def setitem(t: Tensor, key, value) -> None:
     """t[key] = value: an in-place write (allowed where PyTorch allows it without a graph)."""
+    if key is False:  # torch: x[False] = v writes nothing and checks nothing
+        return
+    if t.requires_grad and t._base is None and t.grad_fn is None and grad_mode.is_enabled() \
+            and _writes_a_view(t, key):
+        raise runtime("a view of a leaf Variable that requires grad is being used in an "
+                      "in-place operation.")
     _check_inplace(t)
     if grad_mode.is_enabled() and (t.requires_grad or
                                    isinstance(value, Tensor) and value.requires_grad):
@@ -96,8 +102,42 @@ def setitem(t: Tensor, key, value) -> None:
                       "do it under torch.no_grad() or on a tensor that does not require grad")
     key = _index_key(t, key)
     np_key = tuple(k.data if isinstance(k, Tensor) else k for k in key)
-    t.data[np_key] = value.data if isinstance(value, Tensor) else value
+    d = t.data
+    if not d.flags.writeable and (alias := _overlap_alias(d)) is not None:
+        # an expand with repeated elements: torch writes its memory (the base sees it),
+        # refusing a basic-index target whose own elements repeat (its copy_)
+        if all(k is None or k is Ellipsis or isinstance(k, (int, slice)) for k in np_key) \
+                and _overlaps(alias[np_key]):
+            raise runtime(_OVERLAP)
+        d = alias
+    d[np_key] = value.data if isinstance(value, Tensor) else value
     versions.bump(t)
+
+
+def _writes_a_view(t: Tensor, key) -> bool:
+    """Whether torch's setitem writes a view of t (select, unsqueeze, a slice that is not
+    the whole dimension) rather than t itself (x[...], x[:], x[idx_tensor]): the leaf
+    check then names the view."""
+    items = key if isinstance(key, tuple) else (key,)
+
+    def width(k):  # the dims of t an index consumes
+        if k is None or k is Ellipsis or isinstance(k, bool):
+            return 0
+        if isinstance(k, Tensor) and k.data.dtype == dtypes.BOOL:
+            return k.data.ndim
+        return 1
+    shape, dim = t.data.shape, 0
+    for i, k in enumerate(items):
+        if k is None or k is True or isinstance(k, int) and not isinstance(k, bool):
+            return True
+        if k is Ellipsis:
+            dim = len(shape) - sum(width(r) for r in items[i + 1:])
+            continue
+        if isinstance(k, slice) and dim < len(shape) \
+                and k.indices(shape[dim]) != (0, shape[dim], 1):
+            return True
+        dim += width(k)
+    return False
 
 
 # ---------------------------------------------------------------- in-place updates
@@ -116,6 +156,33 @@ def _check_inplace(t: Tensor):
                           "operation.")
 
 
+_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a "
+            "single memory location. Please clone() the tensor before performing the operation.")
+
+
+def _check_overlap(t: Tensor) -> None:
+    """torch refuses an op that writes a tensor whose elements share memory (an expand
+    that repeats elements: a read-only numpy broadcast here, so writeable arrays skip it)."""
+    if not t.data.flags.writeable and _overlaps(t.data):
+        raise runtime(_OVERLAP)
+
+
+def _overlaps(d) -> bool:
+    return any(st == 0 and n > 1 for st, n in zip(d.strides, d.shape, strict=True))
+
+
+def _overlap_alias(d):
+    """A writeable alias of a read-only broadcast of a writeable array (fill_, zero_ and
+    index writes, which torch allows there: every shared location gets the same value),
+    or None."""
+    base = d.base
+    if (not d.flags.writeable and isinstance(base, np.ndarray) and base.flags.writeable
+            and base.__array_interface__["data"][0] == d.__array_interface__["data"][0]
+            and base.dtype == d.dtype):
+        return np.lib.stride_tricks.as_strided(base, d.shape, d.strides)
+    return None
+
+
 def inplace(t: Tensor, result: Tensor) -> Tensor:
     """Make `t` hold `result` in place. Without a graph the array itself is overwritten (so
     `.data` views and `.grad` references see it); with one, `t` takes over the result's
@@ -125,6 +192,10 @@ def inplace(t: Tensor, result: Tensor) -> Tensor:
 
         move_tangent(t, result)
     rd, td = result.data, t.data
+    # torch checks the broadcast shape before the dtype cast (and never resizes t)
+    if rd.shape != td.shape and np.broadcast_shapes(td.shape, rd.shape) != td.shape:
+        raise runtime(f"output with shape [{', '.join(map(str, td.shape))}] doesn't match the "
+                      f"broadcast shape [{', '.join(map(str, rd.shape))}]")
     if rd.dtype is not td.dtype and dtypes.category(rd.dtype) > dtypes.category(td.dtype):
         raise runtime(f"result type {_scalar_type(result.data.dtype)} can't be cast to the desired "
                       f"output type {_scalar_type(t.data.dtype)}")
@@ -155,12 +226,8 @@ def inplace(t: Tensor, result: Tensor) -> Tensor:
     if td.shape == rd.shape and td.flags.writeable:  # w -= lr * w.grad: no broadcasting
         np.copyto(td, rd, casting="unsafe")
         return t
-    if t.data.flags.writeable and t.data.shape == np.broadcast_shapes(t.data.shape,
-                                                                      result.data.shape):
+    if t.data.flags.writeable:  # (the shape check above: result broadcasts to t)
         np.copyto(t.data, result.data, casting="unsafe")
-    elif t.data.shape != np.broadcast_shapes(t.data.shape, result.data.shape):
-        raise runtime(f"output with shape [{', '.join(map(str, t.data.shape))}] doesn't match the "
-                      f"broadcast shape [{', '.join(map(str, result.data.shape))}]")
     else:
         t.data = result.data.astype(t.data.dtype)
     return t
@@ -266,12 +333,25 @@ def _inplace_method(fn, name=None):
             raise type_error(f"{name}(): argument 'other' (position 1) must be Tensor, not "
                              f"NoneType")
         _check_inplace(self)
+        _check_overlap(self)
         return inplace(self, fn(self, *args, **kwargs))
     return method
 
 
+def _clamp_inplace(self, *args, **kwargs):
+    """clamp_ with Number bounds names the output type as the C++ type (torch's clamp
+    kernel's own check: 'desired output type long int'); Tensor bounds reach inplace()."""
+    result = clamp(self, *args, **kwargs)
+    rd, td = result.data.dtype, self.data.dtype
+    if dtypes.category(rd) > dtypes.category(td) and not any(
+            isinstance(a, Tensor) for a in (*args, *kwargs.values())):
+        raise runtime(f"result type {_scalar_type(rd)} can't be cast to the desired output "
+                      f"type {_CPP_NAMES.get(td.name, td.name)}")
+    return result
+
+
 for _m, _fn in (("add_", add), ("sub_", sub), ("mul_", mul), ("div_", div), ("pow_", pow),
-                ("clamp_", clamp), ("neg_", neg)):
+                ("clamp_", _clamp_inplace), ("neg_", neg)):
     METHODS[_m] = _inplace_method(_fn, _m)
 # x += v, x -= v, x *= v, x /= v of a program (guards.inplace), by the methods' names
 UPDATE_LANES = {_m: _update_lane(_op, METHODS[_m]) for _m, _op in _FUSED.items()}
@@ -294,6 +374,8 @@ def zero_(self):
         self.data.fill(0)
         return self
     _check_inplace(self)
+    if _fill_through(self, 0):
+        return self
     if FAST_INPLACE[0] and TANGENT[0] is None and FORWARD_AD[0] is None \
             and not (self.requires_grad and grad_mode._enabled[0]) \
             and self.data.flags.writeable:
@@ -304,11 +386,27 @@ def zero_(self):
     return inplace(self, apply(OPS["zero_inplace"], (self,)))
 
 
+def _fill_through(t: Tensor, v) -> bool:
+    """zero_/fill_ of an expand with repeated elements, no graph to record: torch writes
+    the shared memory (the base sees it), where rebinding t's array would not."""
+    if t.data.flags.writeable or TANGENT[0] is not None or FORWARD_AD[0] is not None \
+            or t.requires_grad and grad_mode._enabled[0]:
+        return False
+    alias = _overlap_alias(t.data)
+    if alias is None:
+        return False
+    alias.fill(v)
+    versions.bump(t)
+    return True
+
+
 @tensor_method("fill_")
 def fill_(self, value):
     _check_inplace(self)
     v = value.data if isinstance(value, Tensor) else value
     _check_fits(v, self.data.dtype)
+    if not isinstance(value, Tensor) and _fill_through(self, v):
+        return self
     if isinstance(value, Tensor) and value.requires_grad:
         return inplace(self, Tensor(np.full_like(self.data, v)))
     return inplace(self, apply(OPS["fill_inplace"], (self,), {"value": v}))
@@ -335,6 +433,7 @@ def _check_fits(v, dt) -> None:
 @tensor_method("copy_")
 def copy_(self, src):
     _check_inplace(self)
+    _check_overlap(self)
     src = _tensor(src, "copy_", "src")
     if broadcast_shape(self.data.shape, src.data.shape) != self.data.shape:
         raise runtime(f"output with shape [{', '.join(map(str, self.data.shape))}] doesn't "

@@ -31,6 +31,10 @@ def mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         # an outer product: MKL writes the products themselves (their zeros keep their
         # signs), where numpy's matmul adds them to +0.
         return a * b
+    if a.size > 4096 and 0 in a.strides:  # a broadcast grad (sum's backward): numpy would
+        a = np.ascontiguousarray(a)          # copy it per call, more slowly than this
+    if b.size > 4096 and 0 in b.strides:
+        b = np.ascontiguousarray(b)
     if _axpy_order(a, b):
         # the running sum over k, left to right (numpy's accumulate is sequential)
         out = np.cumsum(a[:, :, None] * b[None, :, :], axis=1, dtype=a.dtype)[:, -1]

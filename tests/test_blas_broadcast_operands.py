@@ -4,7 +4,6 @@ materialised operand, bit for bit, including the signs of zeros."""
 
 import numpy as np
 import pytest
-
 from gradcli.engine.numerics.blas import mm
 
 

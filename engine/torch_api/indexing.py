@@ -274,12 +274,7 @@ def _fused(self, op, other):
                 r = SCALAR_MATH[op.forward](td[()], od if type(od) is not np.ndarray else od[()])
             if type(r) is dt.type and r == r:
                 td[()] = r
-                v = self._version  # versions.bump, inline
-                if v is None:
-                    self._version = [1]
-                else:
-                    v[0] += 1
-                VERSIONED[0] = True
+                versions.bump(self)
                 return self
     np.copyto(td, op.forward(td, od), casting="unsafe")
     versions.bump(self)
@@ -310,12 +305,7 @@ def _update_lane(op, general):
                     r = fn(d[()], v)
                 if type(r) is dt.type and r == r and d.flags.writeable:
                     d[()] = r
-                    c = t._version  # versions.bump, inline
-                    if c is None:
-                        t._version = [1]
-                    else:
-                        c[0] += 1
-                    VERSIONED[0] = True
+                    versions.bump(t)
                     return t
         return general(t, v)
     return update

@@ -12,8 +12,9 @@ what one process gives (tests/test_batch_pool.py holds them to `--jobs 1`, byte 
   generator (`manual_seed(0)` on one line, `rand(2)` on the next), the default dtype, grad
   mode, print options, a warning shown once per process... A worker checks that state
   (global_state) after every case; the first case that changed it, or issued a warning,
-  ends the parallel part: the workers are stopped and this process runs the rest, that
-  case included, one after another (its own state is still the start's: it ran nothing).
+  ends the parallel part: the workers finish what they were handed and exit, and this
+  process runs the rest, that case included, one after another (its own state is still
+  the start's: it ran nothing).
 - Workers ignore Ctrl-C; this process stops them and exits 130 as always.
 """
 
@@ -64,11 +65,32 @@ def run_pooled(batch, settle, runner, rendering, n: int):
     import multiprocessing
 
     pool = multiprocessing.get_context("fork").Pool(n, initializer=_ignore_sigint)
+    pids = {p.pid for p in getattr(pool, "_pool", ())}
     try:
-        return _drive(pool, batch, _chunks(head, source), n)
-    finally:
+        rest = _drive(pool, batch, _chunks(head, source), n, pids)
+    except BaseException:  # Ctrl-C, a write error: stop the workers now
         pool.terminate()
         pool.join()
+        raise
+    _finish(pool, pids)
+    return rest
+
+
+def _finish(pool, pids) -> None:
+    """End the pool once the workers have finished what they were handed, by close() and
+    join(): terminate() kills workers that may be holding the task queue's lock, and then
+    the pool's own threads can wait on it forever (a batch seen hanging after its last
+    record). A lost worker's task never finishes: then terminate() it is."""
+    import time
+
+    while getattr(pool, "_cache", None):
+        if _lost_a_worker(pool, pids):
+            pool.terminate()
+            pool.join()
+            return
+        time.sleep(0.005)
+    pool.close()
+    pool.join()
 
 
 def _chunks(head, source):
@@ -82,9 +104,8 @@ def _chunks(head, source):
         yield chunk
 
 
-def _drive(pool, batch, chunks, n):
+def _drive(pool, batch, chunks, n, pids):
     pending: deque = deque()
-    pids = {p.pid for p in getattr(pool, "_pool", ())}
     out, err = sys.stdout, sys.stderr
     while True:
         while len(pending) < AHEAD * n:
